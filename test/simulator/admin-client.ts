@@ -1,0 +1,96 @@
+/**
+ * HTTP client of the simulator's admin API (/__admin/...), for tests and scripts where the simulator
+ * runs in another process (e.g. started with `npx tsx test/simulator/cli.ts`). Uses global fetch.
+ */
+import type {
+	Fault,
+	LedgerEntry,
+	RequestLogEntry,
+	SimulatorConfig,
+	SimulatorConfigInput,
+	SimulatorStats,
+} from './types';
+
+export class SimulatorAdmin {
+	readonly baseUrl: string;
+
+	constructor(baseUrl: string) {
+		this.baseUrl = baseUrl.replace(/\/+$/, '');
+	}
+
+	private async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+		const res = await fetch(`${this.baseUrl}/__admin/${path}`, {
+			method,
+			headers: body === undefined ? {} : { 'content-type': 'application/json' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await res.text();
+		if (!res.ok) throw new Error(`simulator admin ${method} ${path} failed: ${res.status} ${text}`);
+		return JSON.parse(text) as T;
+	}
+
+	async health(): Promise<boolean> {
+		try {
+			return (await this.call<{ ok: boolean }>('GET', 'health')).ok === true;
+		} catch {
+			return false;
+		}
+	}
+
+	/** Polls /__admin/health until it answers (default 10 s). */
+	async waitUntilUp(timeoutMs = 10000): Promise<void> {
+		const until = Date.now() + timeoutMs;
+		while (!(await this.health())) {
+			if (Date.now() > until) throw new Error(`simulator at ${this.baseUrl} did not come up`);
+			await new Promise((r) => setTimeout(r, 100));
+		}
+	}
+
+	async reset(config?: SimulatorConfigInput): Promise<SimulatorConfig> {
+		return (await this.call<{ config: SimulatorConfig }>('POST', 'reset', config ?? {})).config;
+	}
+
+	configure(partial: SimulatorConfigInput): Promise<SimulatorConfig> {
+		return this.call('POST', 'config', partial);
+	}
+
+	config(): Promise<SimulatorConfig> {
+		return this.call('GET', 'config');
+	}
+
+	async addFaults(...faults: Array<Fault | Fault[]>): Promise<number> {
+		return (await this.call<{ total: number }>('POST', 'faults', { faults: faults.flat() })).total;
+	}
+
+	async clearFaults(): Promise<void> {
+		await this.call('DELETE', 'faults');
+	}
+
+	async faults(): Promise<Array<Fault & { seen: number; fired: number }>> {
+		return (await this.call<{ faults: Array<Fault & { seen: number; fired: number }> }>('GET', 'faults')).faults;
+	}
+
+	async ledger(): Promise<LedgerEntry[]> {
+		return (await this.call<{ payments: LedgerEntry[] }>('GET', 'ledger')).payments;
+	}
+
+	stats(): Promise<SimulatorStats> {
+		return this.call('GET', 'stats');
+	}
+
+	async requests(): Promise<RequestLogEntry[]> {
+		return (await this.call<{ requests: RequestLogEntry[] }>('GET', 'requests')).requests;
+	}
+
+	async expireTokens(): Promise<void> {
+		await this.call('POST', 'expire-tokens');
+	}
+
+	async settle(): Promise<void> {
+		await this.call('POST', 'settle');
+	}
+
+	async advanceTime(seconds: number): Promise<void> {
+		await this.call('POST', 'advance-time', { seconds });
+	}
+}

@@ -1,0 +1,84 @@
+/**
+ * athenaOne sandbox simulator: entry point for tests, the demo, e2e and benchmarks.
+ *
+ *   const sim = await startSimulator();           // 127.0.0.1, random port
+ *   // credential: base URL sim.url, client id CLIENT_ID, secret CLIENT_SECRET, practice PRACTICE_ID
+ *   sim.configure({ rateLimit: { perSecond: 5 } });
+ *   sim.ledger();                                  // what athena "stored"
+ *   await sim.close();
+ */
+import { SimulatorServer } from './server';
+import type {
+	Fault,
+	LedgerEntry,
+	RequestLogEntry,
+	SimulatorConfig,
+	SimulatorConfigInput,
+	SimulatorStats,
+} from './types';
+
+export * from './seed';
+export * from './types';
+export { SimulatorAdmin } from './admin-client';
+export { defaultConfig, DAILY_QUOTA } from './server';
+
+export interface StartOptions extends SimulatorConfigInput {
+	/** 0 (default) = a random free port. */
+	port?: number;
+	/** Default 127.0.0.1. */
+	host?: string;
+}
+
+export interface AthenaSimulator {
+	/** e.g. http://127.0.0.1:43123 (no trailing slash). */
+	readonly url: string;
+	readonly port: number;
+	/** `${url}/oauth2/v1/token` */
+	readonly tokenUrl: string;
+	/** `${url}/v1/${PRACTICE_ID}` */
+	readonly practiceUrl: string;
+	close(): Promise<void>;
+	/** Back to seed data, empty ledger, no faults, zeroed counters, no tokens, defaults + `config`. */
+	reset(config?: SimulatorConfigInput): SimulatorConfig;
+	/** Merges a partial config (rateLimit merged key by key). */
+	configure(partial: SimulatorConfigInput): SimulatorConfig;
+	config(): SimulatorConfig;
+	/** Appends faults; accepts faults or arrays of faults. Returns the number of active faults. */
+	addFaults(...faults: Array<Fault | Fault[]>): number;
+	clearFaults(): void;
+	faults(): Array<Fault & { seen: number; fired: number }>;
+	ledger(): LedgerEntry[];
+	stats(): SimulatorStats;
+	requests(): RequestLogEntry[];
+	expireTokens(): void;
+	settle(): void;
+	/** Moves the simulator's clock forward (token expiry and limit window, duplicate window, dates). */
+	advanceTime(seconds: number): void;
+}
+
+export async function startSimulator(options: StartOptions = {}): Promise<AthenaSimulator> {
+	const { port = 0, host = '127.0.0.1', ...config } = options;
+	const core = new SimulatorServer(config);
+	const address = await core.listen(port, host);
+	const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+	const url = `http://${urlHost}:${address.port}`;
+	return {
+		url,
+		port: address.port,
+		tokenUrl: `${url}/oauth2/v1/token`,
+		practiceUrl: `${url}/v1/195900`,
+		close: () => core.close(),
+		reset: (c) => core.reset(c),
+		configure: (c) => core.configure(c),
+		config: () => core.getConfig(),
+		addFaults: (...faults) => core.addFaults(faults.flat()),
+		clearFaults: () => core.clearFaults(),
+		faults: () => core.listFaults(),
+		ledger: () => core.ledger(),
+		stats: () => core.stats(),
+		requests: () => core.requests(),
+		expireTokens: () => core.expireTokens(),
+		settle: () => core.settle(),
+		advanceTime: (s) => core.advanceTime(s),
+	};
+}

@@ -1,0 +1,567 @@
+/**
+ * Deterministic seed data of the athenaOne sandbox simulator.
+ *
+ * Id scheme (documented in README.md):
+ *  - patients: "1".."2000" (PATIENT_COUNT); a few low ids are hand-made (named constants below), the rest
+ *    come from an index-based generator (names, dob, department, balances all derived from the id).
+ *  - appointments: patient p owns "1000{p*10+1}"-style ids: 100000 + p*10 + 1 and 100000 + p*10 + 2
+ *    (appointmentIdsOf(p)); the first one's appointmentcopay is an object, the second one's an array of one object.
+ *  - claims: patient p owns claims p*100+1 and p*100+2 (claimIdsOf(p)).
+ *  - card payments: seeded epaymentids 9001 (settled) and 9002 (voided); live ones start at 100001.
+ *  - payment batches (recordpayment): start at 1001.
+ */
+
+export const PRACTICE_ID = '195900';
+export const CLIENT_ID = 'sim-client-id';
+export const CLIENT_SECRET = 'sim-client-secret';
+export const SCOPE = 'athena/service/Athenanet.MDP.*';
+
+// ---------------------------------------------------------------- departments
+export const DEPARTMENT_MAIN = '1';
+export const DEPARTMENT_PEDIATRICS = '21';
+export const DEPARTMENT_CARDIOLOGY = '62';
+export const DEPARTMENT_DERMATOLOGY = '82';
+export const DEPARTMENT_IDS: readonly string[] = [
+	DEPARTMENT_MAIN,
+	DEPARTMENT_PEDIATRICS,
+	DEPARTMENT_CARDIOLOGY,
+	DEPARTMENT_DERMATOLOGY,
+];
+export const UNKNOWN_DEPARTMENT_ID = '999';
+/** Provider group 1 holds departments 1 and 21; group 2 holds 62 and 82. */
+export const PROVIDER_GROUP_OF_DEPARTMENT: Readonly<Record<string, string>> = {
+	'1': '1',
+	'21': '1',
+	'62': '2',
+	'82': '2',
+};
+export const DEPARTMENT_LIST_OF_GROUP: Readonly<Record<string, string>> = { '1': '1,21', '2': '62,82' };
+
+export const DEPARTMENTS: ReadonlyArray<Readonly<Record<string, string>>> = [
+	{
+		departmentid: '1',
+		name: 'Preview Family Medicine',
+		providergroupid: '1',
+		providergroupname: 'Preview Medical Group',
+		timezone: '-5',
+		timezonename: 'America/New_York',
+		timezoneoffset: '-5',
+		ecommercecreditcardtypes: 'AX,DI,MC,VI',
+		address: '311 Arsenal St',
+		city: 'Watertown',
+		state: 'MA',
+		zip: '02472',
+		phone: '(617) 555-0100',
+		clinicals: 'ON',
+		ischargeentryenabled: 'true',
+		placeofservicefacility: 'false',
+		communicatorbrandid: '1',
+	},
+	{
+		departmentid: '21',
+		name: 'Preview Pediatrics',
+		providergroupid: '1',
+		providergroupname: 'Preview Medical Group',
+		timezone: '-5',
+		timezonename: 'America/New_York',
+		timezoneoffset: '-5',
+		ecommercecreditcardtypes: 'MC,VI',
+		address: '100 Main St',
+		city: 'Belmont',
+		state: 'MA',
+		zip: '02478',
+		phone: '(617) 555-0121',
+		clinicals: 'ON',
+		ischargeentryenabled: 'true',
+		placeofservicefacility: 'false',
+		communicatorbrandid: '1',
+	},
+	{
+		departmentid: '62',
+		name: 'Preview Cardiology',
+		providergroupid: '2',
+		providergroupname: 'Preview Heart Partners',
+		timezone: '-6',
+		timezonename: 'America/Chicago',
+		timezoneoffset: '-6',
+		ecommercecreditcardtypes: 'AX,DI,MC,VI',
+		address: '2 Lake Shore Dr',
+		city: 'Chicago',
+		state: 'IL',
+		zip: '60601',
+		phone: '(312) 555-0162',
+		clinicals: 'ON',
+		ischargeentryenabled: 'true',
+		placeofservicefacility: 'true',
+		communicatorbrandid: '2',
+	},
+	{
+		departmentid: '82',
+		name: 'Preview Dermatology',
+		providergroupid: '2',
+		providergroupname: 'Preview Heart Partners',
+		timezone: '-6',
+		timezonename: 'America/Chicago',
+		timezoneoffset: '-6',
+		ecommercecreditcardtypes: 'MC,VI',
+		address: '40 Wacker Dr',
+		city: 'Chicago',
+		state: 'IL',
+		zip: '60606',
+		phone: '(312) 555-0182',
+		clinicals: 'OFF',
+		ischargeentryenabled: 'false',
+		placeofservicefacility: 'false',
+		communicatorbrandid: '2',
+	},
+];
+
+// ---------------------------------------------------------------- payment methods and cards
+export const PAYMENT_METHODS: ReadonlyArray<{ name: string; paymentmethod: string }> = [
+	{ name: 'American Express', paymentmethod: 'AMEX' },
+	{ name: 'MasterCard and Visa', paymentmethod: 'MC/VISA' },
+	{ name: 'Discover', paymentmethod: 'DISCOVER' },
+];
+export const CARD_PAYMENT_METHOD_CODES: readonly string[] = PAYMENT_METHODS.map((m) => m.paymentmethod);
+export const NON_CARD_PAYMENT_METHODS: readonly string[] = ['CASH', 'CHECK'];
+
+/** Approved (Visa). */
+export const CARD_APPROVED = '4111111111111111';
+export const CARD_APPROVED_MASTERCARD = '5555555555554444';
+/** 15 digits, 4-digit CVV. */
+export const CARD_APPROVED_AMEX = '378282246310005';
+export const CARD_APPROVED_DISCOVER = '6011111111111117';
+/** HTTP 200 [{"success":"false","errortext":"DECLINED"}]. */
+export const CARD_DECLINED = '4000000000000002';
+/** HTTP 200 [{"success":"false","errortext":"EXPIRED CARD"}] whatever expiry date is keyed. */
+export const CARD_EXPIRED = '4000000000000069';
+/** HTTP 200 [{"success":"false","errortext":"INSUFFICIENT FUNDS"}]. */
+export const CARD_INSUFFICIENT_FUNDS = '4000000000009995';
+/** Fails the Luhn check: HTTP 400. */
+export const CARD_FAILS_LUHN = '4111111111111112';
+
+export const CARD_DECLINE_TEXT: Readonly<Record<string, string>> = {
+	[CARD_DECLINED]: 'DECLINED',
+	[CARD_EXPIRED]: 'EXPIRED CARD',
+	[CARD_INSUFFICIENT_FUNDS]: 'INSUFFICIENT FUNDS',
+};
+
+/** Keyed-card fields (besides accountnumber) that pass validation. */
+export const VALID_CARD_FIELDS: Readonly<Record<string, string>> = {
+	cardsecuritycode: '123',
+	expirationmonthmm: '12',
+	expirationyearyyyy: '2035',
+	nameoncard: 'ROSA QUINTERO',
+	billingaddress: '12 Elm St',
+	billingzip: '02472',
+};
+
+/** Builds magnetic-stripe track 1+2 data for a card number (expiry YYMM, default 3512). */
+export function trackDataFor(cardNumber: string, yymm = '3512', name = 'QUINTERO/ROSA'): string {
+	return `%B${cardNumber}^${name}^${yymm}1010000000000000?;${cardNumber}=${yymm}1010000000000?`;
+}
+
+export function cardType(cardNumber: string): { abbreviation: string; name: string } {
+	if (/^3[47]/.test(cardNumber)) return { abbreviation: 'AX', name: 'American Express' };
+	if (/^(5[1-5]|2[2-7])/.test(cardNumber)) return { abbreviation: 'MC', name: 'MasterCard' };
+	if (/^6(011|5)/.test(cardNumber)) return { abbreviation: 'DI', name: 'Discover' };
+	if (/^4/.test(cardNumber)) return { abbreviation: 'VI', name: 'Visa' };
+	return { abbreviation: 'OT', name: 'Other' };
+}
+
+export function luhnValid(digits: string): boolean {
+	let sum = 0;
+	let double = false;
+	for (let i = digits.length - 1; i >= 0; i--) {
+		let d = digits.charCodeAt(i) - 48;
+		if (double) {
+			d *= 2;
+			if (d > 9) d -= 9;
+		}
+		sum += d;
+		double = !double;
+	}
+	return sum % 10 === 0;
+}
+
+// ---------------------------------------------------------------- patients
+export const PATIENT_COUNT = 2000;
+/** Patient 1, department 1, clean balance "150.5" in provider group 1 (departments "1,21") with claim details. */
+export const PATIENT_WITH_BALANCES = '1';
+/** Patient 2, department 1, every balance is 0 (numbers). */
+export const PATIENT_WITHOUT_BALANCE = '2';
+/** Patient 3, department 1: owner of APPOINTMENT_OF_OTHER_PATIENT. */
+export const PATIENT_OTHER = '3';
+/** Patients 4 and 5: both "Sam Okafor", different dobs. */
+export const PATIENTS_SHARING_NAME: readonly string[] = ['4', '5'];
+/** Patient 6, department 21: credit balance "-978.7". */
+export const PATIENT_WITH_CREDIT_BALANCE = '6';
+/** Patient 7, department 62: balance in collections, cleanbalance "false". */
+export const PATIENT_IN_COLLECTIONS = '7';
+/** Patient 8, department 1: no email on file. */
+export const PATIENT_WITHOUT_EMAIL = '8';
+/** Patient 9, department 62 (provider group 2). */
+export const PATIENT_IN_CARDIOLOGY = '9';
+export const UNKNOWN_PATIENT_ID = '999999';
+
+// ---------------------------------------------------------------- appointments
+export const APPOINTMENT_ID_BASE = 100000;
+export function appointmentIdsOf(patientId: string | number): string[] {
+	const p = Number(patientId);
+	return [String(APPOINTMENT_ID_BASE + p * 10 + 1), String(APPOINTMENT_ID_BASE + p * 10 + 2)];
+}
+/** The patient owning a seeded appointment id, or null. */
+export function patientIdOfAppointment(appointmentId: string | number): string | null {
+	const n = Number(appointmentId);
+	if (!Number.isInteger(n)) return null;
+	const rest = n - APPOINTMENT_ID_BASE;
+	const k = rest % 10;
+	const p = (rest - k) / 10;
+	if (rest <= 0 || (k !== 1 && k !== 2) || p < 1 || p > PATIENT_COUNT) return null;
+	return String(p);
+}
+export function claimIdsOf(patientId: string | number): string[] {
+	const p = Number(patientId);
+	return [String(p * 100 + 1), String(p * 100 + 2)];
+}
+
+/** Patient 1's first appointment: copay "25", appointmentcopay as an OBJECT, status "f". */
+export const APPOINTMENT_WITH_COPAY = appointmentIdsOf(1)[0];
+/** Patient 1's second appointment: copay "25", appointmentcopay as an ARRAY of one object, status "2". */
+export const APPOINTMENT_WITH_COPAY_ARRAY = appointmentIdsOf(1)[1];
+/** Patient 2's first appointment: copay 0 (a number). */
+export const APPOINTMENT_WITHOUT_COPAY = appointmentIdsOf(2)[0];
+/** Patient 2's second appointment: cancelled (status "x"). */
+export const APPOINTMENT_CANCELLED = appointmentIdsOf(2)[1];
+/** Belongs to patient 3, not to patient 1. */
+export const APPOINTMENT_OF_OTHER_PATIENT = appointmentIdsOf(3)[0];
+export const UNKNOWN_APPOINTMENT_ID = '999999999';
+
+// ---------------------------------------------------------------- seeded card payments
+/** Patient 1, department 1, $25.00 Visa 1111, already settled (void refused with the business 404). */
+export const SEED_EPAYMENT_SETTLED = '9001';
+/** Patient 1, department 1, $40.00 MasterCard 4444, already voided (void → 409). */
+export const SEED_EPAYMENT_VOIDED = '9002';
+export const UNKNOWN_EPAYMENT_ID = '424242';
+export const FIRST_LIVE_EPAYMENT_ID = 100001;
+export const FIRST_PAYMENT_BATCH_ID = 1001;
+export const DEFAULT_CLOSE_DATE = '10/31/2026';
+
+// ---------------------------------------------------------------- generated records
+export interface ClaimDetail {
+	claimid: string;
+	balance: string;
+	servicedate: string;
+	providerid: string;
+	departmentid: string;
+}
+
+export interface SeedPatient {
+	id: string;
+	/** The JSON athena returns (without claimbalancedetails). Treat as read-only. */
+	record: Readonly<Record<string, unknown>>;
+	/** claimbalancedetails per balance index. */
+	claimsByBalance: ReadonlyArray<readonly ClaimDetail[]>;
+	firstLower: string;
+	lastLower: string;
+	dob: string;
+	departmentid: string;
+}
+
+export interface SeedAppointment {
+	id: string;
+	patientid: string;
+	departmentid: string;
+	record: Readonly<Record<string, unknown>>;
+}
+
+const FIRST_NAMES = [
+	'Olivia', 'Liam', 'Emma', 'Noah', 'Ava', 'Elijah', 'Sophia', 'Lucas', 'Mia', 'Mateo',
+	'Isabella', 'Levi', 'Amelia', 'Ezra', 'Harper', 'Asher', 'Evelyn', 'Leo', 'Abigail', 'James',
+	'Ella', 'Jack', 'Scarlett', 'Henry', 'Grace', 'Owen', 'Chloe', 'Wyatt', 'Nora', 'Julian',
+	'Lily', 'Caleb', 'Aria', 'Hudson', 'Zoe', 'Ethan', 'Layla', 'Miles', 'Hazel', 'Jonah',
+];
+const LAST_NAMES = [
+	'Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Rodriguez', 'Martinez',
+	'Hernandez', 'Lopez', 'Gonzalez', 'Wilson', 'Anderson', 'Thomas', 'Taylor', 'Moore', 'Jackson', 'Martin',
+	'Lee', 'Perez', 'Thompson', 'White', 'Harris', 'Sanchez', 'Clark', 'Ramirez', 'Lewis', 'Robinson',
+	'Walker', 'Young', 'Allen', 'King', 'Wright', 'Scott', 'Torres', 'Nguyen', 'Hill', 'Flores',
+	'Green', 'Adams', 'Nelson', 'Baker', 'Hall', 'Rivera', 'Campbell', 'Mitchell', 'Carter', 'Roberts',
+];
+const STREETS = ['Elm St', 'Oak Ave', 'Maple Dr', 'Cedar Ln', 'Pine St', 'Birch Rd', 'Walnut Way', 'Spruce Ct'];
+const CITIES: Array<[string, string, string]> = [
+	['Watertown', 'MA', '02472'],
+	['Belmont', 'MA', '02478'],
+	['Cambridge', 'MA', '02139'],
+	['Chicago', 'IL', '60601'],
+	['Evanston', 'IL', '60201'],
+];
+
+function pad2(n: number): string {
+	return n < 10 ? `0${n}` : String(n);
+}
+function money(cents: number): string {
+	const sign = cents < 0 ? '-' : '';
+	const abs = Math.abs(cents);
+	return `${sign}${Math.floor(abs / 100)}.${pad2(abs % 100)}`;
+}
+
+interface PatientSpec {
+	first: string;
+	last: string;
+	dob: string;
+	sex: 'F' | 'M';
+	department: string;
+	email: string | null;
+	/** Balance of the patient's own provider group (cents), as athena sends it. */
+	ownBalance: string | number;
+	clean: boolean;
+	collections: string | number;
+	claimSplit: number[]; // cents per claim (sum = own balance when positive)
+	stringTypes: boolean;
+}
+
+function specOf(p: number): PatientSpec {
+	const named: Record<number, Partial<PatientSpec>> = {
+		1: { first: 'Rosa', last: 'Quintero', dob: '04/12/1978', sex: 'F', department: '1', ownBalance: '150.5', claimSplit: [10050, 5000] },
+		2: { first: 'Tomas', last: 'Albright', dob: '09/30/1985', sex: 'M', department: '1', ownBalance: 0, claimSplit: [], stringTypes: false },
+		3: { first: 'Priya', last: 'Nandakumar', dob: '01/05/1990', sex: 'F', department: '1', ownBalance: '42', claimSplit: [4200] },
+		4: { first: 'Sam', last: 'Okafor', dob: '03/03/1970', sex: 'M', department: '1', ownBalance: '10', claimSplit: [1000] },
+		5: { first: 'Sam', last: 'Okafor', dob: '11/21/1999', sex: 'F', department: '21', ownBalance: '20', claimSplit: [2000] },
+		6: { first: 'Walter', last: 'Castellanos', dob: '07/14/1962', sex: 'M', department: '21', ownBalance: '-978.7', claimSplit: [] },
+		7: { first: 'Greta', last: 'Lindqvist', dob: '02/28/1955', sex: 'F', department: '62', ownBalance: '310', clean: false, collections: '220', claimSplit: [31000] },
+		8: { first: 'Marcus', last: 'Feldman', dob: '12/01/2001', sex: 'M', department: '1', email: null, ownBalance: '75.25', claimSplit: [7525] },
+		9: { first: 'Ines', last: 'Marchetti', dob: '06/17/1948', sex: 'F', department: '62', ownBalance: '64.1', claimSplit: [4000, 2410] },
+	};
+	const first = FIRST_NAMES[(p * 7) % FIRST_NAMES.length];
+	const last = LAST_NAMES[(p * 13) % LAST_NAMES.length];
+	const dob = `${pad2(1 + (p % 12))}/${pad2(1 + ((p * 5) % 28))}/${1940 + ((p * 17) % 65)}`;
+	const department = ['1', '21', '62', '1', '82'][p % 5];
+	const cents = p % 5 === 0 ? 0 : 500 + ((p * 7919) % 45000);
+	const stringTypes = p % 2 === 0;
+	const generated: PatientSpec = {
+		first,
+		last,
+		dob,
+		sex: p % 2 === 0 ? 'F' : 'M',
+		department,
+		email: `${first}.${last}${p}@example.com`.toLowerCase(),
+		ownBalance: cents === 0 ? 0 : stringTypes ? String(Number(money(cents))) : Number(money(cents)),
+		clean: p % 11 !== 0,
+		collections: p % 11 === 0 ? (stringTypes ? money(cents) : Number(money(cents))) : stringTypes ? '0' : 0,
+		claimSplit: cents === 0 ? [] : [Math.floor(cents / 2), cents - Math.floor(cents / 2)],
+		stringTypes,
+	};
+	const n = named[p];
+	if (!n) return generated;
+	const spec: PatientSpec = { ...generated, stringTypes: true, clean: true, collections: '0', ...n };
+	if (n.email === undefined) spec.email = `${spec.first}.${spec.last}@example.com`.toLowerCase();
+	return spec;
+}
+
+function buildPatient(p: number): SeedPatient {
+	const s = specOf(p);
+	const id = String(p);
+	const ownGroup = PROVIDER_GROUP_OF_DEPARTMENT[s.department];
+	const otherGroup = ownGroup === '1' ? '2' : '1';
+	const str = (v: string | number): string | number => (s.stringTypes ? String(v) : v);
+	const balances: Array<Record<string, unknown>> = [
+		{
+			balance: s.ownBalance,
+			departmentlist: DEPARTMENT_LIST_OF_GROUP[ownGroup],
+			providergroupid: str(ownGroup),
+			cleanbalance: s.clean ? 'true' : 'false',
+			collectionsbalance: s.collections,
+			paymentplanbalance: str(0),
+		},
+		{
+			balance: 0,
+			departmentlist: DEPARTMENT_LIST_OF_GROUP[otherGroup],
+			providergroupid: str(otherGroup),
+			cleanbalance: 'true',
+			collectionsbalance: 0,
+			paymentplanbalance: 0,
+		},
+	];
+	const claimIds = claimIdsOf(p);
+	const claims: ClaimDetail[] = s.claimSplit.map((c, i) => ({
+		claimid: claimIds[i],
+		balance: money(c),
+		servicedate: `${pad2(1 + ((p + i) % 9))}/${pad2(1 + ((p * 3 + i) % 28))}/2026`,
+		providerid: String(70 + (p % 5)),
+		departmentid: s.department,
+	}));
+	const [city, state, zip] = CITIES[p % CITIES.length];
+	const phone = `(617) 555-${String(1000 + (p % 9000)).padStart(4, '0')}`;
+	const record: Record<string, unknown> = {
+		patientid: id,
+		firstname: s.first,
+		lastname: s.last,
+		middlename: p % 3 === 0 ? 'J' : undefined,
+		dob: s.dob,
+		sex: s.sex,
+		...(s.email ? { email: s.email } : { emailexists: 'false' }),
+		homephone: phone,
+		mobilephone: `(857) 555-${String(2000 + (p % 7000)).padStart(4, '0')}`,
+		address1: `${10 + (p % 990)} ${STREETS[p % STREETS.length]}`,
+		city,
+		state,
+		zip,
+		countrycode: 'USA',
+		countrycode3166: 'US',
+		departmentid: s.department,
+		primarydepartmentid: s.department,
+		primaryproviderid: String(70 + (p % 5)),
+		status: 'active',
+		registrationdate: `${pad2(1 + (p % 12))}/${pad2(1 + (p % 27))}/20${pad2(10 + (p % 15))}`,
+		lastupdated: '10/01/2026',
+		ssn: `*****${String(1000 + ((p * 37) % 9000))}`,
+		driverslicense: 'false',
+		consenttotext: p % 4 === 0 ? 'true' : 'false',
+		contactpreference: 'MOBILEPHONE',
+		guarantorfirstname: s.first,
+		guarantorlastname: s.last,
+		guarantordob: s.dob,
+		guarantorrelationshiptopatient: '1',
+		guarantoraddress1: `${10 + (p % 990)} ${STREETS[p % STREETS.length]}`,
+		guarantorcity: city,
+		guarantorstate: state,
+		guarantorzip: zip,
+		confidentialitycode: 'N',
+		portalaccessgiven: p % 2 === 0 ? 'true' : 'false',
+		patientphoto: 'false',
+		privacyinformationverified: 'true',
+		balances,
+	};
+	if (record.middlename === undefined) delete record.middlename;
+	const claimsByBalance: ClaimDetail[][] = [claims, []];
+	return {
+		id,
+		record: Object.freeze(record),
+		claimsByBalance,
+		firstLower: s.first.toLowerCase(),
+		lastLower: s.last.toLowerCase(),
+		dob: s.dob,
+		departmentid: s.department,
+	};
+}
+
+function buildAppointment(p: number, k: 1 | 2, patient: SeedPatient): SeedAppointment {
+	const id = String(APPOINTMENT_ID_BASE + p * 10 + k);
+	let copay: string | number = ['25', '10', '15', '20', 0, '30', '40'][p % 7];
+	let status = k === 1 ? 'f' : ['2', '3', '4', 'o'][p % 4];
+	if (p === 1) copay = '25';
+	if (p === 2) {
+		copay = 0;
+		if (k === 2) status = 'x';
+	}
+	const copayObj = {
+		insurancecopay: copay,
+		collectedforappointment: '0',
+		collectedforother: '0',
+	};
+	const minutes = 8 * 60 + (p % 16) * 30 + (k === 2 ? 15 : 0);
+	const record: Record<string, unknown> = {
+		appointmentid: id,
+		patientid: String(p),
+		departmentid: patient.departmentid,
+		date: `${k === 1 ? '11' : '12'}/${pad2(1 + (p % 28))}/2026`,
+		starttime: `${pad2(Math.floor(minutes / 60))}:${pad2(minutes % 60)}`,
+		duration: '30',
+		appointmentstatus: status,
+		appointmenttype: k === 1 ? 'Office Visit' : 'Follow Up',
+		appointmenttypeid: k === 1 ? '82' : '83',
+		providerid: String(70 + (p % 5)),
+		copay,
+		appointmentcopay: k === 1 ? copayObj : [copayObj],
+		chargeentrynotrequired: 'false',
+		frozenyn: 'false',
+		hl7providerid: String(70 + (p % 5)),
+		patientappointmenttypename: k === 1 ? 'Office Visit' : 'Follow Up',
+		scheduledby: 'API-SIM',
+		scheduleddatetime: '09/15/2026 10:12:00',
+		templateappointmentid: String(900000 + p * 10 + k),
+	};
+	if (status === 'x') {
+		record.cancelleddatetime = '10/20/2026 08:00:00';
+		record.cancelreasonname = 'PATIENT CANCELLED';
+	}
+	return { id, patientid: String(p), departmentid: patient.departmentid, record: Object.freeze(record) };
+}
+
+export interface SeedData {
+	patients: Map<string, SeedPatient>;
+	patientList: SeedPatient[];
+	appointments: Map<string, SeedAppointment>;
+}
+
+let cachedSeed: SeedData | null = null;
+
+/** The immutable seed (built once per process; never mutated by the simulator). */
+export function seedData(): SeedData {
+	if (cachedSeed) return cachedSeed;
+	const patients = new Map<string, SeedPatient>();
+	const patientList: SeedPatient[] = [];
+	const appointments = new Map<string, SeedAppointment>();
+	for (let p = 1; p <= PATIENT_COUNT; p++) {
+		const patient = buildPatient(p);
+		patients.set(patient.id, patient);
+		patientList.push(patient);
+		for (const k of [1, 2] as const) {
+			const a = buildAppointment(p, k, patient);
+			appointments.set(a.id, a);
+		}
+	}
+	cachedSeed = { patients, patientList, appointments };
+	return cachedSeed;
+}
+
+/** The seeded patient record (as GET /patients/{id} returns it, without balance details), or undefined. */
+export function seedPatient(id: string | number): Readonly<Record<string, unknown>> | undefined {
+	return seedData().patients.get(String(id))?.record;
+}
+export function seedAppointment(id: string | number): Readonly<Record<string, unknown>> | undefined {
+	return seedData().appointments.get(String(id))?.record;
+}
+
+export interface SeedCardPayment {
+	epaymentid: string;
+	patientid: string;
+	departmentid: string;
+	cents: number;
+	last4: string;
+	cardtype: { abbreviation: string; name: string };
+	voided: boolean;
+	settled: boolean;
+	purchaseDate: string;
+	voidDate?: string;
+}
+
+/** Card payments that exist before any test runs (fresh copies each call). */
+export function seedCardPayments(): SeedCardPayment[] {
+	return [
+		{
+			epaymentid: SEED_EPAYMENT_SETTLED,
+			patientid: PATIENT_WITH_BALANCES,
+			departmentid: DEPARTMENT_MAIN,
+			cents: 2500,
+			last4: '1111',
+			cardtype: cardType(CARD_APPROVED),
+			voided: false,
+			settled: true,
+			purchaseDate: '10/02/2026 09:15:03',
+		},
+		{
+			epaymentid: SEED_EPAYMENT_VOIDED,
+			patientid: PATIENT_WITH_BALANCES,
+			departmentid: DEPARTMENT_MAIN,
+			cents: 4000,
+			last4: '4444',
+			cardtype: cardType(CARD_APPROVED_MASTERCARD),
+			voided: true,
+			settled: false,
+			purchaseDate: '10/05/2026 14:02:41',
+			voidDate: '10/05/2026 14:10:09',
+		},
+	];
+}
