@@ -8,6 +8,7 @@
  *   await sim.close();
  */
 import { SimulatorServer } from './server';
+import { PRACTICE_ID } from './seed';
 import type {
 	Fault,
 	LedgerEntry,
@@ -66,7 +67,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Athena
 		url,
 		port: address.port,
 		tokenUrl: `${url}/oauth2/v1/token`,
-		practiceUrl: `${url}/v1/195900`,
+		practiceUrl: `${url}/v1/${PRACTICE_ID}`,
 		close: () => core.close(),
 		reset: (c) => core.reset(c),
 		configure: (c) => core.configure(c),

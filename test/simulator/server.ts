@@ -856,14 +856,14 @@ export class SimulatorServer {
 	}
 
 	// -------------------------------------------------------------- lists
-	private page<T>(ctx: Ctx, key: string, items: T[], basePath: string): Reply {
+	private page<T>(ctx: Ctx, key: string, items: T[], basePath: string, toJson: (item: T) => unknown = (i) => i): Reply {
 		const limitRaw = ctx.query.get('limit');
 		const offsetRaw = ctx.query.get('offset');
 		if (limitRaw !== null && !/^\d+$/.test(limitRaw)) return err(400, 'Invalid limit.', 'limit must be a whole number.');
 		if (offsetRaw !== null && !/^\d+$/.test(offsetRaw)) return err(400, 'Invalid offset.', 'offset must be a whole number.');
 		const limit = Math.min(5000, limitRaw === null ? 1500 : Math.max(1, Number(limitRaw)));
 		const offset = offsetRaw === null ? 0 : Number(offsetRaw);
-		const body: Record<string, unknown> = { [key]: items.slice(offset, offset + limit), totalcount: items.length };
+		const body: Record<string, unknown> = { [key]: items.slice(offset, offset + limit).map(toJson), totalcount: items.length };
 		const link = (o: number) => {
 			const q = new URLSearchParams(ctx.query);
 			q.set('limit', String(limit));
@@ -935,7 +935,7 @@ export class SimulatorServer {
 				(!dob || p.dob === dob) &&
 				(!dept || p.departmentid === dept),
 		);
-		return this.page(ctx, 'patients', found.map((p) => this.patientJson(p.id, ctx, { omitBalances: omit })), '/patients');
+		return this.page(ctx, 'patients', found, '/patients', (p) => this.patientJson(p.id, ctx, { omitBalances: omit }));
 	}
 
 	private searchPatients(ctx: Ctx): Reply {
@@ -952,7 +952,9 @@ export class SimulatorServer {
 				words.every((w) => p.firstLower.includes(w) || p.lastLower.includes(w)),
 			);
 		}
-		return this.page(ctx, 'patients', found.map((p) => this.patientJson(p.id, ctx, { omitBalances: true })), '/patients/search');
+		return this.page(ctx, 'patients', found, '/patients/search', (p) =>
+			this.patientJson(p.id, ctx, { omitBalances: true }),
+		);
 	}
 
 	private getAppointment(ctx: Ctx, [id]: string[]): Reply {
