@@ -1,0 +1,129 @@
+import type { ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+
+/**
+ * athenaOne API access with OAuth 2.0 client credentials (two-legged).
+ *
+ * Extending `oAuth2Api` lets n8n fetch the token, store it with the credential, reuse it across executions and fetch a
+ * new one (then resend once) when athena answers 401. That matters: athena's preview refuses more than five new tokens
+ * a minute, so a token per item or per execution would fail at once.
+ */
+export class AthenahealthOAuth2Api implements ICredentialType {
+	name = 'athenahealthOAuth2Api';
+
+	extends = ['oAuth2Api'];
+
+	displayName = 'Athenahealth OAuth2 API';
+
+	icon: Icon = {
+		light: 'file:../nodes/Athenahealth/athenahealth.svg',
+		dark: 'file:../nodes/Athenahealth/athenahealth.dark.svg',
+	};
+
+	documentationUrl = 'https://docs.athenahealth.com/api/guides/authentication';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Environment',
+			name: 'environment',
+			type: 'options',
+			options: [
+				{
+					name: 'Preview (Sandbox)',
+					value: 'preview',
+					description: 'api.preview.platform.athenahealth.com: test data, 5 new tokens a minute',
+				},
+				{
+					name: 'Production',
+					value: 'production',
+					description: 'api.platform.athenahealth.com: real patients and real money',
+				},
+				{
+					name: 'Custom',
+					value: 'custom',
+					description: 'Another base URL, such as a proxy or the athena simulator of this package',
+				},
+			],
+			default: 'preview',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. http://127.0.0.1:8787',
+			description:
+				'The host athena is reached at, without /v1 or the practice ID. The token is requested from <Base URL>/oauth2/v1/token.',
+			required: true,
+			displayOptions: { show: { environment: ['custom'] } },
+		},
+		{
+			displayName: 'Practice ID',
+			name: 'practiceId',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 195900',
+			description:
+				'The athenaOne practice this credential works on. The shared preview practice is 195900; your own preview and production practice IDs are in the athenahealth Developer Portal.',
+			required: true,
+		},
+		{
+			displayName: 'Grant Type',
+			name: 'grantType',
+			type: 'hidden',
+			default: 'clientCredentials',
+		},
+		{
+			displayName: 'Access Token URL',
+			name: 'accessTokenUrl',
+			type: 'hidden',
+			default:
+				'={{ ($self["environment"] === "custom" ? String($self["baseUrl"]).trim().replace(/\\/+$/, "") : $self["environment"] === "production" ? "https://api.platform.athenahealth.com" : "https://api.preview.platform.athenahealth.com") + "/oauth2/v1/token" }}',
+		},
+		{
+			displayName: 'Scope',
+			name: 'scope',
+			type: 'hidden',
+			default: 'athena/service/Athenanet.MDP.*',
+		},
+		{
+			displayName: 'Auth URI Query Parameters',
+			name: 'authQueryParameters',
+			type: 'hidden',
+			default: '',
+		},
+		{
+			displayName: 'Authentication',
+			name: 'authentication',
+			type: 'hidden',
+			default: 'header',
+		},
+	];
+
+	// One department is the cheapest call that needs both a valid token and a practice this client may use.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL:
+				'={{ $credentials.environment === "custom" ? String($credentials.baseUrl).trim().replace(/\\/+$/, "") : $credentials.environment === "production" ? "https://api.platform.athenahealth.com" : "https://api.preview.platform.athenahealth.com" }}',
+			url: '=/v1/{{ encodeURIComponent(String($credentials.practiceId).trim()) }}/departments',
+			qs: { limit: 1 },
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message:
+						'athena does not know this Practice ID, or this client may not use it. Check the Practice ID against the Developer Portal (the shared preview practice is 195900).',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						'athena refused this client for the practice. Check that the app is enabled for this Practice ID and environment in the Developer Portal.',
+				},
+			},
+		],
+	};
+}

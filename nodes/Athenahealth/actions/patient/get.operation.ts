@@ -1,0 +1,78 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { patientLocator } from '../../descriptions/common';
+import { patientSchema, type PatientBalance } from '../../shared/athenaSchemas';
+import { paymentFieldRules } from '../../shared/fieldRules';
+import { parseOrThrow } from '../../shared/validate';
+import { unwrapOne } from '../../transport/parse';
+import type { AthenaClient } from '../../transport/athenaClient';
+import type { ItemOperation } from '../types';
+
+const properties: INodeProperties[] = [
+	patientLocator,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Claim-Level Balances',
+				name: 'showBalanceDetails',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to include the balance of each claim (for Claim Payments)',
+			},
+			{
+				displayName: 'Department ID for Balance',
+				name: 'departmentId',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 1',
+				description:
+					"The department where the payment is taken. The output then names the balance to collect: athena's guidance is the clean balance of the provider group whose departments include this one.",
+			},
+		],
+	},
+];
+
+const inputSchema = z.object({
+	patientId: paymentFieldRules.patientId.schema,
+	departmentId: z.preprocess((value) => (value === '' ? undefined : value), paymentFieldRules.departmentId.schema.optional()),
+});
+
+/** The balance athena says to collect at a department: the provider group that serves it, when clean. */
+export function balanceForDepartment(balances: PatientBalance[] | undefined, departmentId: string): IDataObject {
+	const group = balances?.find((balance) => balance.departmentIds.includes(departmentId));
+	if (!group) return { departmentBalance: '0.00', departmentBalanceCollectable: false };
+	return {
+		departmentBalance: group.balance,
+		departmentBalanceCollectable: group.cleanBalance && Number(group.balance) > 0,
+		departmentProviderGroupId: group.providerGroupId,
+	};
+}
+
+export const getPatient: ItemOperation = {
+	kind: 'item',
+	description: updateDisplayOptions({ show: { resource: ['patient'], operation: ['get'] } }, properties),
+	async execute(this: IExecuteFunctions, itemIndex: number, client: AthenaClient) {
+		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		const input = parseOrThrow(this.getNode(), itemIndex, inputSchema, {
+			patientId: this.getNodeParameter('patientId', itemIndex, '', { extractValue: true }),
+			departmentId: options.departmentId ?? '',
+		});
+		const answer = await client.get(
+			`/patients/${input.patientId}`,
+			{ showbalancedetails: options.showBalanceDetails ? 'true' : undefined, departmentid: input.departmentId },
+			{ action: `get patient ${input.patientId}`, itemIndex },
+		);
+		const patient = patientSchema.parse(unwrapOne(answer.body) ?? {});
+		return {
+			...patient,
+			...(input.departmentId ? { departmentId: input.departmentId, ...balanceForDepartment(patient.balances, input.departmentId) } : {}),
+		};
+	},
+};

@@ -1,0 +1,146 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { amountFields, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
+import { departmentField, patientLocator } from '../../descriptions/common';
+import { writeResultSchema } from '../../shared/athenaSchemas';
+import type { CollectPaymentInput } from '../../shared/fieldRules';
+import { cardFieldRules, collectPaymentSchema } from '../../shared/fieldRules';
+import { formatMoney } from '../../shared/money';
+import { lastFour } from '../../shared/redact';
+import type { AthenaClient } from '../../transport/athenaClient';
+import { AthenaApiError } from '../../transport/errors';
+import { unwrapOne } from '../../transport/parse';
+import type { BatchOperation } from '../types';
+import { postingFields } from './posting/postingFields';
+import type { PostingSpec } from './posting/postPayments';
+import { postPayments, readPostingSettings } from './posting/postPayments';
+
+const cardField = (name: keyof typeof cardFieldRules, extra: Partial<INodeProperties> = {}): INodeProperties => ({
+	displayName: cardFieldRules[name].displayName,
+	name,
+	type: 'string',
+	default: '',
+	description: cardFieldRules[name].rule,
+	...extra,
+});
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			"Collect Payment charges a card through athena's card processing. It sends the full card number and security code through this n8n instance, which puts the n8n host, its logs and its execution data in PCI DSS scope. Outputs keep only the last four digits.",
+		name: 'pciNotice',
+		type: 'notice',
+		default: '',
+	},
+	patientLocator,
+	departmentField,
+	cardField('cardNumber', { typeOptions: { password: true }, required: true, placeholder: 'e.g. 4111 1111 1111 1111' }),
+	cardField('cardSecurityCode', { typeOptions: { password: true }, required: true }),
+	cardField('expirationMonth', { required: true, placeholder: 'e.g. 04' }),
+	cardField('expirationYear', { required: true, placeholder: 'e.g. 2028' }),
+	cardField('nameOnCard', { placeholder: 'e.g. Jane Doe' }),
+	cardField('billingAddress', { placeholder: 'e.g. 12 Main St' }),
+	cardField('billingZip', { required: true, placeholder: 'e.g. 02134' }),
+	...amountFields,
+	{
+		displayName: 'E-Commerce Mode',
+		name: 'ecommerceMode',
+		type: 'boolean',
+		default: true,
+		description: 'Whether the card is keyed in without the card present (online, phone). athena applies card-not-present rules.',
+	},
+	{
+		displayName: 'Allow Duplicate Payments',
+		name: 'allowDuplicatePayments',
+		type: 'boolean',
+		default: false,
+		description:
+			"Whether athena may charge a payment that looks like one it took recently (same card and amount). Off: athena refuses it as a suspected duplicate.",
+	},
+	...postingFields,
+];
+
+export const collectPaymentSpec: PostingSpec<CollectPaymentInput> = {
+	operation: 'collect',
+	schema: collectPaymentSchema,
+	readInput(context, itemIndex) {
+		const value = (name: string) => context.getNodeParameter(name, itemIndex, '');
+		return {
+			patientId: context.getNodeParameter('patientId', itemIndex, '', { extractValue: true }),
+			departmentId: value('departmentId'),
+			cardNumber: value('cardNumber'),
+			cardSecurityCode: value('cardSecurityCode'),
+			expirationMonth: value('expirationMonth'),
+			expirationYear: value('expirationYear'),
+			nameOnCard: value('nameOnCard'),
+			billingAddress: value('billingAddress'),
+			billingZip: value('billingZip'),
+			ecommerceMode: context.getNodeParameter('ecommerceMode', itemIndex, true),
+			allowDuplicatePayments: context.getNodeParameter('allowDuplicatePayments', itemIndex, false),
+			...readAmounts(context, itemIndex),
+		};
+	},
+	// A card charge is always today's: the date belongs to what identifies it, or next week's copay would be skipped.
+	keyParts: (input, today) => [input.patientId, input.departmentId, lastFour(input.cardNumber), today, ...amountKeyParts(input)],
+	describe: (input) => ({
+		patientId: input.patientId,
+		departmentId: input.departmentId,
+		paymentMethod: 'CARD (athena)',
+		cardLast4: lastFour(input.cardNumber),
+		copayAmount: input.copayAmount ?? '0.00',
+		otherAmount: input.otherAmount ?? '0.00',
+		claimPayments: input.claimPayments,
+		totalAmount: formatMoney(totalCentsOf(input)),
+		appointmentId: input.appointmentId ?? null,
+		applyToTodaysService: input.applyToTodaysService,
+	}),
+	totalCents: totalCentsOf,
+	methodLabel: () => 'CARD (athena)',
+	async send(client: AthenaClient, input, itemIndex) {
+		const answer = await client.post(
+			`/patients/${input.patientId}/collectpayment`,
+			{
+				departmentid: input.departmentId,
+				accountnumber: input.cardNumber,
+				cardsecuritycode: input.cardSecurityCode,
+				expirationmonthmm: input.expirationMonth,
+				expirationyearyyyy: input.expirationYear,
+				nameoncard: input.nameOnCard,
+				billingaddress: input.billingAddress,
+				billingzip: input.billingZip,
+				ecommercemode: input.ecommerceMode ? 'true' : undefined,
+				allowduplicatepayments: input.allowDuplicatePayments ? 'true' : undefined,
+				...amountsForm(input),
+			},
+			{
+				action: `collect the card payment of patient ${input.patientId}`,
+				itemIndex,
+				hint: (athenaError) =>
+					/duplicate/i.test(athenaError)
+						? 'athena thinks this is the same payment as one it took recently. If it really is a second payment, turn on Allow Duplicate Payments.'
+						: undefined,
+			},
+		);
+		const result = writeResultSchema.parse(unwrapOne(answer.body) ?? {});
+		// A decline is an HTTP 200 with success "false": a failure of this item, not a payment. Anything else after a
+		// 200 may have moved money, so it counts as collected even without an e-payment ID.
+		if (result.success === false) {
+			throw new AthenaApiError(client.node, {
+				outcome: 'refused',
+				message: `Card declined: ${result.errorText ?? 'athena did not approve the payment'}`,
+				description: `athena did not charge the card ending ${lastFour(input.cardNumber)}. Nothing was collected. Ask for another card or payment method.`,
+				itemIndex,
+			});
+		}
+		return { ePaymentId: result.ePaymentId };
+	},
+};
+
+export const collectPayment: BatchOperation = {
+	kind: 'batch',
+	description: updateDisplayOptions({ show: { resource: ['payment'], operation: ['collect'] } }, properties),
+	async execute(this: IExecuteFunctions, items: INodeExecutionData[], client: AthenaClient) {
+		return await postPayments(this, items, client, collectPaymentSpec, readPostingSettings(this));
+	},
+};

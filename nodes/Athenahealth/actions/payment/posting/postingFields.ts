@@ -1,0 +1,117 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** Fields every posting operation (Record, Collect) has, below its own. */
+export const postingFields: INodeProperties[] = [
+	{
+		displayName: 'Validate Only (Dry Run)',
+		name: 'validateOnly',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to check every item without posting: formats, and against athena that the patient, department, payment method and appointment exist and belong together. Items come out with status "valid" and what would be posted.',
+	},
+	{
+		displayName: 'Duplicate Check',
+		name: 'duplicateCheck',
+		type: 'options',
+		default: 'paymentDetails',
+		options: [
+			{
+				name: 'By Payment Details',
+				value: 'paymentDetails',
+				description:
+					'Patient, department, method, amounts, claims, appointment, check number or last four, and post date identify a payment',
+			},
+			{
+				name: 'By Row Reference',
+				value: 'rowReference',
+				description: 'A column of your sheet (a row ID or receipt number) identifies each payment',
+			},
+			{
+				name: 'Off',
+				value: 'off',
+				description: 'Post every item, even one posted before. Only for workflows that can never run twice.',
+			},
+		],
+		description:
+			'How this node recognises a payment it already posted, in this run or an earlier one. athena has no protection against the same payment posted twice.',
+	},
+	{
+		displayName: 'Row Reference',
+		name: 'rowReference',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. {{ $json.receiptNumber }}',
+		description: 'A value unique to each payment, usually an expression on a column of the sheet',
+		displayOptions: { show: { duplicateCheck: ['rowReference'] } },
+	},
+	{
+		displayName: 'Post Again',
+		name: 'postAgain',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to post this item even though it was posted before (or its outcome was unknown). Use it per row, after checking athenaOne; turn it off again afterwards.',
+		displayOptions: { hide: { duplicateCheck: ['off'] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'postingOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Add Summary Item',
+				name: 'addSummary',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to add one last item with the count of each status and the totals posted per payment method and department',
+			},
+			{
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 20 },
+				default: 3,
+				description: 'How many payments are in flight at once',
+			},
+			{
+				displayName: 'Identical Rows Are Separate Payments',
+				name: 'allowIdenticalRows',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether two identical items in one run are two real payments. Off: the second is skipped as a copy of the first.',
+			},
+			{
+				displayName: 'Requests per Second',
+				name: 'requestsPerSecond',
+				type: 'number',
+				typeOptions: { minValue: 0.1 },
+				default: 5,
+				description:
+					"Ceiling on calls to athena for this node. 5 is safe for athena's preview; production allows more.",
+			},
+			{
+				displayName: 'Timeout (Seconds)',
+				name: 'timeoutSeconds',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 60,
+				description: 'How long to wait for athena\'s answer. A payment left without an answer comes out "unknown" and is not sent again.',
+			},
+		],
+	},
+];
+
+export interface PostingSettings {
+	validateOnly: boolean;
+	duplicateCheck: 'paymentDetails' | 'rowReference' | 'off';
+	addSummary: boolean;
+	concurrency: number;
+	allowIdenticalRows: boolean;
+	requestsPerSecond: number;
+	timeoutSeconds: number;
+}

@@ -1,0 +1,53 @@
+import type { ICheckProcessedOptions, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+/**
+ * Which payments this node has posted, across executions.
+ *
+ * The claim lives in n8n's processed-data store (`checkProcessedAndRecord`): n8n writes it to its database at once,
+ * before the POST, so it survives a crash, a restart and n8n's Retry On Fail, and in queue mode every worker sees it.
+ * The details shown on a skipped row (when, which batch) live in the workflow's static data, which n8n saves when an
+ * execution ends; they are a courtesy, the claim is the guarantee.
+ */
+const SCOPE = 'node' as const;
+const STORE_OPTIONS: ICheckProcessedOptions = { mode: 'entries', maxEntries: 50000 };
+const MAX_DETAILS = 20000;
+
+export interface PostingRecord extends IDataObject {
+	status: 'posted' | 'unknown';
+	at: string;
+	executionId?: string;
+	paymentBatchId?: string;
+	ePaymentId?: string;
+}
+
+export class PostingMemory {
+	private readonly details: Record<string, PostingRecord>;
+
+	constructor(private readonly context: IExecuteFunctions) {
+		const staticData = context.getWorkflowStaticData('node');
+		staticData.postings ??= {};
+		this.details = staticData.postings as Record<string, PostingRecord>;
+	}
+
+	/** True when the key was free and is now held by this execution. */
+	async claim(key: string): Promise<boolean> {
+		const result = await this.context.helpers.checkProcessedAndRecord([key], SCOPE, STORE_OPTIONS);
+		return result.new.includes(key);
+	}
+
+	/** Gives a key back after athena provably did nothing, so the row can be posted once fixed. */
+	async release(key: string): Promise<void> {
+		await this.context.helpers.removeProcessed([key], SCOPE, STORE_OPTIONS);
+		delete this.details[key];
+	}
+
+	remember(key: string, record: PostingRecord): void {
+		this.details[key] = record;
+		const keys = Object.keys(this.details);
+		for (const old of keys.slice(0, Math.max(0, keys.length - MAX_DETAILS))) delete this.details[old];
+	}
+
+	previous(key: string): PostingRecord | undefined {
+		return this.details[key];
+	}
+}

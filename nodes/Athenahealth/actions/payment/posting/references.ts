@@ -1,0 +1,50 @@
+import { appointmentSchema, departmentSchema } from '../../../shared/athenaSchemas';
+import type { AthenaClient } from '../../../transport/athenaClient';
+import { AthenaApiError } from '../../../transport/errors';
+import { fetchList } from '../../../transport/lists';
+import { unwrapOne } from '../../../transport/parse';
+import type { PaymentCommon } from './postPayments';
+
+/**
+ * Validate Only checks what athena would refuse: the patient, department and appointment exist and the appointment is
+ * the patient's. Each record is fetched once per run however many rows use it.
+ */
+export function createReferenceChecker(client: AthenaClient) {
+	let departments: Promise<Set<string>> | undefined;
+	const patients = new Map<string, Promise<boolean>>();
+	const appointments = new Map<string, Promise<{ patientId?: string } | undefined>>();
+
+	// athena's 404 here means the record does not exist; any other failure is a real error of the check.
+	const unlessNotFound = async <T>(request: Promise<T>): Promise<T | undefined> =>
+		await request.catch((error: unknown) => {
+			if (error instanceof AthenaApiError && error.outcome === 'refused' && error.httpCode === '404') return undefined;
+			throw error;
+		});
+
+	return async function checkReferences(input: PaymentCommon, itemIndex: number): Promise<string | undefined> {
+		departments ??= fetchList(client, '/departments', 'departments', { call: { action: 'list departments', itemIndex } }).then(
+			(rows) => new Set(rows.map((row) => departmentSchema.parse(row).departmentId ?? '')),
+		);
+		if (!(await departments).has(input.departmentId)) return `Department ${input.departmentId} does not exist in this practice. Use a department ID from Department → Get Many.`;
+		if (!patients.has(input.patientId)) {
+			const lookup = client.get(`/patients/${input.patientId}`, {}, { action: `check patient ${input.patientId}`, itemIndex });
+			patients.set(input.patientId, unlessNotFound(lookup).then((answer) => answer !== undefined));
+		}
+		if (!(await patients.get(input.patientId))) return `Patient ${input.patientId} does not exist in this practice. Check the Patient ID.`;
+		if (input.appointmentId) {
+			const appointmentId = input.appointmentId;
+			if (!appointments.has(appointmentId)) {
+				appointments.set(
+					appointmentId,
+					unlessNotFound(
+						client.get(`/appointments/${appointmentId}`, { showcopay: 'false' }, { action: `check appointment ${appointmentId}`, itemIndex }),
+					).then((answer) => (answer ? appointmentSchema.parse(unwrapOne(answer.body) ?? {}) : undefined)),
+				);
+			}
+			const appointment = await appointments.get(appointmentId);
+			if (!appointment) return `Appointment ${appointmentId} does not exist. Check the Appointment ID.`;
+			if (appointment.patientId !== input.patientId) return `Appointment ${appointmentId} belongs to another patient, not patient ${input.patientId}. Check the Appointment ID.`;
+		}
+		return undefined;
+	};
+}

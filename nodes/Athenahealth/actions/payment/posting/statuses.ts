@@ -1,0 +1,14 @@
+/** Every row of a posting comes out with exactly one of these. */
+export const POSTING_STATUSES = {
+	posted: 'athena accepted the payment',
+	skipped: 'not sent: already posted (or its outcome unknown) in an earlier run, or the same payment as an earlier row',
+	invalid: 'refused before any call: the message names the field and the fix',
+	failed: 'athena refused it or it could not be sent: nothing was posted',
+	unknown: 'sent, but no answer proves whether athena posted it: check athenaOne before posting again',
+	valid: 'Validate Only: would be posted',
+} as const;
+
+export type PostingStatus = keyof typeof POSTING_STATUSES;
+
+/** Statuses that count as a failure of the item (stop the run unless Continue On Fail / error output). */
+export const FAILURE_STATUSES: readonly PostingStatus[] = ['invalid', 'failed', 'unknown'];

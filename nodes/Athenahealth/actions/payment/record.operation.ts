@@ -1,0 +1,153 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { amountFields, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
+import { departmentField, patientLocator } from '../../descriptions/common';
+import { writeResultSchema } from '../../shared/athenaSchemas';
+import type { RecordPaymentInput } from '../../shared/fieldRules';
+import { isCardMethod, paymentFieldRules, recordPaymentSchema } from '../../shared/fieldRules';
+import { formatMoney } from '../../shared/money';
+import type { AthenaClient } from '../../transport/athenaClient';
+import { AthenaApiError } from '../../transport/errors';
+import { unwrapOne } from '../../transport/parse';
+import type { BatchOperation } from '../types';
+import { postingFields } from './posting/postingFields';
+import type { PostingSpec } from './posting/postPayments';
+import { postPayments, readPostingSettings } from './posting/postPayments';
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			"Record Payment is for money taken outside athena: cash, a paper check, or a card charged on another terminal. Do not record a card payment taken through athena's card processing (or Collect Payment) or a check scanned in athenaOne: athena would count it twice. Payments recorded here land in a payment batch the practice reconciles in athenaOne.",
+		name: 'recordNotice',
+		type: 'notice',
+		default: '',
+	},
+	patientLocator,
+	departmentField,
+	{
+		displayName: 'Payment Method Name or ID',
+		name: 'paymentMethod',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getPaymentMethods' },
+		default: 'CASH',
+		required: true,
+		description:
+			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		hint: paymentFieldRules.paymentMethod.rule,
+	},
+	{
+		displayName: 'Check Number',
+		name: 'checkNumber',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 1042',
+		description: paymentFieldRules.checkNumber.rule,
+		displayOptions: { show: { paymentMethod: ['CHECK'] } },
+	},
+	{
+		displayName: 'Card Last 4 Digits',
+		name: 'cardLast4',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 4242',
+		description: paymentFieldRules.cardLast4.rule,
+		displayOptions: { hide: { paymentMethod: ['CASH', 'CHECK'] } },
+	},
+	...amountFields,
+	{
+		displayName: 'Post Date',
+		name: 'postDate',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. 11/26/2026',
+		description: paymentFieldRules.postDate.rule,
+	},
+	...postingFields,
+];
+
+const CLOSED_PERIOD_HINT =
+	"The post date falls in a period the practice has closed in athenaOne. Use a later Post Date (after the practice's close date), or leave it empty to post today.";
+
+export const recordPaymentSpec: PostingSpec<RecordPaymentInput> = {
+	operation: 'record',
+	schema: recordPaymentSchema,
+	readInput(context, itemIndex) {
+		return {
+			patientId: context.getNodeParameter('patientId', itemIndex, '', { extractValue: true }),
+			departmentId: context.getNodeParameter('departmentId', itemIndex, ''),
+			paymentMethod: context.getNodeParameter('paymentMethod', itemIndex, ''),
+			checkNumber: context.getNodeParameter('checkNumber', itemIndex, ''),
+			cardLast4: context.getNodeParameter('cardLast4', itemIndex, ''),
+			postDate: context.getNodeParameter('postDate', itemIndex, ''),
+			...readAmounts(context, itemIndex),
+		};
+	},
+	paymentMethodOf: (input) => input.paymentMethod,
+	keyParts: (input) => [
+		input.patientId,
+		input.departmentId,
+		input.paymentMethod,
+		'checkNumber' in input ? input.checkNumber : '',
+		'cardLast4' in input ? input.cardLast4 : '',
+		input.postDate ?? '',
+		...amountKeyParts(input),
+	],
+	describe(input) {
+		const described: IDataObject = {
+			patientId: input.patientId,
+			departmentId: input.departmentId,
+			paymentMethod: input.paymentMethod,
+			...('checkNumber' in input ? { checkNumber: input.checkNumber } : {}),
+			...('cardLast4' in input ? { cardLast4: input.cardLast4 } : {}),
+			copayAmount: input.copayAmount ?? '0.00',
+			otherAmount: input.otherAmount ?? '0.00',
+			claimPayments: input.claimPayments,
+			totalAmount: formatMoney(totalCentsOf(input)),
+			appointmentId: input.appointmentId ?? null,
+			applyToTodaysService: input.applyToTodaysService,
+			postDate: input.postDate ?? null,
+		};
+		return described;
+	},
+	totalCents: totalCentsOf,
+	methodLabel: (input) => input.paymentMethod,
+	async send(client: AthenaClient, input, itemIndex) {
+		const answer = await client.post(
+			`/patients/${input.patientId}/recordpayment`,
+			{
+				departmentid: input.departmentId,
+				paymentmethod: input.paymentMethod,
+				checknumber: 'checkNumber' in input ? input.checkNumber : undefined,
+				cardnumberlast4: 'cardLast4' in input && isCardMethod(input.paymentMethod) ? input.cardLast4 : undefined,
+				postdate: input.postDate,
+				...amountsForm(input),
+			},
+			{
+				action: `record the payment of patient ${input.patientId}`,
+				itemIndex,
+				hint: (athenaError) => (/clos(ed|e date)|period/i.test(athenaError) ? CLOSED_PERIOD_HINT : undefined),
+			},
+		);
+		const result = writeResultSchema.parse(unwrapOne(answer.body) ?? {});
+		if (result.success === false) {
+			throw new AthenaApiError(client.node, {
+				outcome: 'refused',
+				message: `athena: ${result.errorText ?? 'the payment was not recorded'}`,
+				description: 'athena answered that it did not record the payment, so nothing was posted.',
+				itemIndex,
+			});
+		}
+		return { paymentBatchId: result.paymentBatchId };
+	},
+};
+
+export const recordPayment: BatchOperation = {
+	kind: 'batch',
+	description: updateDisplayOptions({ show: { resource: ['payment'], operation: ['record'] } }, properties),
+	async execute(this: IExecuteFunctions, items: INodeExecutionData[], client: AthenaClient) {
+		return await postPayments(this, items, client, recordPaymentSpec, readPostingSettings(this));
+	},
+};

@@ -1,0 +1,58 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { chainedEPaymentId, chainedPatient } from '../../descriptions/chaining';
+import { writeResultSchema } from '../../shared/athenaSchemas';
+import { emailAddressRule, ePaymentIdRule, paymentFieldRules } from '../../shared/fieldRules';
+import { parseOrThrow } from '../../shared/validate';
+import type { AthenaClient } from '../../transport/athenaClient';
+import { unwrapOne } from '../../transport/parse';
+import type { ItemOperation } from '../types';
+
+const properties: INodeProperties[] = [
+	chainedPatient,
+	chainedEPaymentId,
+	{
+		displayName: 'Email',
+		name: 'email',
+		type: 'string',
+		placeholder: 'e.g. name@email.com',
+		default: '',
+		required: true,
+		description: emailAddressRule.rule,
+		hint: 'Where the card receipt goes',
+	},
+];
+
+const inputSchema = z.object({
+	patientId: paymentFieldRules.patientId.schema,
+	ePaymentId: ePaymentIdRule.schema,
+	email: emailAddressRule.schema,
+});
+
+export const emailReceipt: ItemOperation = {
+	kind: 'item',
+	description: updateDisplayOptions({ show: { resource: ['receipt'], operation: ['email'] } }, properties),
+	async execute(this: IExecuteFunctions, itemIndex: number, client: AthenaClient) {
+		const input = parseOrThrow(this.getNode(), itemIndex, inputSchema, {
+			patientId: this.getNodeParameter('patientId', itemIndex, '', { extractValue: true }),
+			ePaymentId: this.getNodeParameter('ePaymentId', itemIndex, ''),
+			email: this.getNodeParameter('email', itemIndex, ''),
+		});
+		// athena's field name is documented both ways (`email`, `emailaddress`): send the address under both.
+		const answer = await client.post(
+			`/patients/${input.patientId}/receipts/${input.ePaymentId}/email`,
+			{ email: input.email, emailaddress: input.email },
+			{ action: `email the receipt of e-payment ${input.ePaymentId}`, itemIndex },
+		);
+		const result = writeResultSchema.parse(unwrapOne(answer.body) ?? {});
+		if (result.success === false) {
+			throw new NodeApiError(this.getNode(), { message: result.errorText ?? 'refused' }, {
+				message: `athena did not email the receipt: ${result.errorText ?? 'no reason given'}`,
+				itemIndex,
+			});
+		}
+		return { status: 'emailed', patientId: input.patientId, ePaymentId: input.ePaymentId, email: input.email };
+	},
+};

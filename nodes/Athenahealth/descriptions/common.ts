@@ -1,0 +1,60 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { paymentFieldRules } from '../shared/fieldRules';
+
+/** Fields several operations share. Each call site adds its own displayOptions. */
+
+export const patientLocator: INodeProperties = {
+	displayName: 'Patient',
+	name: 'patientId',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: paymentFieldRules.patientId.rule,
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Type a name or patient ID…',
+			typeOptions: { searchListMethod: 'searchPatients', searchable: true, searchFilterRequired: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 1',
+			validation: [{ type: 'regex', properties: { regex: '^\\s*\\d+\\s*$', errorMessage: 'A patient ID is digits only' } }],
+		},
+	],
+};
+
+export const departmentField: INodeProperties = {
+	displayName: 'Department Name or ID',
+	name: 'departmentId',
+	type: 'options',
+	typeOptions: { loadOptionsMethod: 'getDepartments' },
+	default: '',
+	required: true,
+	description:
+		'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+};
+
+export const limitFields: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+];

@@ -1,0 +1,27 @@
+import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+
+import { departmentSchema } from '../shared/athenaSchemas';
+import { AthenaClient } from '../transport/athenaClient';
+import { fetchList } from '../transport/lists';
+import { fetchPaymentMethods } from '../transport/paymentMethods';
+
+export async function getDepartments(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const client = await AthenaClient.create(this);
+	const rows = await fetchList(client, '/departments', 'departments', { call: { action: 'list departments' } });
+	return rows
+		.map((row) => departmentSchema.parse(row))
+		.filter((department) => department.departmentId)
+		.map((department) => ({ name: `${department.name ?? 'Department'} (${department.departmentId})`, value: department.departmentId as string }))
+		.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Cash, Check and the practice's own card methods with athena's codes as values. */
+export async function getPaymentMethods(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const client = await AthenaClient.create(this);
+	const methods = await fetchPaymentMethods(client);
+	return methods.map((method) => ({
+		name: method.kind === 'card' ? `${method.name} (${method.code})` : method.name,
+		value: method.code,
+		description: method.kind === 'card' ? 'Card charged outside athena: needs the last four digits' : undefined,
+	}));
+}

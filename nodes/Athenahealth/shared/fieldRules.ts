@@ -1,0 +1,328 @@
+import { z } from 'zod';
+
+import { toAthenaDate } from './dates';
+import { formatMoney, parseMoney } from './money';
+
+/**
+ * The one place each input rule lives. The node runs these schemas on every item, the panel's field descriptions quote
+ * `rule`, and the README's field table and the tests read this same list.
+ */
+
+const blankToUndefined = (value: unknown) =>
+	value === null || value === undefined || (typeof value === 'string' && value.trim() === '') ? undefined : value;
+
+const asTrimmedText = (value: unknown) => {
+	const present = blankToUndefined(value);
+	return typeof present === 'number' ? String(present) : typeof present === 'string' ? present.trim() : present;
+};
+
+const digitsId = (label: string) =>
+	z.preprocess(
+		asTrimmedText,
+		z
+			.string({ required_error: `${label} is required`, invalid_type_error: `${label} must be a number such as 1234` })
+			.regex(/^\d{1,12}$/, `${label} must be digits only, e.g. 1234`),
+	);
+
+/** An amount in the form a spreadsheet holds it; always a two-place string afterwards, or undefined when blank/zero. */
+const optionalMoney = (label: string) =>
+	z.preprocess(blankToUndefined, z.unknown()).transform((value, ctx) => {
+		if (value === undefined) return undefined;
+		const parsed = parseMoney(value);
+		if (!parsed.ok) {
+			ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${label} ${parsed.reason}` });
+			return z.NEVER;
+		}
+		return parsed.cents === 0 ? undefined : formatMoney(parsed.cents);
+	});
+
+const requiredPositiveMoney = (label: string) =>
+	optionalMoney(label).refine((value) => value !== undefined, `${label} must be more than 0.00`);
+
+export const FULL_CARD_NUMBER_MESSAGE =
+	'looks like a full card number. Enter only the last four digits; the full number was not kept or shown.';
+
+export interface FieldRule {
+	displayName: string;
+	/** The form field athena receives. */
+	athenaField: string;
+	/** The rule in words, as the panel and the README state it. */
+	rule: string;
+	schema: z.ZodTypeAny;
+}
+
+export const paymentFieldRules = {
+	patientId: {
+		displayName: 'Patient',
+		athenaField: 'patientid (in the path)',
+		rule: 'Required. athena patient ID, digits only.',
+		schema: digitsId('Patient ID'),
+	},
+	departmentId: {
+		displayName: 'Department',
+		athenaField: 'departmentid',
+		rule: 'Required. athena department ID, digits only.',
+		schema: digitsId('Department ID'),
+	},
+	paymentMethod: {
+		displayName: 'Payment Method',
+		athenaField: 'paymentmethod',
+		rule: "Required. CASH, CHECK, or one of the practice's own card method codes (e.g. MC/VISA, AMEX).",
+		schema: z.preprocess(
+			(value) => (typeof asTrimmedText(value) === 'string' ? String(asTrimmedText(value)).toUpperCase() : value),
+			z
+				.string({ required_error: 'Payment Method is required' })
+				.regex(/^[A-Z0-9/ _&.-]{2,30}$/, 'Payment Method must be CASH, CHECK or a card method code such as MC/VISA'),
+		),
+	},
+	checkNumber: {
+		displayName: 'Check Number',
+		athenaField: 'checknumber',
+		rule: 'Required when the method is CHECK: 1 to 20 letters, digits or dashes.',
+		schema: z.preprocess(
+			asTrimmedText,
+			z
+				.string({ required_error: 'Check Number is required for a check payment' })
+				.regex(/^[A-Za-z0-9-]{1,20}$/, 'Check Number must be 1 to 20 letters, digits or dashes'),
+		),
+	},
+	cardLast4: {
+		displayName: 'Card Last 4 Digits',
+		athenaField: 'cardnumberlast4',
+		rule: 'Required when the method is a card: exactly the last four digits of the card, never the full number.',
+		schema: z.preprocess(asTrimmedText, z.string({ required_error: 'Card Last 4 Digits is required for a card payment' })).superRefine(
+			(value, ctx) => {
+				if (typeof value !== 'string' || /^\d{4}$/.test(value)) return;
+				const digits = value.replace(/[\s-]/g, '');
+				ctx.addIssue({
+					code: z.ZodIssueCode.custom,
+					// Never echo what was typed: it may be a whole card number.
+					message: /^\d{12,19}$/.test(digits)
+						? `Card Last 4 Digits ${FULL_CARD_NUMBER_MESSAGE}`
+						: 'Card Last 4 Digits must be exactly four digits, e.g. 4242',
+				});
+			},
+		),
+	},
+	copayAmount: {
+		displayName: 'Copay Amount',
+		athenaField: 'copayamount',
+		rule: 'Optional amount applied as the copay of the appointment (or of today\'s service). Digits with up to two decimals; "$1,234.50" and 12.5 are read as 1234.50 and 12.50.',
+		schema: optionalMoney('Copay Amount'),
+	},
+	otherAmount: {
+		displayName: 'Other Amount',
+		athenaField: 'otheramount',
+		rule: 'Optional amount not tied to an appointment copay: it goes to the unapplied bucket (or to the appointment given). Same format as Copay Amount.',
+		schema: optionalMoney('Other Amount'),
+	},
+	claimPayments: {
+		displayName: 'Claim Payments',
+		athenaField: 'claimpayment',
+		rule: 'Optional list of claim ID (digits) and amount (more than 0.00), sent as athena\'s JSON string [{"<claimid>":"1.00"}]. Each claim at most once.',
+		schema: z
+			.preprocess(
+				(value) => (Array.isArray(value) ? value : blankToUndefined(value) === undefined ? [] : value),
+				z.array(
+					z.object({
+						claimId: digitsId('Claim ID'),
+						amount: requiredPositiveMoney('Claim amount'),
+					}),
+					{ invalid_type_error: 'Claim Payments must be a list of claim ID and amount' },
+				),
+			)
+			.refine(
+				(claims) => new Set(claims.map((claim) => claim.claimId)).size === claims.length,
+				'Claim Payments lists the same claim ID twice: combine them into one amount',
+			),
+	},
+	appointmentId: {
+		displayName: 'Appointment ID',
+		athenaField: 'appointmentid',
+		rule: 'Optional. The appointment the copay or other amount is applied to, digits only; it must belong to the patient.',
+		schema: z.preprocess(blankToUndefined, digitsId('Appointment ID').optional()),
+	},
+	applyToTodaysService: {
+		displayName: "Apply to Today's Service",
+		athenaField: 'todayservice',
+		rule: "Whether to apply the payment to today's service (sent to athena as Y). Optional.",
+		schema: z.preprocess(
+			(value) => (typeof value === 'string' ? ['true', 'y', 'yes', '1'].includes(value.trim().toLowerCase()) : value),
+			z.boolean().default(false),
+		),
+	},
+	postDate: {
+		displayName: 'Post Date',
+		athenaField: 'postdate',
+		rule: 'Optional. The date the payment is posted on, mm/dd/yyyy or yyyy-mm-dd; athena uses today when empty and refuses dates in a closed month.',
+		schema: z.preprocess(blankToUndefined, z.unknown()).transform((value, ctx) => {
+			if (value === undefined) return undefined;
+			const date = toAthenaDate(value);
+			if (!date) {
+				ctx.addIssue({
+					code: z.ZodIssueCode.custom,
+					message: 'Post Date must be a real date as mm/dd/yyyy (e.g. 11/26/2026) or yyyy-mm-dd',
+				});
+				return z.NEVER;
+			}
+			return date;
+		}),
+	},
+} satisfies Record<string, FieldRule>;
+
+export const CARD_METHODS_EXCLUDED = ['CASH', 'CHECK'] as const;
+
+export function isCardMethod(method: string): boolean {
+	return !(CARD_METHODS_EXCLUDED as readonly string[]).includes(method);
+}
+
+/** The money part shared by record and collect: at least one amount must carry money. */
+export const amountsSchema = z
+	.object({
+		copayAmount: paymentFieldRules.copayAmount.schema,
+		otherAmount: paymentFieldRules.otherAmount.schema,
+		claimPayments: paymentFieldRules.claimPayments.schema,
+		appointmentId: paymentFieldRules.appointmentId.schema,
+		applyToTodaysService: paymentFieldRules.applyToTodaysService.schema,
+	})
+	.refine((amounts) => amounts.copayAmount || amounts.otherAmount || amounts.claimPayments.length > 0, {
+		message:
+			'No amount to post: fill Copay Amount, Other Amount or Claim Payments with more than 0.00',
+		path: ['copayAmount'],
+	});
+
+export const recordPaymentSchema = z
+	.object({
+		patientId: paymentFieldRules.patientId.schema,
+		departmentId: paymentFieldRules.departmentId.schema,
+		paymentMethod: paymentFieldRules.paymentMethod.schema,
+		checkNumber: z.unknown(),
+		cardLast4: z.unknown(),
+		postDate: paymentFieldRules.postDate.schema,
+	})
+	.and(amountsSchema)
+	.transform((input, ctx) => {
+		// The method decides which reference field applies; the other one is ignored even when a column fills it.
+		const { checkNumber, cardLast4, ...rest } = input;
+		if (input.paymentMethod === 'CASH') return { ...rest };
+		const rule = input.paymentMethod === 'CHECK' ? paymentFieldRules.checkNumber : paymentFieldRules.cardLast4;
+		const parsed = rule.schema.safeParse(input.paymentMethod === 'CHECK' ? checkNumber : cardLast4);
+		if (!parsed.success) {
+			for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [input.paymentMethod === 'CHECK' ? 'checkNumber' : 'cardLast4'] });
+			return z.NEVER;
+		}
+		return input.paymentMethod === 'CHECK'
+			? { ...rest, checkNumber: parsed.data as string }
+			: { ...rest, cardLast4: parsed.data as string };
+	});
+
+export type RecordPaymentInput = z.infer<typeof recordPaymentSchema>;
+
+const limitedText = (label: string, max: number) =>
+	z.preprocess(
+		asTrimmedText,
+		z.string({ required_error: `${label} is required` }).max(max, `${label} must be at most ${max} characters (athena's limit)`),
+	);
+
+/** Card fields of collectpayment. Messages never repeat what was typed: it is card data. */
+export const cardFieldRules = {
+	cardNumber: {
+		displayName: 'Card Number',
+		athenaField: 'accountnumber',
+		rule: 'Required. The full card number, 13 to 19 digits (spaces and dashes are ignored). Never shown again: outputs carry only the last four digits.',
+		schema: z
+			.preprocess((value) => (typeof asTrimmedText(value) === 'string' ? String(asTrimmedText(value)).replace(/[\s-]/g, '') : asTrimmedText(value)), z.string({ required_error: 'Card Number is required' }))
+			.refine((value) => /^\d{13,19}$/.test(value), 'Card Number must be 13 to 19 digits'),
+	},
+	cardSecurityCode: {
+		displayName: 'Card Security Code',
+		athenaField: 'cardsecuritycode',
+		rule: 'Required. The 3 or 4 digit CVV. Sent to athena only; never stored or shown.',
+		schema: z
+			.preprocess(asTrimmedText, z.string({ required_error: 'Card Security Code is required' }))
+			.refine((value) => /^\d{3,4}$/.test(value), 'Card Security Code must be 3 or 4 digits'),
+	},
+	expirationMonth: {
+		displayName: 'Expiration Month',
+		athenaField: 'expirationmonthmm',
+		rule: 'Required. 1 to 12; sent as two digits (mm).',
+		schema: z.preprocess(asTrimmedText, z.string({ required_error: 'Expiration Month is required' })).transform((value, ctx) => {
+			const month = /^\d{1,2}$/.test(value) ? Number(value) : NaN;
+			if (!(month >= 1 && month <= 12)) {
+				ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'Expiration Month must be a month number from 1 to 12' });
+				return z.NEVER;
+			}
+			return String(month).padStart(2, '0');
+		}),
+	},
+	expirationYear: {
+		displayName: 'Expiration Year',
+		athenaField: 'expirationyearyyyy',
+		rule: 'Required. Four digits (yyyy); two digits are read as 20yy.',
+		schema: z.preprocess(asTrimmedText, z.string({ required_error: 'Expiration Year is required' })).transform((value, ctx) => {
+			if (/^\d{2}$/.test(value)) return `20${value}`;
+			if (/^\d{4}$/.test(value)) return value;
+			ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'Expiration Year must be four digits, e.g. 2028' });
+			return z.NEVER;
+		}),
+	},
+	nameOnCard: {
+		displayName: 'Name on Card',
+		athenaField: 'nameoncard',
+		rule: 'Optional. At most 30 characters.',
+		schema: limitedText('Name on Card', 30).optional(),
+	},
+	billingAddress: {
+		displayName: 'Billing Address',
+		athenaField: 'billingaddress',
+		rule: 'Optional. Street line of the card\'s billing address, at most 20 characters.',
+		schema: limitedText('Billing Address', 20).optional(),
+	},
+	billingZip: {
+		displayName: 'Billing ZIP',
+		athenaField: 'billingzip',
+		rule: 'Required. Five digits, or nine (12345-6789).',
+		schema: z.preprocess(asTrimmedText, z.string({ required_error: 'Billing ZIP is required' })).transform((value, ctx) => {
+			const digits = value.replace('-', '');
+			if (!/^\d{5}(\d{4})?$/.test(digits)) {
+				ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'Billing ZIP must be 5 digits or 9 digits (12345-6789)' });
+				return z.NEVER;
+			}
+			return digits;
+		}),
+	},
+} satisfies Record<string, FieldRule>;
+
+export const collectPaymentSchema = z
+	.object({
+		patientId: paymentFieldRules.patientId.schema,
+		departmentId: paymentFieldRules.departmentId.schema,
+		cardNumber: cardFieldRules.cardNumber.schema,
+		cardSecurityCode: cardFieldRules.cardSecurityCode.schema,
+		expirationMonth: cardFieldRules.expirationMonth.schema,
+		expirationYear: cardFieldRules.expirationYear.schema,
+		nameOnCard: cardFieldRules.nameOnCard.schema,
+		billingAddress: cardFieldRules.billingAddress.schema,
+		billingZip: cardFieldRules.billingZip.schema,
+		ecommerceMode: z.boolean().default(true),
+		allowDuplicatePayments: z.boolean().default(false),
+	})
+	.and(amountsSchema);
+
+export type CollectPaymentInput = z.infer<typeof collectPaymentSchema>;
+
+export const emailAddressRule: FieldRule = {
+	displayName: 'Email',
+	athenaField: 'email (also sent as emailaddress)',
+	rule: 'Required. One address per call. The patient\'s stored email is never changed.',
+	schema: z
+		.preprocess(asTrimmedText, z.string({ required_error: 'Email is required' }))
+		.refine((value) => /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]{2,}$/.test(value), 'Email must be one address such as name@example.com'),
+};
+
+export const ePaymentIdRule: FieldRule = {
+	displayName: 'E-Payment ID',
+	athenaField: 'epaymentid (in the path)',
+	rule: 'Required. The epaymentid athena returned when the card payment was collected, digits only.',
+	schema: digitsId('E-Payment ID'),
+};

@@ -1,0 +1,39 @@
+/**
+ * athena's answers as they really arrive: JSON that may start with blank lines, a single record wrapped in an
+ * array, errors as {error, detailedmessage} or as [{success:"false", errortext}], and gateway pages that are not JSON.
+ */
+export function parseAthenaJson(body: unknown): unknown {
+	if (typeof body !== 'string') return body;
+	const text = body.trim();
+	if (!text) return undefined;
+	try {
+		return JSON.parse(text);
+	} catch {
+		return undefined;
+	}
+}
+
+/** A one-record answer: `[{…}]` → `{…}`. */
+export function unwrapOne(value: unknown): unknown {
+	return Array.isArray(value) && value.length === 1 ? value[0] : value;
+}
+
+export interface AthenaAnswerSummary {
+	error?: string;
+	detailedMessage?: string;
+	missingFields?: string[];
+	requestId?: string;
+}
+
+export function readAthenaBody(body: string): AthenaAnswerSummary {
+	const parsed = unwrapOne(parseAthenaJson(body));
+	if (!parsed || typeof parsed !== 'object') return {};
+	const record = parsed as Record<string, unknown>;
+	const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
+	const missing = record.missingfields;
+	return {
+		error: text(record.error) ?? text(record.errortext) ?? text(record.message),
+		detailedMessage: text(record.detailedmessage),
+		missingFields: Array.isArray(missing) ? missing.map(String) : typeof missing === 'string' ? missing.split(',').map((field) => field.trim()) : undefined,
+	};
+}

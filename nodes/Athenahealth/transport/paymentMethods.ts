@@ -1,0 +1,21 @@
+import type { AthenaClient } from './athenaClient';
+import { fetchList } from './lists';
+import { paymentMethodSchema } from '../shared/athenaSchemas';
+
+export type PaymentMethod = {
+	name: string;
+	code: string;
+	kind: 'cash' | 'check' | 'card';
+};
+
+/** CASH and CHECK, then the practice's own card methods: athena's codes (MC/VISA, AMEX…), never invented ones. */
+export async function fetchPaymentMethods(client: AthenaClient, itemIndex?: number): Promise<PaymentMethod[]> {
+	const rows = await fetchList(client, '/configuration/validnonccpcreditcardmethods', 'paymentmethods', {
+		call: { action: 'list the practice\'s card payment methods', itemIndex },
+	});
+	const cards = rows
+		.map((row) => paymentMethodSchema.parse(row))
+		.filter((method) => method.code && !['CASH', 'CHECK'].includes(method.code.toUpperCase()))
+		.map((method): PaymentMethod => ({ name: method.name, code: method.code, kind: 'card' }));
+	return [{ name: 'Cash', code: 'CASH', kind: 'cash' }, { name: 'Check', code: 'CHECK', kind: 'check' }, ...cards];
+}
