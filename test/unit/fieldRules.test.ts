@@ -69,6 +69,8 @@ describe('collectPaymentSchema', () => {
 		expirationMonth: '4',
 		expirationYear: '28',
 		billingZip: '02134-1234',
+		nameOnCard: 'Jane Doe',
+		billingAddress: '12 Elm St',
 		copayAmount: '25',
 		claimPayments: [],
 		applyToTodaysService: false,

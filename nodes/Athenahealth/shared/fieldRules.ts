@@ -269,14 +269,14 @@ export const cardFieldRules = {
 	nameOnCard: {
 		displayName: 'Name on Card',
 		athenaField: 'nameoncard',
-		rule: 'Optional. At most 30 characters.',
-		schema: limitedText('Name on Card', 30).optional(),
+		rule: 'Required. At most 30 characters.',
+		schema: limitedText('Name on Card', 30),
 	},
 	billingAddress: {
 		displayName: 'Billing Address',
 		athenaField: 'billingaddress',
-		rule: 'Optional. Street line of the card\'s billing address, at most 20 characters.',
-		schema: limitedText('Billing Address', 20).optional(),
+		rule: 'Required. Street line of the card\'s billing address, at most 20 characters.',
+		schema: limitedText('Billing Address', 20),
 	},
 	billingZip: {
 		displayName: 'Billing ZIP',

@@ -39,8 +39,8 @@ const properties: INodeProperties[] = [
 	cardField('cardSecurityCode', { typeOptions: { password: true }, required: true }),
 	cardField('expirationMonth', { required: true, placeholder: 'e.g. 04' }),
 	cardField('expirationYear', { required: true, placeholder: 'e.g. 2028' }),
-	cardField('nameOnCard', { placeholder: 'e.g. Jane Doe' }),
-	cardField('billingAddress', { placeholder: 'e.g. 12 Main St' }),
+	cardField('nameOnCard', { required: true, placeholder: 'e.g. Jane Doe' }),
+	cardField('billingAddress', { required: true, placeholder: 'e.g. 12 Main St' }),
 	cardField('billingZip', { required: true, placeholder: 'e.g. 02134' }),
 	...amountFields,
 	{

@@ -1,0 +1,61 @@
+import type { INodeParameters } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
+
+import { Athenahealth } from '../../nodes/Athenahealth/Athenahealth.node';
+
+const { properties } = new Athenahealth().description;
+
+/** The parameters n8n keeps (and the editor shows) for these settings, resolved by n8n's own display rules. */
+function shown(values: INodeParameters): string[] {
+	const resolved = NodeHelpers.getNodeParameters(properties, values, true, false, null, null) ?? {};
+	return Object.keys(resolved);
+}
+
+describe('Record Payment fields follow the payment method', () => {
+	const record = { resource: 'payment', operation: 'record' };
+
+	it('cash shows neither Check Number nor Card Last 4 Digits', () => {
+		const fields = shown({ ...record, paymentMethod: 'CASH' });
+		expect(fields).not.toContain('checkNumber');
+		expect(fields).not.toContain('cardLast4');
+		expect(fields).toEqual(expect.arrayContaining(['patientId', 'departmentId', 'copayAmount', 'otherAmount', 'postDate']));
+	});
+
+	it('a check shows Check Number only', () => {
+		const fields = shown({ ...record, paymentMethod: 'CHECK' });
+		expect(fields).toContain('checkNumber');
+		expect(fields).not.toContain('cardLast4');
+	});
+
+	it.each(['MC/VISA', 'AMEX', 'DISCOVER'])('the card method %s shows Card Last 4 Digits only', (method) => {
+		const fields = shown({ ...record, paymentMethod: method });
+		expect(fields).toContain('cardLast4');
+		expect(fields).not.toContain('checkNumber');
+	});
+
+	it('a method taken from the sheet by expression keeps both, and each row uses the one its method needs', () => {
+		const fields = shown({ ...record, paymentMethod: '={{ $json.method }}' });
+		expect(fields).toEqual(expect.arrayContaining(['checkNumber', 'cardLast4']));
+	});
+
+	it('Row Reference appears only for the row-reference duplicate check, Post Again not when the check is off', () => {
+		expect(shown({ ...record, duplicateCheck: 'paymentDetails' })).not.toContain('rowReference');
+		expect(shown({ ...record, duplicateCheck: 'rowReference' })).toContain('rowReference');
+		expect(shown({ ...record, duplicateCheck: 'off' })).not.toContain('postAgain');
+	});
+});
+
+describe('Collect Payment', () => {
+	it('keeps card number and security code in password fields and warns about PCI scope', () => {
+		const byName = new Map(properties.filter((property) => property.displayOptions?.show?.operation?.includes('collect')).map((property) => [property.name, property]));
+		expect(byName.get('cardNumber')?.typeOptions?.password).toBe(true);
+		expect(byName.get('cardSecurityCode')?.typeOptions?.password).toBe(true);
+		expect(String(byName.get('pciNotice')?.displayName)).toContain('PCI DSS scope');
+	});
+});
+
+describe('the node is not offered to AI agents', () => {
+	it('declares usableAsTool deliberately as off', () => {
+		expect(new Athenahealth().description.usableAsTool).toBe(false);
+	});
+});
