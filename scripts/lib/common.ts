@@ -59,7 +59,7 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
 		const spawnOpts: SpawnOptions = {
 			cwd: opts.cwd,
 			env: opts.env ?? process.env,
-			stdio: ['pipe', 'pipe', 'pipe'],
+			stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
 		};
 		const child = spawn(cmd, args, spawnOpts);
 		let stdout = '';
@@ -87,7 +87,10 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
 				resolve(result);
 			}
 		});
-		child.stdin!.end(opts.input ?? '');
+		if (opts.input !== undefined) {
+			child.stdin!.on('error', () => undefined); // a child that exits without reading its input: not our error
+			child.stdin!.end(opts.input);
+		}
 	});
 }
 

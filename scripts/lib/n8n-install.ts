@@ -1,0 +1,147 @@
+/**
+ * Ensures a pinned n8n release in the project-local cache `.cache/n8n-<version>/` (reused when present, keyed on
+ * the version). Two lines are supported:
+ *   NEWEST  n8n 2.41.1 on Node 24 (from ./node24; n8n 2.37+ requires Node 24; 2.41.3 failed with ETARGET)
+ *   OLDER   n8n 2.8.4  on the system Node 20 (needs overrides.xlsx = 0.18.5: n8n-nodes-base points xlsx at a CDN
+ *           tarball that cannot be reached)
+ * Installed with --ignore-scripts (an optional Kafka client's native build fails and would roll back everything),
+ * then sqlite3 is compiled from source (its prebuilt download is unreachable). A marker file is written only after
+ * a complete install, so an interrupted install is redone from scratch.
+ *
+ *   npx tsx scripts/lib/n8n-install.ts [newest|older|all|<version>]
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { CACHE, exists, isMain, log, pathWith, run, secs, writeFile } from './common';
+import { ensureNode24, node24Dir } from './node24';
+
+export const N8N_NEWEST = '2.41.1';
+export const N8N_OLDER = '2.8.4';
+export const N8N_LINES = [N8N_NEWEST, N8N_OLDER] as const;
+
+export interface N8nInstall {
+	version: string;
+	/** The install folder, `.cache/n8n-<version>`. */
+	dir: string;
+	/** The Node binary that runs this n8n (Node 24 for 2.37+, else the system Node). */
+	nodeBin: string;
+	/** `node_modules/n8n/bin/n8n`, to be run with `nodeBin`. */
+	n8nBin: string;
+	/** Environment for running node/npm of the right line: PATH with nodeBin's folder first, npm_config_nodedir. */
+	env: NodeJS.ProcessEnv;
+	/** Whether this n8n line knows the `mcp-registry` module (2.41 does; 2.8 refuses an unknown name). */
+	hasMcpRegistryModule: boolean;
+}
+
+function readMarker(file: string): { recipe?: string } | undefined {
+	try {
+		return JSON.parse(fs.readFileSync(file, 'utf8'));
+	} catch {
+		return undefined;
+	}
+}
+
+function needsNode24(version: string): boolean {
+	const [major, minor] = version.split('.').map(Number);
+	return major > 2 || (major === 2 && minor >= 37);
+}
+
+/** Node binary and environment for running (and installing) a given n8n version. */
+export async function runtimeFor(version: string): Promise<{ nodeBin: string; env: NodeJS.ProcessEnv }> {
+	if (needsNode24(version)) {
+		const nodeBin = await ensureNode24();
+		return {
+			nodeBin,
+			env: { ...process.env, PATH: pathWith(path.dirname(nodeBin)), npm_config_nodedir: node24Dir() },
+		};
+	}
+	return { nodeBin: process.execPath, env: { ...process.env, PATH: pathWith(path.dirname(process.execPath)) } };
+}
+
+export function n8nDir(version: string): string {
+	return path.join(CACHE, `n8n-${version}`);
+}
+
+/**
+ * The package.json of the install folder. Its `overrides` fix what the registry no longer resolves as it did when
+ * that release came out; it is part of the cache key (a changed recipe reinstalls).
+ */
+export function installManifest(version: string): Record<string, unknown> {
+	const pkg: Record<string, unknown> = { name: `n8n-${version}-install`, private: true };
+	if (!needsNode24(version)) {
+		pkg.overrides = {
+			// n8n-nodes-base points xlsx at a CDN tarball that cannot be reached.
+			xlsx: '0.18.5',
+			// Floats to 1.2.x, which requires @langchain/core/utils/uuid (core >= 1.1.48) while n8n 2.8.4 pins
+			// @langchain/core 1.1.8: every command then fails to load ("Command "start" not found").
+			'@langchain/langgraph-checkpoint': '1.0.0',
+			// `^1.0.0-beta.32` resolves to the registry's `latest`, 1.0.0-preview.6, which drags @opentelemetry/core
+			// 0.10.2 to the top of node_modules; @sentry/opentelemetry then fails at boot with "Class extends value
+			// undefined" ("There was an error initializing DB"). beta.36 matches the @opentelemetry 2.x/0.205 line.
+			'@azure/monitor-opentelemetry-exporter': '1.0.0-beta.36',
+		};
+	}
+	return pkg;
+}
+
+/** Installs n8n@version into `.cache/n8n-<version>/` unless a complete install is there; returns how to run it. */
+export async function ensureN8n(version: string = N8N_NEWEST): Promise<N8nInstall> {
+	const dir = n8nDir(version);
+	const marker = path.join(dir, '.complete');
+	const { nodeBin, env } = await runtimeFor(version);
+	const n8nBin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
+	const result: N8nInstall = {
+		version,
+		dir,
+		nodeBin,
+		n8nBin,
+		env,
+		hasMcpRegistryModule: needsNode24(version),
+	};
+	const recipe = JSON.stringify(installManifest(version));
+	if (exists(marker) && exists(n8nBin) && readMarker(marker)?.recipe === recipe) {
+		log(`n8n ${version}: reusing ${dir}`);
+		return result;
+	}
+	const nodeVersion = (await run(nodeBin, ['--version'])).stdout.trim();
+	log(`n8n ${version}: installing into ${dir} with Node ${nodeVersion} (about 2,200 packages, 2.7 GB) ...`);
+	const start = Date.now();
+	fs.rmSync(dir, { recursive: true, force: true });
+	fs.mkdirSync(dir, { recursive: true });
+	const pkg = installManifest(version);
+	writeFile(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
+	await run(
+		'npm',
+		['install', `n8n@${version}`, '--save-exact', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+		{ cwd: dir, env },
+	);
+	const installed = JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'n8n', 'package.json'), 'utf8')).version;
+	if (installed !== version) throw new Error(`n8n install: got ${installed}, expected ${version}`);
+	log(`n8n ${version}: npm install done in ${secs(start)}; compiling sqlite3 from source ...`);
+	const rebuildStart = Date.now();
+	await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--loglevel=error'], {
+		cwd: dir,
+		env: { ...env, npm_config_build_from_source: 'true' },
+	});
+	// Prove the native module loads under the Node that will run n8n.
+	await run(nodeBin, ['-e', 'require("sqlite3")'], { cwd: dir, env });
+	log(`n8n ${version}: sqlite3 built in ${secs(rebuildStart)}`);
+	writeFile(marker, JSON.stringify({ version, node: nodeVersion, recipe, installedAt: new Date().toISOString() }) + '\n');
+	log(`n8n ${version}: installed in ${secs(start)}`);
+	return result;
+}
+
+if (isMain(__filename)) {
+	const arg = process.argv[2] ?? 'all';
+	const versions = arg === 'all' ? [...N8N_LINES] : arg === 'newest' ? [N8N_NEWEST] : arg === 'older' ? [N8N_OLDER] : [arg];
+	(async () => {
+		for (const v of versions) {
+			const start = Date.now();
+			const inst = await ensureN8n(v);
+			log(`n8n ${v}: ready (${secs(start)}): ${inst.nodeBin} ${inst.n8nBin}`);
+		}
+	})().catch((e) => {
+		console.error(e);
+		process.exit(1);
+	});
+}
