@@ -1,0 +1,302 @@
+/**
+ * n8n's "processed data" store (deduplication), kept in memory.
+ *
+ * n8n-core's `this.helpers.checkProcessedAndRecord(...)` and friends go through the process-wide singleton
+ * `DataDeduplicationService`, which n8n's CLI initialises with a database-backed `IDataDeduplicator`
+ * (packages/cli/src/deduplication, table `processed_data`: one row per workflow id + context). This file gives the
+ * harness the same semantics without a database:
+ *
+ * - a row is keyed by workflow id and context: `''` for scope `workflow`, `n:<node id>` for scope `node` (the node ID,
+ *   not its name, so renaming a node keeps its history);
+ * - mode `entries` stores an MD5 (base64) hash of every value, trims to the newest `maxEntries`; a row saved with
+ *   another mode is an error ("incompatible setting of the 'Keep Items Where' parameter");
+ * - modes `latestIncrementalKey` / `latestDate` keep only the largest value seen;
+ * - the first call for a row reports every item as new (even repeats inside that batch), later calls record new
+ *   values one by one, so a repeat inside one batch is reported as processed. That is what n8n does.
+ *
+ * Like n8n's database the store outlives one execution: a `TestEngine` keeps one store for all its runs.
+ */
+import { createHash } from 'node:crypto';
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+import { DataDeduplicationService } from 'n8n-core';
+import type {
+	DeduplicationItemTypes,
+	DeduplicationMode,
+	DeduplicationScope,
+	ICheckProcessedContextData,
+	ICheckProcessedOptions,
+	IDataDeduplicator,
+	IDeduplicationOutput,
+} from 'n8n-workflow';
+import { ApplicationError } from 'n8n-workflow';
+
+/** One row of n8n's `processed_data` table. `data` holds hashes in mode `entries`, the latest value otherwise. */
+export interface ProcessedDataRow {
+	workflowId: string;
+	/** `''` for scope `workflow`, `n:<node id>` for scope `node`. */
+	context: string;
+	value: { mode: DeduplicationMode; data: DeduplicationItemTypes[] | DeduplicationItemTypes };
+}
+
+/** The error n8n's CLI throws (`DeduplicationError`), same messages. */
+export class DeduplicationError extends ApplicationError {
+	constructor(message: string) {
+		super(`Deduplication Failed: ${message}`, { level: 'warning' });
+	}
+}
+
+const LATEST_MODES: DeduplicationMode[] = ['latestIncrementalKey', 'latestDate'];
+
+/** `n:<node id>` for scope `node`, `''` for scope `workflow`: how n8n names a row's context. */
+export function processedDataContext(scope: DeduplicationScope, contextData: ICheckProcessedContextData): string {
+	if (scope === 'node') {
+		if (!contextData.node) {
+			throw new DeduplicationError("No node information has been provided and so cannot use scope 'node'");
+		}
+		return `n:${contextData.node.id}`;
+	}
+	return '';
+}
+
+/** The hash n8n stores for a value in mode `entries`: MD5 of its string form, base64. */
+export function hashProcessedValue(value: DeduplicationItemTypes): string {
+	return createHash('md5').update(value.toString()).digest('base64');
+}
+
+/** True when `a` is later/larger than `b` in the given "latest" mode; throws like n8n for values it cannot compare. */
+function isGreater(mode: DeduplicationMode, a: DeduplicationItemTypes, b: DeduplicationItemTypes): boolean {
+	if (mode === 'latestIncrementalKey') {
+		const x = Number(a);
+		const y = Number(b);
+		if (Number.isNaN(x) || Number.isNaN(y)) {
+			throw new DeduplicationError('Invalid value. Only numbers are supported in mode "latestIncrementalKey"');
+		}
+		return x > y;
+	}
+	if (mode === 'latestDate') {
+		const x = new Date(a as string).getTime();
+		const y = new Date(b as string).getTime();
+		if (Number.isNaN(x) || Number.isNaN(y)) {
+			throw new DeduplicationError('Invalid value. Only valid dates are supported in mode "latestDate"');
+		}
+		return x > y;
+	}
+	throw new DeduplicationError("Invalid mode. Only 'latestIncrementalKey' and 'latestDate' are supported.");
+}
+
+function ascending(mode: DeduplicationMode, items: DeduplicationItemTypes[]): DeduplicationItemTypes[] {
+	return items.slice().sort((a, b) => (isGreater(mode, a, b) ? 1 : -1));
+}
+
+const rowKey = (workflowId: string, context: string) => `${workflowId}\u0000${context}`;
+
+/** In-memory `IDataDeduplicator` with the semantics of n8n's CLI implementation. */
+export class InMemoryProcessedDataStore implements IDataDeduplicator {
+	private readonly rows = new Map<string, ProcessedDataRow>();
+
+	// ---- inspection for tests -------------------------------------------------------------------------------------
+
+	/** Every stored row (copies). */
+	all(): ProcessedDataRow[] {
+		return [...this.rows.values()].map((row) => structuredClone(row));
+	}
+
+	/** The row of a workflow and context (`''` = workflow scope, `n:<node id>` = node scope), a copy. */
+	row(workflowId: string, context = ''): ProcessedDataRow | undefined {
+		const row = this.rows.get(rowKey(workflowId, context));
+		return row && structuredClone(row);
+	}
+
+	/** Number of values recorded in mode `entries` for a workflow and context (0 in the latest-value modes). */
+	count(workflowId: string, context = ''): number {
+		const row = this.rows.get(rowKey(workflowId, context));
+		return row?.value.mode === 'entries' && Array.isArray(row.value.data) ? row.value.data.length : 0;
+	}
+
+	/** Whether `value` is recorded (mode `entries`) for a workflow and context. */
+	has(workflowId: string, value: DeduplicationItemTypes, context = ''): boolean {
+		const row = this.rows.get(rowKey(workflowId, context));
+		return Array.isArray(row?.value.data) && row.value.data.includes(hashProcessedValue(value));
+	}
+
+	/** Forget everything, or one workflow's rows. */
+	clear(workflowId?: string): void {
+		if (workflowId === undefined) {
+			this.rows.clear();
+			return;
+		}
+		for (const [key, row] of this.rows) if (row.workflowId === workflowId) this.rows.delete(key);
+	}
+
+	// ---- IDataDeduplicator ----------------------------------------------------------------------------------------
+
+	async checkProcessedAndRecord(
+		items: DeduplicationItemTypes[],
+		scope: DeduplicationScope,
+		contextData: ICheckProcessedContextData,
+		options: ICheckProcessedOptions,
+	): Promise<IDeduplicationOutput> {
+		const workflowId = this.workflowIdOf(contextData);
+		const context = processedDataContext(scope, contextData);
+		const row = this.rows.get(rowKey(workflowId, context));
+
+		if (row && row.value.mode !== options.mode) {
+			throw new DeduplicationError(
+				'Deduplication data was originally saved with an incompatible setting of the ‘Keep Items Where’ parameter. Try `Clean Database’ operation to reset.',
+			);
+		}
+
+		if (LATEST_MODES.includes(options.mode)) {
+			const sorted = ascending(options.mode, items);
+			if (!row) {
+				this.rows.set(rowKey(workflowId, context), {
+					workflowId,
+					context,
+					value: { mode: options.mode, data: sorted[sorted.length - 1] },
+				});
+				return { new: items, processed: [] };
+			}
+			const stored = row.value.data as DeduplicationItemTypes;
+			let largest = stored;
+			const result: IDeduplicationOutput = { new: [], processed: [] };
+			for (const item of sorted) {
+				if (isGreater(options.mode, item, stored)) {
+					result.new.push(item);
+					if (isGreater(options.mode, item, largest)) largest = item;
+				} else {
+					result.processed.push(item);
+				}
+			}
+			row.value.data = largest;
+			return result;
+		}
+
+		const hashes = items.map(hashProcessedValue);
+		if (!row) {
+			const data = options.maxEntries ? hashes.slice(Math.max(0, hashes.length - options.maxEntries)) : hashes;
+			this.rows.set(rowKey(workflowId, context), { workflowId, context, value: { mode: options.mode, data } });
+			return { new: items, processed: [] };
+		}
+
+		const data = row.value.data as DeduplicationItemTypes[];
+		const result: IDeduplicationOutput = { new: [], processed: [] };
+		hashes.forEach((hash, index) => {
+			if (data.includes(hash)) {
+				result.processed.push(items[index]);
+			} else {
+				result.new.push(items[index]);
+				data.push(hash);
+			}
+		});
+		if (options.maxEntries) data.splice(0, Math.max(0, data.length - options.maxEntries));
+		return result;
+	}
+
+	async removeProcessed(
+		items: DeduplicationItemTypes[],
+		scope: DeduplicationScope,
+		contextData: ICheckProcessedContextData,
+		options: ICheckProcessedOptions,
+	): Promise<void> {
+		if (LATEST_MODES.includes(options.mode)) {
+			throw new DeduplicationError('Removing processed data is not possible in mode "latest"');
+		}
+		const row = this.rows.get(rowKey(this.workflowIdOf(contextData), processedDataContext(scope, contextData)));
+		if (!row) return;
+		const data = row.value.data as DeduplicationItemTypes[];
+		for (const hash of items.map(hashProcessedValue)) {
+			const index = data.indexOf(hash);
+			if (index !== -1) data.splice(index, 1);
+		}
+	}
+
+	async clearAllProcessedItems(scope: DeduplicationScope, contextData: ICheckProcessedContextData): Promise<void> {
+		this.rows.delete(rowKey(String(contextData.workflow.id), processedDataContext(scope, contextData)));
+	}
+
+	async getProcessedDataCount(
+		scope: DeduplicationScope,
+		contextData: ICheckProcessedContextData,
+		options: ICheckProcessedOptions,
+	): Promise<number> {
+		const row = this.rows.get(rowKey(String(contextData.workflow.id), processedDataContext(scope, contextData)));
+		if (options.mode !== 'entries') return 0;
+		return Array.isArray(row?.value.data) ? row.value.data.length : 0;
+	}
+
+	private workflowIdOf(contextData: ICheckProcessedContextData): string {
+		if (!contextData.workflow.id) {
+			throw new DeduplicationError('The workflow has no ID, so its processed data cannot be stored');
+		}
+		return String(contextData.workflow.id);
+	}
+}
+
+// ---- wiring into n8n-core -------------------------------------------------------------------------------------------
+
+/**
+ * n8n-core allows ONE `DataDeduplicationService.init()` per process (per module registry under jest), while every
+ * `TestEngine` has its own store. So n8n-core gets one router that forwards to the store of the engine whose run is
+ * in progress, found through AsyncLocalStorage (set by `runWithProcessedDataStore`).
+ */
+const activeStore = new AsyncLocalStorage<InMemoryProcessedDataStore>();
+
+class RoutingDeduplicator implements IDataDeduplicator {
+	private store(): InMemoryProcessedDataStore {
+		const store = activeStore.getStore();
+		if (!store) {
+			throw new ApplicationError('Processed data was used outside a TestEngine run (no store is active)');
+		}
+		return store;
+	}
+
+	async checkProcessedAndRecord(
+		...args: Parameters<IDataDeduplicator['checkProcessedAndRecord']>
+	): Promise<IDeduplicationOutput> {
+		return await this.store().checkProcessedAndRecord(...args);
+	}
+
+	async removeProcessed(...args: Parameters<IDataDeduplicator['removeProcessed']>): Promise<void> {
+		await this.store().removeProcessed(...args);
+	}
+
+	async clearAllProcessedItems(
+		scope: DeduplicationScope,
+		contextData: ICheckProcessedContextData,
+		_options: ICheckProcessedOptions,
+	): Promise<void> {
+		await this.store().clearAllProcessedItems(scope, contextData);
+	}
+
+	async getProcessedDataCount(...args: Parameters<IDataDeduplicator['getProcessedDataCount']>): Promise<number> {
+		return await this.store().getProcessedDataCount(...args);
+	}
+}
+
+let installed = false;
+
+/** Initialise n8n-core's DataDeduplicationService once, with the routing deduplicator. */
+export async function installProcessedDataRouting(): Promise<void> {
+	if (installed) return;
+	let current: unknown;
+	try {
+		current = DataDeduplicationService.getInstance();
+	} catch {
+		// not initialised yet
+	}
+	if (current === undefined) {
+		await DataDeduplicationService.init(new RoutingDeduplicator());
+	} else if (!((current as { deduplicator?: unknown }).deduplicator instanceof RoutingDeduplicator)) {
+		throw new ApplicationError(
+			"n8n-core's DataDeduplicationService was initialised by someone else: the harness's processed-data store cannot be used",
+		);
+	}
+	installed = true;
+}
+
+/** Run `fn` with `store` as the processed-data store n8n-core sees. */
+export async function runWithProcessedDataStore<T>(store: InMemoryProcessedDataStore, fn: () => Promise<T>): Promise<T> {
+	await installProcessedDataRouting();
+	return await activeStore.run(store, fn);
+}
