@@ -1,0 +1,73 @@
+import { APPOINTMENT_WITH_COPAY, APPOINTMENT_WITH_COPAY_ARRAY, PATIENT_WITH_BALANCES, PATIENT_WITH_CREDIT_BALANCE, UNKNOWN_PATIENT_ID } from '../simulator';
+import type { Stack } from './stack';
+import { startStack } from './stack';
+
+let stack: Stack;
+beforeAll(async () => {
+	stack = await startStack();
+});
+afterAll(async () => await stack.close());
+beforeEach(() => stack.simulator.reset());
+
+describe('look-ups through the real engine', () => {
+	it('gets a patient with balances normalised (money as 2-place strings, flags as booleans)', async () => {
+		const run = await stack.run(
+			{ resource: 'patient', operation: 'get', patientId: { mode: 'id', value: PATIENT_WITH_BALANCES }, options: { showBalanceDetails: true, departmentId: '21' } },
+		);
+		expect(run.error).toBeUndefined();
+		const [patient] = run.json;
+		expect(patient).toMatchObject({
+			patientId: '1',
+			firstName: 'Rosa',
+			lastName: 'Quintero',
+			dateOfBirth: '04/12/1978',
+			departmentBalance: '150.50',
+			departmentBalanceCollectable: true,
+		});
+		const balances = patient.balances as Array<Record<string, unknown>>;
+		expect(balances[0]).toMatchObject({ balance: '150.50', cleanBalance: true, departmentIds: ['1', '21'] });
+		expect(balances[0].claims).toEqual(expect.arrayContaining([expect.objectContaining({ claimId: '101', balance: '100.50' })]));
+		expect(run.items[0].pairedItem).toEqual({ item: 0 });
+	});
+
+	it('reads a credit balance that athena sends as "-978.7"', async () => {
+		const run = await stack.run({ resource: 'patient', operation: 'get', patientId: { mode: 'id', value: PATIENT_WITH_CREDIT_BALANCE } });
+		const balances = run.json[0].balances as Array<Record<string, unknown>>;
+		expect(balances.map((balance) => balance.balance)).toContain('-978.70');
+	});
+
+	it('searches patients by name and date of birth', async () => {
+		const run = await stack.run({ resource: 'patient', operation: 'search', lastName: 'Quintero', dateOfBirth: '1978-04-12', returnAll: true });
+		expect(run.json.map((patient) => patient.patientId)).toContain('1');
+		expect(run.json[0]).not.toHaveProperty('balances');
+	});
+
+	it('gets an appointment copay whether athena sends appointmentcopay as an object or an array', async () => {
+		for (const appointmentId of [APPOINTMENT_WITH_COPAY, APPOINTMENT_WITH_COPAY_ARRAY]) {
+			const run = await stack.run({ resource: 'appointment', operation: 'get', appointmentId });
+			expect(run.json[0]).toMatchObject({ appointmentId, patientId: '1', expectedCopay: '25.00' });
+			expect(run.json[0].copayDue).toMatch(/^\d+\.\d{2}$/);
+			expect(typeof run.json[0].collectedForAppointment).toBe('string');
+		}
+	});
+
+	it('lists departments and payment methods (athena codes, never invented ones)', async () => {
+		const departments = await stack.run({ resource: 'department', operation: 'getAll', returnAll: true });
+		expect(departments.json.map((department) => department.departmentId)).toEqual(['1', '21', '62', '82']);
+		const methods = await stack.run({ resource: 'paymentMethod', operation: 'getAll' });
+		expect(methods.json.map((method) => method.code)).toEqual(['CASH', 'CHECK', 'AMEX', 'MC/VISA', 'DISCOVER']);
+	});
+
+	it('pairs every output with its input and goes on past a bad item with Continue On Fail', async () => {
+		const run = await stack.run(
+			{ resource: 'patient', operation: 'get', patientId: { mode: 'id', value: '={{ $json.id }}' } },
+			{ input: [{ id: '1' }, { id: UNKNOWN_PATIENT_ID }, { id: 'abc' }, { id: '2' }], settings: { continueOnFail: true } },
+		);
+		expect(run.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+		expect(run.json[0].patientId).toBe('1');
+		expect(run.json[1].error).toBe('athena: The patient is not found.');
+		expect(run.json[2].error).toContain('Patient ID must be digits only');
+		expect(run.json[2].error).toContain('item 2');
+		expect(run.json[3].patientId).toBe('2');
+	});
+});
