@@ -108,7 +108,32 @@ export class AthenaClient {
 		);
 	}
 
+	/**
+	 * Until one call has finished, the others wait: n8n fetches a missing token per request, so a batch starting
+	 * three at a time would fetch three tokens (athena's preview allows five a minute).
+	 */
+	private firstCall?: Promise<unknown>;
+
+	private firstCallDone = false;
+
 	private async send(request: IHttpRequestOptions, call: CallOptions, isWrite: boolean): Promise<AthenaAnswer> {
+		if (!this.firstCallDone) {
+			if (this.firstCall) {
+				await this.firstCall.catch(() => undefined);
+			} else {
+				const first = this.sendOnce(request, call, isWrite);
+				this.firstCall = first;
+				try {
+					return await first;
+				} finally {
+					this.firstCallDone = true;
+				}
+			}
+		}
+		return await this.sendOnce(request, call, isWrite);
+	}
+
+	private async sendOnce(request: IHttpRequestOptions, call: CallOptions, isWrite: boolean): Promise<AthenaAnswer> {
 		let throttled = 0;
 		let otherRetries = 0;
 		let tokenWaits = 0;
