@@ -83,6 +83,7 @@ export async function postPayments<TInput extends PaymentCommon>(
 ): Promise<INodeExecutionData[]> {
 	const node = context.getNode();
 	const continueOnFail = context.continueOnFail();
+	const errorOutput = node.onError === 'continueErrorOutput';
 	const today = todayIn(context.getTimezone());
 	const rows: Array<Row<TInput>> = items.map((_, itemIndex) => ({ itemIndex, json: { item: itemIndex } }));
 
@@ -173,7 +174,7 @@ export async function postPayments<TInput extends PaymentCommon>(
 			row.status = 'valid';
 			row.json = { ...row.json, status: 'valid', duplicateCheckKey: row.key, ...spec.describe(row.input) };
 		});
-		return finish(rows, spec, settings, continueOnFail);
+		return finish(rows, spec, settings, continueOnFail, errorOutput);
 	}
 
 	// 4. Post, a few at a time, never sending a payment whose key is held.
@@ -188,7 +189,7 @@ export async function postPayments<TInput extends PaymentCommon>(
 		},
 		stop,
 	);
-	return finish(rows, spec, settings, continueOnFail);
+	return finish(rows, spec, settings, continueOnFail, errorOutput);
 }
 
 async function postOne<TInput extends PaymentCommon>(
@@ -263,14 +264,17 @@ function finish<TInput extends PaymentCommon>(
 	spec: PostingSpec<TInput>,
 	settings: PostingSettings,
 	continueOnFail: boolean,
+	errorOutput: boolean,
 ): INodeExecutionData[] {
 	const firstFailure = rows.find((row) => row.status && FAILURE_STATUSES.includes(row.status));
 	if (firstFailure?.error && !continueOnFail) throw firstFailure.error;
-	const output: INodeExecutionData[] = rows.map((row) => ({
-		json: row.json,
-		pairedItem: { item: row.itemIndex },
-		...(row.error && row.status && FAILURE_STATUSES.includes(row.status) ? { error: row.error } : {}),
-	}));
+	const output: INodeExecutionData[] = rows.map((row) => {
+		const failed = row.status !== undefined && FAILURE_STATUSES.includes(row.status);
+		// n8n sends an item to the error output only when its json holds nothing but error/message/details, so there
+		// the status travels in `details`; on the regular output the row stays flat for the results sheet.
+		const json = failed && errorOutput ? { error: row.json.error, details: row.json } : row.json;
+		return { json, pairedItem: { item: row.itemIndex } };
+	});
 	if (settings.addSummary) {
 		output.push({
 			json: summarise(rows, spec),

@@ -1,0 +1,278 @@
+import type { IDataObject, INode } from 'n8n-workflow';
+
+import { MANUAL_TRIGGER_TYPE } from '../harness/engine';
+import {
+	APPOINTMENT_OF_OTHER_PATIENT,
+	APPOINTMENT_WITH_COPAY,
+	CARD_APPROVED,
+	CARD_DECLINED,
+	CARD_EXPIRED,
+	PATIENT_WITH_BALANCES,
+	SEED_EPAYMENT_SETTLED,
+} from '../simulator';
+import type { NodeRun, Stack } from './stack';
+import { CREDENTIAL_ID, startStack } from './stack';
+
+let stack: Stack;
+beforeAll(async () => {
+	stack = await startStack();
+});
+afterAll(async () => await stack.close());
+beforeEach(() => {
+	stack.simulator.reset();
+	// The duplicate memory outlives runs, as in n8n; each test starts from an empty one.
+	stack.engine.processedData.clear();
+});
+
+/** Record Payment with everything mapped from the input item, as a spreadsheet workflow does. */
+const recordFromRow = (extra: IDataObject = {}) => ({
+	resource: 'payment',
+	operation: 'record',
+	patientId: { mode: 'id', value: '={{ $json.patient }}' },
+	departmentId: '={{ $json.department }}',
+	paymentMethod: '={{ $json.method }}',
+	checkNumber: '={{ $json.check }}',
+	cardLast4: '={{ $json.last4 }}',
+	copayAmount: '={{ $json.copay }}',
+	otherAmount: '={{ $json.other }}',
+	appointmentId: '={{ $json.appointment }}',
+	postDate: '={{ $json.postDate }}',
+	postingOptions: { concurrency: 1 },
+	...extra,
+});
+
+const collectParameters = (extra: IDataObject = {}) => ({
+	resource: 'payment',
+	operation: 'collect',
+	patientId: { mode: 'id', value: PATIENT_WITH_BALANCES },
+	departmentId: '1',
+	cardNumber: '={{ $json.card }}',
+	cardSecurityCode: '={{ $json.cvv }}',
+	expirationMonth: '12',
+	expirationYear: '2035',
+	nameOnCard: 'ROSA QUINTERO',
+	billingAddress: '12 Elm St',
+	billingZip: '02472',
+	copayAmount: '={{ $json.copay }}',
+	appointmentId: APPOINTMENT_WITH_COPAY,
+	...extra,
+});
+
+/** What the athena node itself put out or threw: card data must never be in it (the input items may hold it). */
+const nodeSaid = (run: NodeRun) => JSON.stringify({ data: run.result.runData.athenahealth, error: run.result.error });
+
+describe('Payment → Record: the exact form athena receives', () => {
+	it('cash copay to an appointment', async () => {
+		const run = await stack.run(recordFromRow(), { input: [{ patient: '1', department: '1', method: 'CASH', copay: '20', appointment: APPOINTMENT_WITH_COPAY }] });
+		expect(run.error).toBeUndefined();
+		expect(stack.simulator.ledger().map((entry) => entry.form)).toEqual([
+			{ departmentid: '1', paymentmethod: 'CASH', copayamount: '20.00', appointmentid: APPOINTMENT_WITH_COPAY },
+		]);
+		expect(run.json[0]).toMatchObject({ status: 'posted', paymentBatchId: stack.simulator.ledger()[0].paymentbatchid, totalAmount: '20.00', paymentMethod: 'CASH' });
+	});
+
+	it('a check with a spreadsheet amount and an ISO post date', async () => {
+		await stack.run(recordFromRow(), { input: [{ patient: '2', department: '21', method: 'check', check: ' 1042 ', other: '$1,234.5', postDate: '2026-12-01' }] });
+		expect(stack.simulator.ledger()[0].form).toEqual({
+			departmentid: '21',
+			paymentmethod: 'CHECK',
+			checknumber: '1042',
+			otheramount: '1234.50',
+			postdate: '12/01/2026',
+		});
+	});
+
+	it('a card charged elsewhere, with claim payments as athena\'s JSON string and today\'s service flag', async () => {
+		const parameters = recordFromRow({
+			claimPayments: { claims: [{ claimId: '102', amount: '10.5' }, { claimId: '101', amount: '5' }] },
+			applyToTodaysService: true,
+		});
+		await stack.run(parameters, { input: [{ patient: '1', department: '1', method: 'MC/VISA', last4: '4242', check: '555' }] });
+		expect(stack.simulator.ledger()[0].form).toEqual({
+			departmentid: '1',
+			paymentmethod: 'MC/VISA',
+			cardnumberlast4: '4242',
+			claimpayment: '[{"102":"10.50"},{"101":"5.00"}]',
+			todayservice: 'Y',
+		});
+	});
+});
+
+describe('Payment → Record refusals, each with its own clear error', () => {
+	const refused = async (row: IDataObject) => {
+		const run = await stack.run(recordFromRow(), { input: [row], settings: { continueOnFail: true } });
+		return { run, json: run.json[0] };
+	};
+
+	it('a method the practice does not have', async () => {
+		const { json } = await refused({ patient: '1', department: '1', method: 'VISA', last4: '4242', copay: '5' });
+		expect(json.status).toBe('invalid');
+		expect(json.error).toContain("Payment Method VISA is not one of this practice's methods (CASH, CHECK, AMEX, MC/VISA, DISCOVER)");
+		expect(stack.simulator.ledger()).toHaveLength(0);
+	});
+
+	it('a full card number typed into Card Last 4 Digits is refused and never echoed', async () => {
+		const { run, json } = await refused({ patient: '1', department: '1', method: 'AMEX', last4: CARD_APPROVED, copay: '5' });
+		expect(json.error).toContain('Card Last 4 Digits looks like a full card number');
+		expect(nodeSaid(run)).not.toContain(CARD_APPROVED);
+		expect(nodeSaid(run)).not.toContain(CARD_APPROVED.slice(0, 12));
+	});
+
+	it('a post date in a closed month is explained', async () => {
+		const { json } = await refused({ patient: '1', department: '1', method: 'CASH', copay: '5', postDate: '10/15/2026' });
+		expect(json.status).toBe('failed');
+		expect(json.error).toBe('athena: The post date is in a closed period.');
+		expect(json.description).toContain("after the practice's close date");
+		expect(json.description).toContain('nothing was posted');
+	});
+
+	it('an appointment of another patient', async () => {
+		const { json } = await refused({ patient: '1', department: '1', method: 'CASH', copay: '5', appointment: APPOINTMENT_OF_OTHER_PATIENT });
+		expect(json).toMatchObject({ status: 'failed', error: 'athena: The appointment does not belong to this patient.' });
+	});
+
+	it('without Continue On Fail the run stops on the bad item, naming it, before anything is posted', async () => {
+		const run = await stack.run(recordFromRow(), {
+			input: [
+				{ patient: '1', department: '1', method: 'CASH', copay: '5' },
+				{ patient: '1', department: '1', method: 'CASH', copay: '5.001' },
+			],
+		});
+		expect(run.error?.message).toBe('Invalid input in item 1: Copay Amount has more than two decimal places');
+		expect(stack.simulator.ledger()).toHaveLength(0);
+	});
+});
+
+describe('Payment → Collect', () => {
+	it('charges the card, sends the card fields athena needs and outputs only the last four digits', async () => {
+		const run = await stack.run(collectParameters(), { input: [{ card: CARD_APPROVED, cvv: '987', copay: '25' }] });
+		expect(run.error).toBeUndefined();
+		const [entry] = stack.simulator.ledger();
+		expect(entry.form).toEqual({
+			departmentid: '1',
+			accountnumberlast4: '1111',
+			accountnumberlength: '16',
+			cardsecuritycodelength: '3',
+			expirationmonthmm: '12',
+			expirationyearyyyy: '2035',
+			nameoncard: 'ROSA QUINTERO',
+			billingaddress: '12 Elm St',
+			billingzip: '02472',
+			ecommercemode: 'true',
+			copayamount: '25.00',
+			appointmentid: APPOINTMENT_WITH_COPAY,
+		});
+		expect(run.json[0]).toMatchObject({ status: 'posted', ePaymentId: entry.epaymentid, cardLast4: '1111', copayAmount: '25.00' });
+		expect(nodeSaid(run)).not.toContain(CARD_APPROVED);
+		expect(nodeSaid(run)).not.toContain('987');
+	});
+
+	it('a decline is a failure of the item with athena\'s text, and no card digits beyond the last four anywhere', async () => {
+		const run = await stack.run(collectParameters(), {
+			input: [
+				{ card: CARD_DECLINED, cvv: '987', copay: '25' },
+				{ card: CARD_EXPIRED, cvv: '987', copay: '25' },
+			],
+			settings: { continueOnFail: true },
+		});
+		expect(run.json.map((json) => [json.status, json.error])).toEqual([
+			['failed', 'Card declined: DECLINED'],
+			['failed', 'Card declined: EXPIRED CARD'],
+		]);
+		expect(stack.simulator.ledger()).toHaveLength(0);
+		expect(nodeSaid(run)).not.toContain(CARD_DECLINED);
+		expect(nodeSaid(run)).not.toContain(CARD_EXPIRED);
+		expect(nodeSaid(run)).not.toContain('987');
+	});
+
+	it("athena's duplicate refusal is explained, and Allow Duplicate Payments lets the second payment through", async () => {
+		const input = [{ card: CARD_APPROVED, cvv: '987', copay: '25' }];
+		await stack.run(collectParameters({ duplicateCheck: 'off' }), { input });
+		const refused = await stack.run(collectParameters({ duplicateCheck: 'off' }), { input, settings: { continueOnFail: true } });
+		expect(refused.json[0]).toMatchObject({ status: 'failed', error: 'athena: This payment appears to be a duplicate.' });
+		expect(refused.json[0].description).toContain('Allow Duplicate Payments');
+		const allowed = await stack.run(collectParameters({ duplicateCheck: 'off', allowDuplicatePayments: true }), { input });
+		expect(allowed.json[0].status).toBe('posted');
+		expect(stack.simulator.ledger()).toHaveLength(2);
+		expect(stack.simulator.ledger()[1].form.allowduplicatepayments).toBe('true');
+	});
+
+	it('refuses card input it can see is wrong, naming the field, without sending anything', async () => {
+		const run = await stack.run(collectParameters({ expirationMonth: '13' }), { input: [{ card: '4111 1111 1111', cvv: '98765', copay: '25' }], settings: { continueOnFail: true } });
+		expect(run.json[0].status).toBe('invalid');
+		expect(run.json[0].error).toContain('Card Number must be 13 to 19 digits');
+		expect(run.json[0].error).toContain('Card Security Code must be 3 or 4 digits');
+		expect(run.json[0].error).toContain('Expiration Month must be a month number from 1 to 12');
+		expect(nodeSaid(run)).not.toContain('98765');
+		expect(stack.simulator.stats().apiRequests).toBe(0);
+	});
+});
+
+describe('Payment → Void and Receipt → Email', () => {
+	const voidParameters = (ePaymentId: string) => ({ resource: 'payment', operation: 'void', patientId: { mode: 'id', value: '1' }, ePaymentId });
+
+	it('voids a payment collected today', async () => {
+		const collected = await stack.run(collectParameters(), { input: [{ card: CARD_APPROVED, cvv: '987', copay: '25' }] });
+		const ePaymentId = String(collected.json[0].ePaymentId);
+		const run = await stack.run(voidParameters(ePaymentId));
+		expect(run.json[0]).toEqual({ status: 'voided', patientId: '1', ePaymentId });
+		expect(stack.simulator.ledger().map((entry) => entry.kind)).toEqual(['collect', 'void']);
+	});
+
+	it('explains that a settled payment must be refunded in athenaOne', async () => {
+		const run = await stack.run(voidParameters(SEED_EPAYMENT_SETTLED));
+		expect(run.error?.message).toBe('athena: The payment can no longer be voided.');
+		expect(run.error?.description).toContain('Refund it in athenaOne');
+		expect(run.error?.description).toContain('8 p.m. US Eastern');
+	});
+
+	it('emails a receipt to one validated address and leaves the patient\'s stored email alone', async () => {
+		const before = await stack.run({ resource: 'patient', operation: 'get', patientId: { mode: 'id', value: '1' } });
+		const run = await stack.run({ resource: 'receipt', operation: 'email', patientId: { mode: 'id', value: '1' }, ePaymentId: SEED_EPAYMENT_SETTLED, email: 'payer@example.com' });
+		expect(run.json[0]).toEqual({ status: 'emailed', patientId: '1', ePaymentId: SEED_EPAYMENT_SETTLED, email: 'payer@example.com' });
+		expect(stack.simulator.ledger()[0]).toMatchObject({ kind: 'email', form: { email: 'payer@example.com', emailaddress: 'payer@example.com' } });
+		const after = await stack.run({ resource: 'patient', operation: 'get', patientId: { mode: 'id', value: '1' } });
+		expect(after.json[0].email).toBe(before.json[0].email);
+	});
+
+	it('refuses a bad address before calling athena', async () => {
+		const run = await stack.run({ resource: 'receipt', operation: 'email', patientId: { mode: 'id', value: '1' }, ePaymentId: SEED_EPAYMENT_SETTLED, email: 'a@b.com, c@d.com' });
+		expect(run.error?.message).toBe('Invalid input in item 0: Email must be one address such as name@example.com');
+		expect(stack.simulator.ledger()).toHaveLength(0);
+	});
+
+	it('chains collect → email receipt → list receipts by connecting nodes, with the default expressions', async () => {
+		const node = (name: string, parameters: IDataObject, x: number): INode => ({
+			id: name,
+			name,
+			type: 'n8n-nodes-athenahealth.athenahealth',
+			typeVersion: 1,
+			position: [x, 0],
+			parameters,
+			credentials: { athenahealthOAuth2Api: { id: CREDENTIAL_ID, name: 'athena simulator' } },
+		});
+		const result = await stack.engine.run(
+			{
+				id: 'front-desk',
+				nodes: [
+					{ id: 'trigger', name: 'Trigger', type: MANUAL_TRIGGER_TYPE, typeVersion: 1, position: [0, 0], parameters: {} },
+					node('Collect', collectParameters(), 200),
+					node('Email', { resource: 'receipt', operation: 'email', email: 'payer@example.com' }, 400),
+					node('Receipts', { resource: 'receipt', operation: 'getAll', patientId: { mode: 'id', value: '={{ $json.patientId }}' }, departmentId: '1' }, 600),
+				],
+				connections: {
+					Trigger: { main: [[{ node: 'Collect', type: 'main', index: 0 }]] },
+					Collect: { main: [[{ node: 'Email', type: 'main', index: 0 }]] },
+					Email: { main: [[{ node: 'Receipts', type: 'main', index: 0 }]] },
+				},
+			},
+			{ input: [{ card: CARD_APPROVED, cvv: '987', copay: '25' }] },
+		);
+		expect(result.error).toBeUndefined();
+		const ePaymentId = result.outputOf('Collect')[0].json.ePaymentId;
+		expect(result.outputOf('Email')[0].json).toMatchObject({ status: 'emailed', ePaymentId });
+		expect(result.outputOf('Receipts').map((item) => item.json)).toEqual(
+			expect.arrayContaining([expect.objectContaining({ ePaymentId, amount: '25.00', cardLast4: '1111', type: 'PURCHASE' })]),
+		);
+	});
+});
