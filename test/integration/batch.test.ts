@@ -1,0 +1,212 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { Fault, LedgerEntry } from '../simulator/types';
+import type { NodeRun, Stack } from './stack';
+import { startStack } from './stack';
+
+/**
+ * Unattended posting of a sheet: every row comes out once with a status, the simulator's ledger never holds a payment
+ * twice, a payment stored without an answer is "unknown" (never "failed", never re-posted), and a re-run posts nothing.
+ */
+
+const ROWS = 240;
+const METHODS = ['CASH', 'CHECK', 'MC/VISA', 'AMEX'];
+
+/** One payment per patient, so a patient ID identifies its row in the ledger. */
+function sheet(count = ROWS, firstPatient = 1): IDataObject[] {
+	return Array.from({ length: count }, (_, index) => {
+		const method = METHODS[index % METHODS.length];
+		return {
+			patient: String(firstPatient + index),
+			department: ['1', '21', '62', '82'][index % 4],
+			method,
+			check: method === 'CHECK' ? `C${1000 + index}` : '',
+			last4: method === 'MC/VISA' || method === 'AMEX' ? String(1000 + (index % 9000)).slice(-4) : '',
+			copay: index % 3 === 0 ? '' : `${10 + (index % 40)}.${index % 2 ? '50' : '00'}`,
+			other: index % 3 === 0 ? `${(index % 70) + 1}.25` : '',
+			postDate: '12/01/2026',
+		};
+	});
+}
+
+const recordParameters = (options: IDataObject = {}, extra: IDataObject = {}) => ({
+	resource: 'payment',
+	operation: 'record',
+	patientId: { mode: 'id', value: '={{ $json.patient }}' },
+	departmentId: '={{ $json.department }}',
+	paymentMethod: '={{ $json.method }}',
+	checkNumber: '={{ $json.check }}',
+	cardLast4: '={{ $json.last4 }}',
+	copayAmount: '={{ $json.copay }}',
+	otherAmount: '={{ $json.other }}',
+	postDate: '={{ $json.postDate }}',
+	postingOptions: { concurrency: 4, requestsPerSecond: 1000, timeoutSeconds: 5, ...options },
+	...extra,
+});
+
+const keepGoing = { onError: 'continueRegularOutput' as const };
+
+interface Tally {
+	rows: number;
+	posted: number;
+	skipped: number;
+	invalid: number;
+	failed: number;
+	unknown: number;
+	ledgerDuplicates: number;
+}
+
+function tally(run: NodeRun, ledger: LedgerEntry[]): Tally {
+	const count = (status: string) => run.json.filter((json) => json.status === status).length;
+	const perPatient = new Map<string, number>();
+	for (const entry of ledger) perPatient.set(entry.patientid, (perPatient.get(entry.patientid) ?? 0) + 1);
+	const ledgerDuplicates = [...perPatient.values()].reduce((sum, times) => sum + times - 1, 0);
+	return { rows: run.json.length, posted: count('posted'), skipped: count('skipped'), invalid: count('invalid'), failed: count('failed'), unknown: count('unknown'), ledgerDuplicates };
+}
+
+/** The guarantees every fault run must keep. */
+function expectAccountedFor(run: NodeRun, rows: IDataObject[], ledger: LedgerEntry[]) {
+	expect(run.items).toHaveLength(rows.length);
+	expect(run.items.map((item) => item.pairedItem)).toEqual(rows.map((_, item) => ({ item })));
+	const statuses = new Set(['posted', 'skipped', 'invalid', 'failed', 'unknown']);
+	for (const json of run.json) expect(statuses.has(String(json.status))).toBe(true);
+	const byPatient = new Map(ledger.map((entry) => [entry.patientid, entry]));
+	expect(byPatient.size).toBe(ledger.length);
+	run.json.forEach((json, index) => {
+		const stored = byPatient.get(String(rows[index].patient));
+		if (json.status === 'posted') expect(stored?.answered).toBe(true);
+		if (json.status === 'failed') expect(stored).toBeUndefined();
+		if (stored && !stored.answered) expect(json.status).toBe('unknown');
+		if (json.status === 'posted') expect(json.paymentBatchId).toBe(stored?.paymentbatchid);
+	});
+}
+
+export const faultTable: Array<{ fault: string } & Tally> = [];
+
+let stack: Stack;
+beforeAll(async () => {
+	stack = await startStack();
+});
+afterAll(async () => {
+	await stack.close();
+	const lines = faultTable.map((row) => `| ${row.fault} | ${row.rows} | ${row.posted} | ${row.skipped} | ${row.invalid} | ${row.failed} | ${row.unknown} | ${row.ledgerDuplicates} |`);
+	console.log(['| fault | rows | posted | skipped | invalid | failed | unknown | ledger duplicates |', '|---|---|---|---|---|---|---|---|', ...lines].join('\n'));
+});
+beforeEach(() => {
+	stack.simulator.reset();
+	stack.engine.processedData.clear();
+});
+
+async function postUnderFault(name: string, prepare: () => void, during?: (run: Promise<NodeRun>) => Promise<void>, options: IDataObject = {}) {
+	const rows = sheet();
+	prepare();
+	const running = stack.run(recordParameters(options), { input: rows, settings: keepGoing });
+	if (during) await during(running);
+	const run = await running;
+	const ledger = stack.simulator.ledger();
+	expectAccountedFor(run, rows, ledger);
+	const counts = tally(run, ledger);
+	faultTable.push({ fault: name, ...counts });
+	expect(counts.ledgerDuplicates).toBe(0);
+
+	// The same sheet again, with the faults gone: nothing new reaches athena.
+	stack.simulator.clearFaults();
+	stack.simulator.configure({ rateLimit: { perSecond: null } });
+	const rerun = await stack.run(recordParameters(options), { input: rows, settings: keepGoing });
+	const after = stack.simulator.ledger();
+	const rerunCounts = tally(rerun, after);
+	faultTable.push({ fault: `${name}: re-run`, ...rerunCounts });
+	rerun.json.forEach((json, index) => {
+		if (run.json[index].status === 'posted' || run.json[index].status === 'unknown') expect(json.status).toBe('skipped');
+	});
+	expect(after.filter((entry) => ledger.every((earlier) => earlier.seq !== entry.seq)).length).toBe(counts.failed);
+	expect(rerunCounts.ledgerDuplicates).toBe(0);
+	return { run, counts, rerun };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+	const started = Date.now();
+	while (!condition()) {
+		if (Date.now() - started > 30000) throw new Error('condition not reached');
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}
+
+const everyNth = (kind: Fault['kind'], every: number): Fault => ({ method: 'POST', path: '/recordpayment$', kind, every });
+
+describe(`a sheet of ${ROWS} payments under each fault`, () => {
+	it('no fault', async () => {
+		const { counts } = await postUnderFault('none', () => undefined);
+		expect(counts.posted).toBe(ROWS);
+	});
+
+	it('a throttling storm answered 429', async () => {
+		const { counts } = await postUnderFault('throttling 429 (cap 60/s)', () => stack.simulator.configure({ rateLimit: { perSecond: 60, status: 429 } }));
+		expect(counts.posted).toBe(ROWS);
+		expect(stack.simulator.stats().throttled).toBeGreaterThan(0);
+	}, 60000);
+
+	it('a throttling storm answered 403 "Developer Over Qps" with Retry-After', async () => {
+		const { counts } = await postUnderFault('throttling 403 (cap 60/s, Retry-After 1)', () =>
+			stack.simulator.configure({ rateLimit: { perSecond: 60, status: 403, retryAfterSeconds: 1 } }),
+		);
+		expect(counts.posted).toBe(ROWS);
+	}, 60000);
+
+	it('5xx before storing: unknown to the node, never re-posted', async () => {
+		const { counts } = await postUnderFault('500 before storing (every 9th)', () => stack.simulator.addFaults(everyNth('500-before', 9)));
+		expect(counts.unknown).toBe(Math.floor(ROWS / 9));
+		expect(counts.posted).toBe(ROWS - counts.unknown);
+	});
+
+	it('5xx after storing: every stored-but-unanswered row is unknown', async () => {
+		const { counts } = await postUnderFault('500 after storing (every 7th)', () => stack.simulator.addFaults(everyNth('500-after', 7)));
+		expect(counts.unknown).toBe(stack.simulator.ledger().filter((entry) => !entry.answered).length);
+		expect(counts.unknown).toBe(Math.floor(ROWS / 7));
+	});
+
+	it('connection reset after storing', async () => {
+		const { counts } = await postUnderFault('reset after storing (every 11th)', () => stack.simulator.addFaults(everyNth('reset-after', 11)));
+		expect(counts.unknown).toBe(Math.floor(ROWS / 11));
+	});
+
+	it('no answer within the timeout after storing', async () => {
+		const { counts } = await postUnderFault(
+			'hang after storing, 1 s timeout (every 60th)',
+			() => stack.simulator.addFaults({ ...everyNth('hang-after', 60), hangMs: 3000 }),
+			undefined,
+			{ timeoutSeconds: 1 },
+		);
+		expect(counts.unknown).toBe(Math.floor(ROWS / 60));
+	}, 30000);
+
+	it('the token expires mid-batch: one new token, no lost row', async () => {
+		const { counts } = await postUnderFault(
+			'token expiry mid-batch',
+			() => stack.simulator.configure({ latencyMs: 5 }),
+			async () => {
+				await until(() => stack.simulator.ledger().length >= ROWS / 3);
+				stack.simulator.expireTokens();
+			},
+		);
+		expect(counts.posted).toBe(ROWS);
+		expect(stack.simulator.requests().filter((request) => request.status === 401).length).toBeGreaterThan(0);
+		// The reset made the stored token unknown (one new token) and the expiry one more: never one per row.
+		expect(stack.simulator.stats().tokensIssued).toBeLessThanOrEqual(2);
+	});
+
+	it('the token endpoint answers 429 after an expiry mid-batch', async () => {
+		const { counts } = await postUnderFault(
+			'token endpoint 429 mid-batch',
+			() => stack.simulator.configure({ latencyMs: 5, tokenLimitPerMinute: 1 }),
+			async () => {
+				// The stored token came from an earlier test; make this run need a new one, twice.
+				await until(() => stack.simulator.ledger().length >= ROWS / 3);
+				stack.simulator.expireTokens();
+				await until(() => stack.simulator.stats().tokenRefusals429 >= 1);
+				stack.simulator.advanceTime(61);
+			},
+		);
+		expect(counts.posted).toBe(ROWS);
+	}, 60000);
+});
