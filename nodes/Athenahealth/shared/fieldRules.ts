@@ -69,7 +69,10 @@ export const paymentFieldRules = {
 		athenaField: 'paymentmethod',
 		rule: "Required. CASH, CHECK, or one of the practice's own card method codes (e.g. MC/VISA, AMEX).",
 		schema: z.preprocess(
-			(value) => (typeof asTrimmedText(value) === 'string' ? String(asTrimmedText(value)).toUpperCase() : value),
+			(value) => {
+				const text = asTrimmedText(value);
+				return typeof text === 'string' ? text.toUpperCase() : text;
+			},
 			z
 				.string({ required_error: 'Payment Method is required' })
 				.regex(/^[A-Z0-9/ _&.-]{2,30}$/, 'Payment Method must be CASH, CHECK or a card method code such as MC/VISA'),
