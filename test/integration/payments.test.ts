@@ -1,4 +1,4 @@
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
 import { MANUAL_TRIGGER_TYPE } from '../harness/engine';
 import {
@@ -242,7 +242,7 @@ describe('Payment → Void and Receipt → Email', () => {
 	});
 
 	it('chains collect → email receipt → list receipts by connecting nodes, with the default expressions', async () => {
-		const node = (name: string, parameters: IDataObject, x: number): INode => ({
+		const node = (name: string, parameters: INodeParameters, x: number): INode => ({
 			id: name,
 			name,
 			type: 'n8n-nodes-athenahealth.athenahealth',

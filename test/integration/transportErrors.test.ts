@@ -24,7 +24,8 @@ describe('transport against the simulator, through the real engine and n8n-core 
 	beforeEach(() => {
 		stack.simulator.reset();
 		// A new token per test: the engine keeps the token in the credential across runs, as n8n does.
-		stack.engine.setStoredCredential('athena-credential', { ...stack.engine.storedCredential('athena-credential'), oauthTokenData: undefined });
+		const { oauthTokenData: _dropped, ...withoutToken } = stack.engine.storedCredential('athena-credential');
+		stack.engine.setStoredCredential('athena-credential', withoutToken);
 	});
 
 	it('fetches one token and reuses it across items and executions', async () => {

@@ -8,7 +8,7 @@ import { getManyDepartments } from './department/getMany.operation';
 import { getPatient } from './patient/get.operation';
 import { searchPatients } from './patient/search.operation';
 import { collectPayment } from './payment/collect.operation';
-import { readPostingSettings } from './payment/posting/postPayments';
+import { postPayments, readPostingSettings } from './payment/posting/postPayments';
 import { recordPayment } from './payment/record.operation';
 import { voidPayment } from './payment/void.operation';
 import { getManyPaymentMethods } from './paymentMethod/getMany.operation';
@@ -35,10 +35,10 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const operation = operations[resource]?.[operationName];
 	if (!operation) throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
 
-	if (operation.kind === 'batch') {
+	if (operation.kind === 'posting') {
 		const settings = readPostingSettings(this);
 		const client = await AthenaClient.create(this, { requestsPerSecond: settings.requestsPerSecond, timeoutMs: settings.timeoutSeconds * 1000 });
-		return [await operation.execute.call(this, items, client)];
+		return [await postPayments(this, items, client, operation.spec, settings)];
 	}
 	const client = await AthenaClient.create(this, { requestsPerSecond: 5 });
 	const isWrite = resource === 'payment' || operationName === 'email';

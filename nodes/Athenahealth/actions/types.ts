@@ -1,6 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { AthenaClient } from '../transport/athenaClient';
+import type { PaymentCommon, PostingSpec } from './payment/posting/postPayments';
 
 /** Most operations work item by item; the shared loop (runner.ts) owns pairing, Continue On Fail and concurrency. */
 export interface ItemOperation {
@@ -9,11 +10,15 @@ export interface ItemOperation {
 	execute(this: IExecuteFunctions, itemIndex: number, client: AthenaClient): Promise<IDataObject | IDataObject[]>;
 }
 
-/** Payment postings look at the whole batch (duplicates within the sheet, one method list, a summary). */
-export interface BatchOperation {
-	kind: 'batch';
+/**
+ * Payment postings (Record, Collect) say what a payment is; the shared posting engine runs the whole batch
+ * (duplicates within the sheet, the duplicate memory, statuses, a summary).
+ */
+export interface PostingOperation {
+	kind: 'posting';
 	description: INodeProperties[];
-	execute(this: IExecuteFunctions, items: INodeExecutionData[], client: AthenaClient): Promise<INodeExecutionData[]>;
+	spec: PostingSpec<PaymentCommon>;
 }
 
-export type Operation = ItemOperation | BatchOperation;
+export type Operation = ItemOperation | PostingOperation;
+export type { PaymentCommon };

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { amountFields, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
@@ -11,10 +11,9 @@ import { lastFour } from '../../shared/redact';
 import type { AthenaClient } from '../../transport/athenaClient';
 import { AthenaApiError } from '../../transport/errors';
 import { unwrapOne } from '../../transport/parse';
-import type { BatchOperation } from '../types';
+import type { PostingOperation } from '../types';
 import { postingFields } from './posting/postingFields';
 import type { PostingSpec } from './posting/postPayments';
-import { postPayments, readPostingSettings } from './posting/postPayments';
 
 const cardField = (name: keyof typeof cardFieldRules, extra: Partial<INodeProperties> = {}): INodeProperties => ({
 	displayName: cardFieldRules[name].displayName,
@@ -137,10 +136,8 @@ export const collectPaymentSpec: PostingSpec<CollectPaymentInput> = {
 	},
 };
 
-export const collectPayment: BatchOperation = {
-	kind: 'batch',
+export const collectPayment: PostingOperation = {
+	kind: 'posting',
 	description: updateDisplayOptions({ show: { resource: ['payment'], operation: ['collect'] } }, properties),
-	async execute(this: IExecuteFunctions, items: INodeExecutionData[], client: AthenaClient) {
-		return await postPayments(this, items, client, collectPaymentSpec, readPostingSettings(this));
-	},
+	spec: collectPaymentSpec,
 };

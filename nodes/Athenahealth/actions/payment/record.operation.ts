@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { amountFields, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
@@ -10,10 +10,9 @@ import { formatMoney } from '../../shared/money';
 import type { AthenaClient } from '../../transport/athenaClient';
 import { AthenaApiError } from '../../transport/errors';
 import { unwrapOne } from '../../transport/parse';
-import type { BatchOperation } from '../types';
+import type { PostingOperation } from '../types';
 import { postingFields } from './posting/postingFields';
 import type { PostingSpec } from './posting/postPayments';
-import { postPayments, readPostingSettings } from './posting/postPayments';
 
 const properties: INodeProperties[] = [
 	{
@@ -144,10 +143,8 @@ export const recordPaymentSpec: PostingSpec<RecordPaymentInput> = {
 	},
 };
 
-export const recordPayment: BatchOperation = {
-	kind: 'batch',
+export const recordPayment: PostingOperation = {
+	kind: 'posting',
 	description: updateDisplayOptions({ show: { resource: ['payment'], operation: ['record'] } }, properties),
-	async execute(this: IExecuteFunctions, items: INodeExecutionData[], client: AthenaClient) {
-		return await postPayments(this, items, client, recordPaymentSpec, readPostingSettings(this));
-	},
+	spec: recordPaymentSpec,
 };

@@ -1,12 +1,16 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IPairedItemData,
+	NodeApiError,
+	NodeOperationError,
+} from 'n8n-workflow';
 import type { z } from 'zod';
 
-import { formatMoney } from '../../../shared/money';
 import { runWithLimit } from '../../../shared/pool';
 import { invalidInputError, validate } from '../../../shared/validate';
 import type { AthenaClient } from '../../../transport/athenaClient';
-import { AthenaApiError } from '../../../transport/errors';
 import type { PaymentMethod } from '../../../transport/paymentMethods';
 import { fetchPaymentMethods } from '../../../transport/paymentMethods';
 import { duplicateCheckKey } from './duplicateKey';
@@ -14,7 +18,9 @@ import type { PostingSettings } from './postingFields';
 import { PostingMemory } from './postingMemory';
 import type { PostingStatus } from './statuses';
 import { FAILURE_STATUSES } from './statuses';
+import { postRow } from './postRow';
 import { createReferenceChecker } from './references';
+import { summarise } from './summary';
 
 export interface PostedIds {
 	paymentBatchId?: string;
@@ -44,7 +50,7 @@ export interface PostingSpec<TInput extends PaymentCommon> {
 	send(client: AthenaClient, input: TInput, itemIndex: number): Promise<PostedIds>;
 }
 
-interface Row<TInput> {
+export interface Row<TInput> {
 	itemIndex: number;
 	input?: TInput;
 	key?: string;
@@ -185,78 +191,11 @@ export async function postPayments<TInput extends PaymentCommon>(
 		async (index) => {
 			const row = rows[index];
 			if (!row.input || row.status) return;
-			await postOne(context, client, spec, row as Row<TInput> & { input: TInput }, memory);
+			await postRow(context, client, spec, row as Row<TInput> & { input: TInput }, memory);
 		},
 		stop,
 	);
 	return finish(rows, spec, settings, continueOnFail, errorOutput);
-}
-
-async function postOne<TInput extends PaymentCommon>(
-	context: IExecuteFunctions,
-	client: AthenaClient,
-	spec: PostingSpec<TInput>,
-	row: Row<TInput> & { input: TInput },
-	memory: PostingMemory | undefined,
-): Promise<void> {
-	const node = context.getNode();
-	const described = spec.describe(row.input);
-	const key = row.key;
-	if (memory && key) {
-		try {
-			if (context.getNodeParameter('postAgain', row.itemIndex, false)) await memory.release(key);
-			if (!(await memory.claim(key))) {
-				const previous = memory.previous(key);
-				row.status = 'skipped';
-				row.json = {
-					...row.json,
-					status: 'skipped',
-					reason:
-						previous?.status === 'unknown'
-							? `An earlier run sent this payment and got no answer${previous.at ? ` (${previous.at})` : ''}: athena may have posted it. Check athenaOne; to post it anyway, turn on Post Again for this row.`
-							: `Already posted${previous?.at ? ` on ${previous.at}` : ' by an earlier run'}${previous?.paymentBatchId ? ` in payment batch ${previous.paymentBatchId}` : ''}${previous?.ePaymentId ? ` as e-payment ${previous.ePaymentId}` : ''}. To post it again on purpose, turn on Post Again for this row.`,
-					previous: previous ?? null,
-					duplicateCheckKey: key,
-					...described,
-				};
-				return;
-			}
-		} catch (error) {
-			row.status = 'failed';
-			row.error = new NodeOperationError(node, `n8n's duplicate check is not available: ${(error as Error).message}`, {
-				itemIndex: row.itemIndex,
-				description:
-					'Nothing was posted. The duplicate check uses n8n\'s processed-data store, which needs a saved workflow. Save the workflow, or set Duplicate Check to Off if it can never run twice.',
-			});
-			row.json = { ...row.json, status: 'failed', error: row.error.message, description: row.error.description, ...described };
-			return;
-		}
-	}
-	try {
-		const ids = await spec.send(client, row.input, row.itemIndex);
-		const at = new Date().toISOString();
-		if (memory && key) memory.remember(key, { status: 'posted', at, executionId: context.getExecutionId(), ...dropEmpty(ids) });
-		row.status = 'posted';
-		row.json = { ...row.json, status: 'posted', ...described, ...dropEmpty(ids), postedAt: at, duplicateCheckKey: key };
-	} catch (error) {
-		const apiError =
-			error instanceof NodeApiError || error instanceof NodeOperationError
-				? error
-				: new NodeOperationError(node, (error as Error).message, { itemIndex: row.itemIndex });
-		const outcomeUnknown = error instanceof AthenaApiError && error.outcome === 'unknown';
-		row.status = outcomeUnknown ? 'unknown' : 'failed';
-		row.error = apiError;
-		row.json = { ...row.json, status: row.status, error: apiError.message, description: apiError.description, ...described, duplicateCheckKey: key };
-		if (memory && key) {
-			// An unknown outcome keeps its key: the row must not post again until someone checks athenaOne.
-			if (outcomeUnknown) memory.remember(key, { status: 'unknown', at: new Date().toISOString(), executionId: context.getExecutionId() });
-			else await memory.release(key);
-		}
-	}
-}
-
-function dropEmpty(ids: PostedIds): IDataObject {
-	return Object.fromEntries(Object.entries(ids).filter(([, value]) => value !== undefined && value !== ''));
 }
 
 function finish<TInput extends PaymentCommon>(
@@ -282,29 +221,4 @@ function finish<TInput extends PaymentCommon>(
 		});
 	}
 	return output;
-}
-
-function summarise<TInput extends PaymentCommon>(rows: Array<Row<TInput>>, spec: PostingSpec<TInput>): IDataObject {
-	const counts: Record<string, number> = { posted: 0, skipped: 0, invalid: 0, failed: 0, unknown: 0, valid: 0 };
-	const byMethod: Record<string, number> = {};
-	const byDepartment: Record<string, number> = {};
-	for (const row of rows) {
-		if (row.status) counts[row.status]++;
-		if ((row.status === 'posted' || row.status === 'valid') && row.input) {
-			const cents = spec.totalCents(row.input);
-			const method = spec.methodLabel(row.input);
-			byMethod[method] = (byMethod[method] ?? 0) + cents;
-			byDepartment[row.input.departmentId] = (byDepartment[row.input.departmentId] ?? 0) + cents;
-		}
-	}
-	const asMoney = (totals: Record<string, number>) => Object.fromEntries(Object.entries(totals).map(([name, cents]) => [name, formatMoney(cents)]));
-	return {
-		summary: true,
-		operation: spec.operation,
-		rows: rows.length,
-		...counts,
-		totalPosted: formatMoney(Object.values(byMethod).reduce((sum, cents) => sum + cents, 0)),
-		totalsByPaymentMethod: asMoney(byMethod),
-		totalsByDepartment: asMoney(byDepartment),
-	};
 }

@@ -1,0 +1,31 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { formatMoney } from '../../../shared/money';
+import type { PaymentCommon, PostingSpec, Row } from './postPayments';
+import { POSTING_STATUSES } from './statuses';
+
+/** The optional last item: counts per status and what was posted, per payment method and department. */
+export function summarise<TInput extends PaymentCommon>(rows: Array<Row<TInput>>, spec: PostingSpec<TInput>): IDataObject {
+	const counts = Object.fromEntries(Object.keys(POSTING_STATUSES).map((status) => [status, 0])) as Record<string, number>;
+	const byMethod: Record<string, number> = {};
+	const byDepartment: Record<string, number> = {};
+	for (const row of rows) {
+		if (row.status) counts[row.status]++;
+		if ((row.status === 'posted' || row.status === 'valid') && row.input) {
+			const cents = spec.totalCents(row.input);
+			const method = spec.methodLabel(row.input);
+			byMethod[method] = (byMethod[method] ?? 0) + cents;
+			byDepartment[row.input.departmentId] = (byDepartment[row.input.departmentId] ?? 0) + cents;
+		}
+	}
+	const asMoney = (totals: Record<string, number>) => Object.fromEntries(Object.entries(totals).map(([name, cents]) => [name, formatMoney(cents)]));
+	return {
+		summary: true,
+		operation: spec.operation,
+		rows: rows.length,
+		...counts,
+		totalPosted: formatMoney(Object.values(byMethod).reduce((sum, cents) => sum + cents, 0)),
+		totalsByPaymentMethod: asMoney(byMethod),
+		totalsByDepartment: asMoney(byDepartment),
+	};
+}
