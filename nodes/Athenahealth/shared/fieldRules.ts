@@ -173,12 +173,6 @@ export const paymentFieldRules = {
 	},
 } satisfies Record<string, FieldRule>;
 
-export const CARD_METHODS_EXCLUDED = ['CASH', 'CHECK'] as const;
-
-export function isCardMethod(method: string): boolean {
-	return !(CARD_METHODS_EXCLUDED as readonly string[]).includes(method);
-}
-
 /** The money part shared by record and collect: at least one amount must carry money. */
 export const amountsSchema = z
 	.object({

@@ -5,7 +5,7 @@ import { amountFields, amountKeyParts, amountsForm, readAmounts, totalCentsOf } 
 import { departmentField, patientLocator } from '../../descriptions/common';
 import { writeResultSchema } from '../../shared/athenaSchemas';
 import type { RecordPaymentInput } from '../../shared/fieldRules';
-import { isCardMethod, paymentFieldRules, recordPaymentSchema } from '../../shared/fieldRules';
+import { paymentFieldRules, recordPaymentSchema } from '../../shared/fieldRules';
 import { formatMoney } from '../../shared/money';
 import type { AthenaClient } from '../../transport/athenaClient';
 import { AthenaApiError } from '../../transport/errors';
@@ -120,7 +120,7 @@ export const recordPaymentSpec: PostingSpec<RecordPaymentInput> = {
 				departmentid: input.departmentId,
 				paymentmethod: input.paymentMethod,
 				checknumber: 'checkNumber' in input ? input.checkNumber : undefined,
-				cardnumberlast4: 'cardLast4' in input && isCardMethod(input.paymentMethod) ? input.cardLast4 : undefined,
+				cardnumberlast4: 'cardLast4' in input ? input.cardLast4 : undefined,
 				postdate: input.postDate,
 				...amountsForm(input),
 			},

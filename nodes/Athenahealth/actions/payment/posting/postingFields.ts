@@ -6,6 +6,7 @@ export const postingFields: INodeProperties[] = [
 		displayName: 'Validate Only (Dry Run)',
 		name: 'validateOnly',
 		type: 'boolean',
+		noDataExpression: true,
 		default: false,
 		description:
 			'Whether to check every item without posting: formats, and against athena that the patient, department, payment method and appointment exist and belong together. Items come out with status "valid" and what would be posted.',
@@ -14,6 +15,7 @@ export const postingFields: INodeProperties[] = [
 		displayName: 'Duplicate Check',
 		name: 'duplicateCheck',
 		type: 'options',
+		noDataExpression: true,
 		default: 'paymentDetails',
 		options: [
 			{
