@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { Browser, LaunchOptions } from 'playwright-core';
+import type { Browser, LaunchOptions, Page } from 'playwright-core';
 import { exists, isMain, log, run, secs } from './common';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -66,6 +66,19 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Launc
 			fs.rmSync(home, { recursive: true, force: true });
 		},
 	};
+}
+
+/**
+ * A new page in its own context, logged in to an n8n instance by its `n8n-auth` cookie (from startN8n), opened at
+ * `urlPath` (default: a new workflow in the editor).
+ */
+export async function editorPage(browser: Browser, n8n: { url: string; cookie: string }, urlPath = '/workflow/new'): Promise<Page> {
+	const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+	const [name, ...rest] = n8n.cookie.split('=');
+	await context.addCookies([{ name, value: rest.join('='), url: n8n.url }]);
+	const page = await context.newPage();
+	await page.goto(n8n.url + urlPath, { waitUntil: 'domcontentloaded' });
+	return page;
 }
 
 if (isMain(__filename)) {

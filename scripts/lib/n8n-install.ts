@@ -4,15 +4,20 @@
  *   NEWEST  n8n 2.41.1 on Node 24 (from ./node24; n8n 2.37+ requires Node 24; 2.41.3 failed with ETARGET)
  *   OLDER   n8n 2.8.4  on the system Node 20 (needs overrides.xlsx = 0.18.5: n8n-nodes-base points xlsx at a CDN
  *           tarball that cannot be reached)
- * Installed with --ignore-scripts (an optional Kafka client's native build fails and would roll back everything),
+ * Installed (npm ci from the committed lockfile, else npm install) with --ignore-scripts (an optional Kafka client's native build fails and would roll back everything),
  * then sqlite3 is compiled from source (its prebuilt download is unreachable). A marker file is written only after
  * a complete install, so an interrupted install is redone from scratch.
  *
+ * When scripts/n8n-locks/n8n-<version>.package-lock.json exists, the install is `npm ci` from it: the exact tree
+ * that was verified to boot (the registry's ranges move: 2.8.4 broke twice that way, see installManifest).
+ *
  *   npx tsx scripts/lib/n8n-install.ts [newest|older|all|<version>]
+ *   npx tsx scripts/lib/n8n-install.ts save-lock <version>...     # after a fresh install booted and ran
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CACHE, exists, isMain, log, pathWith, run, secs, writeFile } from './common';
+import { createHash } from 'crypto';
+import { CACHE, exists, isMain, log, pathWith, ROOT, run, secs, writeFile } from './common';
 import { ensureNode24, node24Dir } from './node24';
 
 export const N8N_NEWEST = '2.41.1';
@@ -58,6 +63,23 @@ export async function runtimeFor(version: string): Promise<{ nodeBin: string; en
 	return { nodeBin: process.execPath, env: { ...process.env, PATH: pathWith(path.dirname(process.execPath)) } };
 }
 
+/** Verified lockfiles of the n8n installs, one per version (committed). */
+export const LOCK_DIR = path.join(ROOT, 'scripts', 'n8n-locks');
+
+export function lockFileFor(version: string): string {
+	return path.join(LOCK_DIR, `n8n-${version}.package-lock.json`);
+}
+
+/** Copies a working install's package-lock.json into scripts/n8n-locks/ (do it after the install booted and ran). */
+export function saveLock(version: string): string {
+	const src = path.join(n8nDir(version), 'package-lock.json');
+	if (!exists(path.join(n8nDir(version), '.complete'))) throw new Error(`save-lock: no complete install of n8n ${version}`);
+	const dest = lockFileFor(version);
+	writeFile(dest, fs.readFileSync(src, 'utf8'));
+	log(`save-lock: ${path.relative(ROOT, dest)}`);
+	return dest;
+}
+
 export function n8nDir(version: string): string {
 	return path.join(CACHE, `n8n-${version}`);
 }
@@ -67,7 +89,11 @@ export function n8nDir(version: string): string {
  * that release came out; it is part of the cache key (a changed recipe reinstalls).
  */
 export function installManifest(version: string): Record<string, unknown> {
-	const pkg: Record<string, unknown> = { name: `n8n-${version}-install`, private: true };
+	const pkg: Record<string, unknown> = {
+		name: `n8n-${version}-install`,
+		private: true,
+		dependencies: { n8n: version },
+	};
 	if (!needsNode24(version)) {
 		pkg.overrides = {
 			// n8n-nodes-base points xlsx at a CDN tarball that cannot be reached.
@@ -98,23 +124,34 @@ export async function ensureN8n(version: string = N8N_NEWEST): Promise<N8nInstal
 		env,
 		hasMcpRegistryModule: needsNode24(version),
 	};
-	const recipe = JSON.stringify(installManifest(version));
+	const lockFile = lockFileFor(version);
+	const lock = exists(lockFile) ? fs.readFileSync(lockFile, 'utf8') : undefined;
+	const recipe = JSON.stringify(installManifest(version)) + (lock ? ` lock:${createHash('sha256').update(lock).digest('hex')}` : '');
 	if (exists(marker) && exists(n8nBin) && readMarker(marker)?.recipe === recipe) {
 		log(`n8n ${version}: reusing ${dir}`);
 		return result;
 	}
 	const nodeVersion = (await run(nodeBin, ['--version'])).stdout.trim();
 	log(`n8n ${version}: installing into ${dir} with Node ${nodeVersion} (about 2,200 packages, 2.7 GB) ...`);
+	if (exists(dir)) {
+		const rmStart = Date.now();
+		fs.rmSync(dir, { recursive: true, force: true });
+		log(`n8n ${version}: removed the incomplete or outdated install in ${secs(rmStart)}`);
+	}
 	const start = Date.now();
-	fs.rmSync(dir, { recursive: true, force: true });
 	fs.mkdirSync(dir, { recursive: true });
 	const pkg = installManifest(version);
 	writeFile(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
-	await run(
-		'npm',
-		['install', `n8n@${version}`, '--save-exact', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
-		{ cwd: dir, env },
-	);
+	const npmFlags = ['--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'];
+	if (lock) {
+		// The exact tree that was verified: immune to the registry's ranges moving on.
+		log(`n8n ${version}: npm ci from ${path.relative(ROOT, lockFile)}`);
+		fs.writeFileSync(path.join(dir, 'package-lock.json'), lock);
+		await run('npm', ['ci', ...npmFlags], { cwd: dir, env });
+	} else {
+		log(`n8n ${version}: no lockfile in ${path.relative(ROOT, LOCK_DIR)}: resolving ranges afresh (save the new lock with \`npx tsx scripts/lib/n8n-install.ts save-lock ${version}\` once it boots)`);
+		await run('npm', ['install', ...npmFlags], { cwd: dir, env });
+	}
 	const installed = JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'n8n', 'package.json'), 'utf8')).version;
 	if (installed !== version) throw new Error(`n8n install: got ${installed}, expected ${version}`);
 	log(`n8n ${version}: npm install done in ${secs(start)}; compiling sqlite3 from source ...`);
@@ -132,6 +169,10 @@ export async function ensureN8n(version: string = N8N_NEWEST): Promise<N8nInstal
 }
 
 if (isMain(__filename)) {
+	if (process.argv[2] === 'save-lock') {
+		for (const v of process.argv.slice(3)) saveLock(v);
+		process.exit(0);
+	}
 	const arg = process.argv[2] ?? 'all';
 	const versions = arg === 'all' ? [...N8N_LINES] : arg === 'newest' ? [N8N_NEWEST] : arg === 'older' ? [N8N_OLDER] : [arg];
 	(async () => {

@@ -1,0 +1,33 @@
+/**
+ * Smoke: the packed tarball, installed the way users install community packages, loads in a real n8n on each
+ * pinned line, which then lists the node type and its credential type.
+ *
+ *   npx tsx --test test/e2e/smoke.ts
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { test } from 'node:test';
+import { installCommunityPackage, startN8n, tempDir } from '../../scripts/lib/n8n-instance';
+import { CREDENTIAL_TYPE, NODE_TYPE, n8nVersions, PACKAGE_NAME, projectTarball } from './helpers';
+
+for (const version of n8nVersions()) {
+	test(`n8n ${version} lists ${NODE_TYPE} after installing the packed tarball`, { timeout: 15 * 60_000 }, async () => {
+		const tgz = await projectTarball();
+		const userFolder = tempDir(`e2e-smoke-${version}-`);
+		const name = await installCommunityPackage(userFolder, tgz);
+		assert.equal(name, PACKAGE_NAME);
+		const n8n = await startN8n({ version, userFolder });
+		try {
+			const types = await n8n.nodeTypes();
+			const node = types.find((t) => t.name === NODE_TYPE);
+			assert.ok(node, `${NODE_TYPE} not among the ${types.length} node types; n8n log: ${n8n.process.logFile}`);
+			const creds = await n8n.rest<any>('GET', '/types/credentials.json');
+			const list: Array<{ name: string }> = Array.isArray(creds) ? creds : creds.data;
+			assert.ok(list.some((c) => c.name === CREDENTIAL_TYPE), `${CREDENTIAL_TYPE} not among the credential types`);
+			assert.doesNotMatch(n8n.process.output(), /Unrecognized node type|could not be loaded|Failed to load/i);
+		} finally {
+			await n8n.stop();
+			fs.rmSync(userFolder, { recursive: true, force: true });
+		}
+	});
+}
