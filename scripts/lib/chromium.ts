@@ -3,6 +3,11 @@
  * Playwright's own browser download cannot work here; the flags keep Chromium off the closed network and
  * HOME points at a temp folder so it writes nothing into the real home.
  *
+ * Seen working on n8n 2.41.1 (editorPage, packed athenahealth package installed): the empty canvas's "Add first
+ * step" is `[data-test-id=canvas-add-button]` (not `canvas-add-first-step-button`), then
+ * `input[data-test-id=node-creator-search-bar]` and `[data-test-id=node-creator-item-name]` (the list filters
+ * after a short debounce: wait for the item's text, not just for the selector).
+ *
  *   npx tsx scripts/lib/chromium.ts [url]     # ensures Chromium, opens the URL (default about:blank), screenshots
  */
 import * as fs from 'fs';

@@ -149,7 +149,12 @@ export async function startPostgres(database = 'n8n'): Promise<PostgresService> 
 	if (asRoot) await run('chown', ['-R', 'postgres:postgres', dir]);
 	const pg = (cmd: string, args: string[]) =>
 		asRoot ? run('runuser', ['-u', 'postgres', '--', path.join(pgBin, cmd), ...args], { cwd: dir }) : run(path.join(pgBin, cmd), args, { cwd: dir });
-	await pg('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
+	try {
+		await pg('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
+	} catch (e) {
+		fs.rmSync(dir, { recursive: true, force: true });
+		throw e;
+	}
 	await pg('pg_ctl', [
 		'-D', dataDir,
 		'-l', path.join(dir, 'postgres.log'),
@@ -213,7 +218,14 @@ export interface QueueMode {
 export async function startQueueMode(opts: QueueModeOptions = {}): Promise<QueueMode> {
 	const begin = Date.now();
 	const install = await ensureN8n(opts.version ?? N8N_NEWEST);
-	const [redis, postgres] = [await startRedis(), await startPostgres()];
+	const redis = await startRedis();
+	let postgres: PostgresService;
+	try {
+		postgres = await startPostgres();
+	} catch (e) {
+		await redis.stop();
+		throw e;
+	}
 	const sharedEnv: Record<string, string> = {
 		EXECUTIONS_MODE: 'queue',
 		QUEUE_BULL_REDIS_HOST: redis.host,
