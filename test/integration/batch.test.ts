@@ -1,8 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Fault, LedgerEntry } from '../simulator/types';
-import type { NodeRun, Stack } from './stack';
-import { startStack } from './stack';
+import type { NodeRun } from './stack';
+import { recordFromSheet, until, useStack } from './stack';
 
 /**
  * Unattended posting of a sheet: every row comes out once with a status, the simulator's ledger never holds a payment
@@ -29,20 +29,7 @@ function sheet(count = ROWS, firstPatient = 1): IDataObject[] {
 	});
 }
 
-const recordParameters = (options: IDataObject = {}, extra: IDataObject = {}) => ({
-	resource: 'payment',
-	operation: 'record',
-	patientId: { mode: 'id', value: '={{ $json.patient }}' },
-	departmentId: '={{ $json.department }}',
-	paymentMethod: '={{ $json.method }}',
-	checkNumber: '={{ $json.check }}',
-	cardLast4: '={{ $json.last4 }}',
-	copayAmount: '={{ $json.copay }}',
-	otherAmount: '={{ $json.other }}',
-	postDate: '={{ $json.postDate }}',
-	postingOptions: { concurrency: 4, requestsPerSecond: 1000, timeoutSeconds: 5, ...options },
-	...extra,
-});
+const recordParameters = (options: IDataObject = {}) => recordFromSheet({ concurrency: 4, timeoutSeconds: 5, ...options });
 
 const keepGoing = { onError: 'continueRegularOutput' as const };
 
@@ -83,18 +70,14 @@ function expectAccountedFor(run: NodeRun, rows: IDataObject[], ledger: LedgerEnt
 
 export const faultTable: Array<{ fault: string } & Tally> = [];
 
-let stack: Stack;
-beforeAll(async () => {
-	stack = await startStack();
+const stackOf = useStack();
+let stack: ReturnType<typeof stackOf>;
+beforeEach(() => {
+	stack = stackOf();
 });
-afterAll(async () => {
-	await stack.close();
+afterAll(() => {
 	const lines = faultTable.map((row) => `| ${row.fault} | ${row.rows} | ${row.posted} | ${row.skipped} | ${row.invalid} | ${row.failed} | ${row.unknown} | ${row.ledgerDuplicates} |`);
 	console.log(['| fault | rows | posted | skipped | invalid | failed | unknown | ledger duplicates |', '|---|---|---|---|---|---|---|---|', ...lines].join('\n'));
-});
-beforeEach(() => {
-	stack.simulator.reset();
-	stack.engine.processedData.clear();
 });
 
 async function postUnderFault(name: string, prepare: () => void, during?: (run: Promise<NodeRun>) => Promise<void>, options: IDataObject = {}) {
@@ -122,14 +105,6 @@ async function postUnderFault(name: string, prepare: () => void, during?: (run: 
 	expect(after.filter((entry) => ledger.every((earlier) => earlier.seq !== entry.seq)).length).toBe(counts.failed);
 	expect(rerunCounts.ledgerDuplicates).toBe(0);
 	return { run, counts, rerun };
-}
-
-async function until(condition: () => boolean): Promise<void> {
-	const started = Date.now();
-	while (!condition()) {
-		if (Date.now() - started > 30000) throw new Error('condition not reached');
-		await new Promise((resolve) => setTimeout(resolve, 10));
-	}
 }
 
 const everyNth = (kind: Fault['kind'], every: number): Fault => ({ method: 'POST', path: '/recordpayment$', kind, every });

@@ -1,24 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { APPOINTMENT_OF_OTHER_PATIENT, APPOINTMENT_WITH_COPAY, CARD_APPROVED } from '../simulator';
-import type { Stack } from './stack';
-import { startStack } from './stack';
+import { recordFromSheet, useStack } from './stack';
 
-const parameters = (extra: IDataObject = {}, options: IDataObject = {}) => ({
-	resource: 'payment',
-	operation: 'record',
-	patientId: { mode: 'id', value: '={{ $json.patient }}' },
-	departmentId: '={{ $json.department }}',
-	paymentMethod: '={{ $json.method }}',
-	checkNumber: '={{ $json.check }}',
-	cardLast4: '={{ $json.last4 }}',
-	copayAmount: '={{ $json.copay }}',
-	otherAmount: '={{ $json.other }}',
-	appointmentId: '={{ $json.appointment }}',
-	postDate: '={{ $json.postDate }}',
-	postingOptions: { concurrency: 3, requestsPerSecond: 1000, ...options },
-	...extra,
-});
+const parameters = (extra: IDataObject = {}, options: IDataObject = {}) => recordFromSheet(options, extra);
 
 const good = (patient: number, extra: IDataObject = {}): IDataObject => ({ patient: String(patient), department: '1', method: 'CASH', copay: '15.00', ...extra });
 
@@ -80,14 +65,10 @@ const MALFORMED: Array<[string, IDataObject, string | string[]]> = [
 	['lower-case method with stray whitespace is fine but the check number is missing', { method: ' check ', check: ' ' }, 'Check Number is required'],
 ];
 
-let stack: Stack;
-beforeAll(async () => {
-	stack = await startStack();
-});
-afterAll(async () => await stack.close());
+const stackOf = useStack();
+let stack: ReturnType<typeof stackOf>;
 beforeEach(() => {
-	stack.simulator.reset();
-	stack.engine.processedData.clear();
+	stack = stackOf();
 });
 
 describe('malformed rows mixed with good rows', () => {

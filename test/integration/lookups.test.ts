@@ -1,13 +1,11 @@
 import { APPOINTMENT_WITH_COPAY, APPOINTMENT_WITH_COPAY_ARRAY, PATIENT_WITH_BALANCES, PATIENT_WITH_CREDIT_BALANCE, UNKNOWN_PATIENT_ID } from '../simulator';
-import type { Stack } from './stack';
-import { startStack } from './stack';
+import { useStack } from './stack';
 
-let stack: Stack;
-beforeAll(async () => {
-	stack = await startStack();
+const stackOf = useStack();
+let stack: ReturnType<typeof stackOf>;
+beforeEach(() => {
+	stack = stackOf();
 });
-afterAll(async () => await stack.close());
-beforeEach(() => stack.simulator.reset());
 
 describe('look-ups through the real engine', () => {
 	it('gets a patient with balances normalised (money as 2-place strings, flags as booleans)', async () => {

@@ -10,36 +10,16 @@ import {
 	PATIENT_WITH_BALANCES,
 	SEED_EPAYMENT_SETTLED,
 } from '../simulator';
-import type { NodeRun, Stack } from './stack';
-import { CREDENTIAL_ID, startStack } from './stack';
+import type { NodeRun } from './stack';
+import { CREDENTIAL_ID, recordFromSheet, useStack } from './stack';
 
-let stack: Stack;
-beforeAll(async () => {
-	stack = await startStack();
-});
-afterAll(async () => await stack.close());
+const stackOf = useStack();
+let stack: ReturnType<typeof stackOf>;
 beforeEach(() => {
-	stack.simulator.reset();
-	// The duplicate memory outlives runs, as in n8n; each test starts from an empty one.
-	stack.engine.processedData.clear();
+	stack = stackOf();
 });
 
-/** Record Payment with everything mapped from the input item, as a spreadsheet workflow does. */
-const recordFromRow = (extra: IDataObject = {}) => ({
-	resource: 'payment',
-	operation: 'record',
-	patientId: { mode: 'id', value: '={{ $json.patient }}' },
-	departmentId: '={{ $json.department }}',
-	paymentMethod: '={{ $json.method }}',
-	checkNumber: '={{ $json.check }}',
-	cardLast4: '={{ $json.last4 }}',
-	copayAmount: '={{ $json.copay }}',
-	otherAmount: '={{ $json.other }}',
-	appointmentId: '={{ $json.appointment }}',
-	postDate: '={{ $json.postDate }}',
-	postingOptions: { concurrency: 1 },
-	...extra,
-});
+const recordFromRow = (extra: IDataObject = {}) => recordFromSheet({}, extra);
 
 const collectParameters = (extra: IDataObject = {}) => ({
 	resource: 'payment',

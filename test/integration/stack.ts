@@ -91,3 +91,55 @@ export async function startStack(config: SimulatorConfigInput & { credential?: I
 export function everythingSaid(run: NodeRun): string {
 	return JSON.stringify({ runData: run.result.runData, error: run.result.error });
 }
+
+/** Record Payment with every field mapped from the input item's columns, as a spreadsheet workflow maps them. */
+export function recordFromSheet(postingOptions: IDataObject = {}, extra: IDataObject = {}): INodeParameters {
+	return {
+		resource: 'payment',
+		operation: 'record',
+		patientId: { mode: 'id', value: '={{ $json.patient }}' },
+		departmentId: '={{ $json.department }}',
+		paymentMethod: '={{ $json.method }}',
+		checkNumber: '={{ $json.check }}',
+		cardLast4: '={{ $json.last4 }}',
+		copayAmount: '={{ $json.copay }}',
+		otherAmount: '={{ $json.other }}',
+		appointmentId: '={{ $json.appointment }}',
+		postDate: '={{ $json.postDate }}',
+		postingOptions: { concurrency: 3, requestsPerSecond: 1000, ...postingOptions },
+		...(extra as INodeParameters),
+	};
+}
+
+/**
+ * One stack per test file, and before each test a clean simulator and an empty duplicate memory (n8n's processed
+ * data outlives runs; tests must not see each other's postings). `freshToken` also drops the stored token.
+ */
+export function useStack(options: { freshToken?: boolean } = {}): () => Stack {
+	let stack: Stack | undefined;
+	beforeAll(async () => {
+		stack = await startStack();
+	});
+	afterAll(async () => await stack?.close());
+	beforeEach(() => {
+		if (!stack) throw new Error('the stack did not start');
+		stack.simulator.reset();
+		stack.engine.processedData.clear();
+		if (options.freshToken) {
+			const { oauthTokenData: _token, ...withoutToken } = stack.engine.storedCredential(CREDENTIAL_ID);
+			stack.engine.setStoredCredential(CREDENTIAL_ID, withoutToken);
+		}
+	});
+	return () => {
+		if (!stack) throw new Error('the stack did not start');
+		return stack;
+	};
+}
+
+export async function until(condition: () => boolean, timeoutMs = 30000): Promise<void> {
+	const started = Date.now();
+	while (!condition()) {
+		if (Date.now() - started > timeoutMs) throw new Error('condition not reached in time');
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}

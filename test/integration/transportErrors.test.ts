@@ -1,31 +1,17 @@
 import { CLIENT_SECRET } from '../simulator';
-import type { Stack } from './stack';
-import { everythingSaid, startStack } from './stack';
+import { everythingSaid, startStack, until, useStack } from './stack';
 
 const getPatients = (count: number) => ({
 	parameters: { resource: 'patient', operation: 'get', patientId: { mode: 'id', value: '={{ $json.id }}' } },
 	input: Array.from({ length: count }, (_, index) => ({ id: String(index + 1) })),
 });
 
-async function until(condition: () => boolean, timeoutMs = 20000): Promise<void> {
-	const started = Date.now();
-	while (!condition()) {
-		if (Date.now() - started > timeoutMs) throw new Error('condition not reached');
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
-}
-
 describe('transport against the simulator, through the real engine and n8n-core OAuth2', () => {
-	let stack: Stack;
-	beforeAll(async () => {
-		stack = await startStack();
-	});
-	afterAll(async () => await stack.close());
+	// A new token per test: the engine keeps the token in the credential across runs, as n8n does.
+	const stackOf = useStack({ freshToken: true });
+	let stack: ReturnType<typeof stackOf>;
 	beforeEach(() => {
-		stack.simulator.reset();
-		// A new token per test: the engine keeps the token in the credential across runs, as n8n does.
-		const { oauthTokenData: _dropped, ...withoutToken } = stack.engine.storedCredential('athena-credential');
-		stack.engine.setStoredCredential('athena-credential', withoutToken);
+		stack = stackOf();
 	});
 
 	it('fetches one token and reuses it across items and executions', async () => {
