@@ -24,17 +24,31 @@ const digitsId = (label: string) =>
 			.regex(/^\d{1,12}$/, `${label} must be digits only, e.g. 1234`),
 	);
 
+/** What a conversion returns when the value can't be converted: the sentence the user reads. */
+class Problem {
+	constructor(readonly message: string) {}
+}
+
+/** A zod transform from a conversion that either gives the clean value or a Problem. */
+function convertOrReport<In, Out>(convert: (value: In) => Out | Problem) {
+	return (value: In, ctx: z.RefinementCtx): Out => {
+		const result = convert(value);
+		if (!(result instanceof Problem)) return result;
+		ctx.addIssue({ code: z.ZodIssueCode.custom, message: result.message });
+		return z.NEVER;
+	};
+}
+
 /** An amount in the form a spreadsheet holds it; always a two-place string afterwards, or undefined when blank/zero. */
 const optionalMoney = (label: string) =>
-	z.preprocess(blankToUndefined, z.unknown()).transform((value, ctx) => {
-		if (value === undefined) return undefined;
-		const parsed = parseMoney(value);
-		if (!parsed.ok) {
-			ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${label} ${parsed.reason}` });
-			return z.NEVER;
-		}
-		return parsed.cents === 0 ? undefined : formatMoney(parsed.cents);
-	});
+	z.preprocess(blankToUndefined, z.unknown()).transform(
+		convertOrReport((value) => {
+			if (value === undefined) return undefined;
+			const parsed = parseMoney(value);
+			if (!parsed.ok) return new Problem(`${label} ${parsed.reason}`);
+			return parsed.cents === 0 ? undefined : formatMoney(parsed.cents);
+		}),
+	);
 
 const requiredPositiveMoney = (label: string) =>
 	optionalMoney(label).refine((value) => value !== undefined, `${label} must be more than 0.00`);
@@ -158,18 +172,13 @@ export const paymentFieldRules = {
 		displayName: 'Post Date',
 		athenaField: 'postdate',
 		rule: 'Optional. The date the payment is posted on, mm/dd/yyyy or yyyy-mm-dd; athena uses today when empty and refuses dates in a closed month.',
-		schema: z.preprocess(blankToUndefined, z.unknown()).transform((value, ctx) => {
-			if (value === undefined) return undefined;
-			const date = toAthenaDate(value);
-			if (!date) {
-				ctx.addIssue({
-					code: z.ZodIssueCode.custom,
-					message: 'Post Date must be a real date as mm/dd/yyyy (e.g. 11/26/2026) or yyyy-mm-dd',
-				});
-				return z.NEVER;
-			}
-			return date;
-		}),
+		schema: z.preprocess(blankToUndefined, z.unknown()).transform(
+			convertOrReport((value) =>
+				value === undefined
+					? undefined
+					: (toAthenaDate(value) ?? new Problem('Post Date must be a real date as mm/dd/yyyy (e.g. 11/26/2026) or yyyy-mm-dd')),
+			),
+		),
 	},
 } satisfies Record<string, FieldRule>;
 
@@ -243,25 +252,22 @@ export const cardFieldRules = {
 		displayName: 'Expiration Month',
 		athenaField: 'expirationmonthmm',
 		rule: 'Required. 1 to 12; sent as two digits (mm).',
-		schema: z.preprocess(asTrimmedText, z.string({ required_error: 'Expiration Month is required' })).transform((value, ctx) => {
-			const month = /^\d{1,2}$/.test(value) ? Number(value) : NaN;
-			if (!(month >= 1 && month <= 12)) {
-				ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'Expiration Month must be a month number from 1 to 12' });
-				return z.NEVER;
-			}
-			return String(month).padStart(2, '0');
-		}),
+		schema: z.preprocess(asTrimmedText, z.string({ required_error: 'Expiration Month is required' })).transform(
+			convertOrReport((value: string) => {
+				const month = /^\d{1,2}$/.test(value) ? Number(value) : NaN;
+				return month >= 1 && month <= 12 ? String(month).padStart(2, '0') : new Problem('Expiration Month must be a month number from 1 to 12');
+			}),
+		),
 	},
 	expirationYear: {
 		displayName: 'Expiration Year',
 		athenaField: 'expirationyearyyyy',
 		rule: 'Required. Four digits (yyyy); two digits are read as 20yy.',
-		schema: z.preprocess(asTrimmedText, z.string({ required_error: 'Expiration Year is required' })).transform((value, ctx) => {
-			if (/^\d{2}$/.test(value)) return `20${value}`;
-			if (/^\d{4}$/.test(value)) return value;
-			ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'Expiration Year must be four digits, e.g. 2028' });
-			return z.NEVER;
-		}),
+		schema: z.preprocess(asTrimmedText, z.string({ required_error: 'Expiration Year is required' })).transform(
+			convertOrReport((value: string) =>
+				/^\d{2}$/.test(value) ? `20${value}` : /^\d{4}$/.test(value) ? value : new Problem('Expiration Year must be four digits, e.g. 2028'),
+			),
+		),
 	},
 	nameOnCard: {
 		displayName: 'Name on Card',
@@ -279,14 +285,12 @@ export const cardFieldRules = {
 		displayName: 'Billing ZIP',
 		athenaField: 'billingzip',
 		rule: 'Required. Five digits, or nine (12345-6789).',
-		schema: z.preprocess(asTrimmedText, z.string({ required_error: 'Billing ZIP is required' })).transform((value, ctx) => {
-			const digits = value.replace('-', '');
-			if (!/^\d{5}(\d{4})?$/.test(digits)) {
-				ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'Billing ZIP must be 5 digits or 9 digits (12345-6789)' });
-				return z.NEVER;
-			}
-			return digits;
-		}),
+		schema: z.preprocess(asTrimmedText, z.string({ required_error: 'Billing ZIP is required' })).transform(
+			convertOrReport((value: string) => {
+				const digits = value.replace('-', '');
+				return /^\d{5}(\d{4})?$/.test(digits) ? digits : new Problem('Billing ZIP must be 5 digits or 9 digits (12345-6789)');
+			}),
+		),
 	},
 } satisfies Record<string, FieldRule>;
 

@@ -3,14 +3,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { amountFields, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
 import { departmentField, patientLocator } from '../../descriptions/common';
-import { writeResultSchema } from '../../shared/athenaSchemas';
 import type { CollectPaymentInput } from '../../shared/fieldRules';
 import { cardFieldRules, collectPaymentSchema } from '../../shared/fieldRules';
 import { formatMoney } from '../../shared/money';
 import { lastFour } from '../../shared/redact';
 import type { AthenaClient } from '../../transport/athenaClient';
-import { AthenaApiError } from '../../transport/errors';
-import { unwrapOne } from '../../transport/parse';
+import { acceptedWrite } from '../../transport/writeResult';
 import type { PostingOperation } from '../types';
 import { postingFields } from './posting/postingFields';
 import type { PostingSpec } from './posting/postPayments';
@@ -121,17 +119,12 @@ export const collectPaymentSpec: PostingSpec<CollectPaymentInput> = {
 						: undefined,
 			},
 		);
-		const result = writeResultSchema.parse(unwrapOne(answer.body) ?? {});
-		// A decline is an HTTP 200 with success "false": a failure of this item, not a payment. Anything else after a
-		// 200 may have moved money, so it counts as collected even without an e-payment ID.
-		if (result.success === false) {
-			throw new AthenaApiError(client.node, {
-				outcome: 'refused',
-				message: `Card declined: ${result.errorText ?? 'athena did not approve the payment'}`,
-				description: `athena did not charge the card ending ${lastFour(input.cardNumber)}. Nothing was collected. Ask for another card or payment method.`,
-				itemIndex,
-			});
-		}
+		// A decline is an HTTP 200 with success "false": a failure of this item, not a payment.
+		const result = acceptedWrite(client, answer, {
+			message: (errorText) => `Card declined: ${errorText ?? 'athena did not approve the payment'}`,
+			description: `athena did not charge the card ending ${lastFour(input.cardNumber)}. Nothing was collected. Ask for another card or payment method.`,
+			itemIndex,
+		});
 		return { ePaymentId: result.ePaymentId };
 	},
 };

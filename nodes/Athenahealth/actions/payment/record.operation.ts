@@ -3,13 +3,11 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { amountFields, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
 import { departmentField, patientLocator } from '../../descriptions/common';
-import { writeResultSchema } from '../../shared/athenaSchemas';
 import type { RecordPaymentInput } from '../../shared/fieldRules';
 import { paymentFieldRules, recordPaymentSchema } from '../../shared/fieldRules';
 import { formatMoney } from '../../shared/money';
 import type { AthenaClient } from '../../transport/athenaClient';
-import { AthenaApiError } from '../../transport/errors';
-import { unwrapOne } from '../../transport/parse';
+import { acceptedWrite } from '../../transport/writeResult';
 import type { PostingOperation } from '../types';
 import { postingFields } from './posting/postingFields';
 import type { PostingSpec } from './posting/postPayments';
@@ -130,15 +128,11 @@ export const recordPaymentSpec: PostingSpec<RecordPaymentInput> = {
 				hint: (athenaError) => (/clos(ed|e date)|period/i.test(athenaError) ? CLOSED_PERIOD_HINT : undefined),
 			},
 		);
-		const result = writeResultSchema.parse(unwrapOne(answer.body) ?? {});
-		if (result.success === false) {
-			throw new AthenaApiError(client.node, {
-				outcome: 'refused',
-				message: `athena: ${result.errorText ?? 'the payment was not recorded'}`,
-				description: 'athena answered that it did not record the payment, so nothing was posted.',
-				itemIndex,
-			});
-		}
+		const result = acceptedWrite(client, answer, {
+			message: (errorText) => `athena: ${errorText ?? 'the payment was not recorded'}`,
+			description: 'athena answered that it did not record the payment, so nothing was posted.',
+			itemIndex,
+		});
 		return { paymentBatchId: result.paymentBatchId };
 	},
 };

@@ -1,13 +1,12 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { chainedEPaymentId, chainedPatient } from '../../descriptions/chaining';
-import { writeResultSchema } from '../../shared/athenaSchemas';
 import { ePaymentIdRule, paymentFieldRules } from '../../shared/fieldRules';
 import { parseOrThrow } from '../../shared/validate';
 import type { AthenaClient } from '../../transport/athenaClient';
-import { unwrapOne } from '../../transport/parse';
+import { acceptedWrite } from '../../transport/writeResult';
 import type { ItemOperation } from '../types';
 
 const properties: INodeProperties[] = [
@@ -40,15 +39,11 @@ export const voidPayment: ItemOperation = {
 			itemIndex,
 			hint: (athenaError) => (/settle|no longer|cannot be voided|can't be voided/i.test(athenaError) ? SETTLED_HINT : undefined),
 		});
-		// The answer's shape is not documented: an explicit success "false" is a refusal, anything else after a 200 is done.
-		const result = writeResultSchema.parse(unwrapOne(answer.body) ?? {});
-		if (result.success === false) {
-			throw new NodeApiError(this.getNode(), { message: result.errorText ?? 'refused' }, {
-				message: `athena did not void e-payment ${input.ePaymentId}: ${result.errorText ?? 'no reason given'}`,
-				description: SETTLED_HINT,
-				itemIndex,
-			});
-		}
+		const result = acceptedWrite(client, answer, {
+			message: (errorText) => `athena did not void e-payment ${input.ePaymentId}: ${errorText ?? 'no reason given'}`,
+			description: SETTLED_HINT,
+			itemIndex,
+		});
 		return { status: 'voided', patientId: input.patientId, ePaymentId: input.ePaymentId, athenaMessage: result.message ?? result.errorText };
 	},
 };

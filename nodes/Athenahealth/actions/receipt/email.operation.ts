@@ -1,13 +1,12 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { chainedEPaymentId, chainedPatient } from '../../descriptions/chaining';
-import { writeResultSchema } from '../../shared/athenaSchemas';
 import { emailAddressRule, ePaymentIdRule, paymentFieldRules } from '../../shared/fieldRules';
 import { parseOrThrow } from '../../shared/validate';
 import type { AthenaClient } from '../../transport/athenaClient';
-import { unwrapOne } from '../../transport/parse';
+import { acceptedWrite } from '../../transport/writeResult';
 import type { ItemOperation } from '../types';
 
 const properties: INodeProperties[] = [
@@ -46,13 +45,11 @@ export const emailReceipt: ItemOperation = {
 			{ email: input.email, emailaddress: input.email },
 			{ action: `email the receipt of e-payment ${input.ePaymentId}`, itemIndex },
 		);
-		const result = writeResultSchema.parse(unwrapOne(answer.body) ?? {});
-		if (result.success === false) {
-			throw new NodeApiError(this.getNode(), { message: result.errorText ?? 'refused' }, {
-				message: `athena did not email the receipt: ${result.errorText ?? 'no reason given'}`,
-				itemIndex,
-			});
-		}
+		acceptedWrite(client, answer, {
+			message: (errorText) => `athena did not email the receipt: ${errorText ?? 'no reason given'}`,
+			description: 'Check the e-payment ID and the address, then run again.',
+			itemIndex,
+		});
 		return { status: 'emailed', patientId: input.patientId, ePaymentId: input.ePaymentId, email: input.email };
 	},
 };
