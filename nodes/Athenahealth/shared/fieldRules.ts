@@ -197,6 +197,16 @@ export const amountsSchema = z
 		path: ['copayAmount'],
 	});
 
+/**
+ * The reference field a payment method needs: a check its number, a card its last four digits, cash none. The panel's
+ * display rules say the same (record.operation.ts), and only this field is read from a row.
+ */
+export function referenceFieldOf(paymentMethod: unknown): 'checkNumber' | 'cardLast4' | undefined {
+	const method = typeof paymentMethod === 'string' ? paymentMethod.trim().toUpperCase() : '';
+	if (method === 'CASH' || method === '') return undefined;
+	return method === 'CHECK' ? 'checkNumber' : 'cardLast4';
+}
+
 export const recordPaymentSchema = z
 	.object({
 		patientId: paymentFieldRules.patientId.schema,
@@ -209,17 +219,18 @@ export const recordPaymentSchema = z
 	.and(amountsSchema)
 	.transform((input, ctx) => {
 		// The method decides which reference field applies; the other one is ignored even when a column fills it.
-		const { checkNumber, cardLast4, ...rest } = input;
-		if (input.paymentMethod === 'CASH') return { ...rest };
-		const rule = input.paymentMethod === 'CHECK' ? paymentFieldRules.checkNumber : paymentFieldRules.cardLast4;
-		const parsed = rule.schema.safeParse(input.paymentMethod === 'CHECK' ? checkNumber : cardLast4);
+		const field = referenceFieldOf(input.paymentMethod);
+		const rest = Object.fromEntries(Object.entries(input).filter(([name]) => name !== 'checkNumber' && name !== 'cardLast4')) as Omit<
+			typeof input,
+			'checkNumber' | 'cardLast4'
+		>;
+		if (!field) return { ...rest };
+		const parsed = paymentFieldRules[field].schema.safeParse(input[field]);
 		if (!parsed.success) {
-			for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [input.paymentMethod === 'CHECK' ? 'checkNumber' : 'cardLast4'] });
+			for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [field] });
 			return z.NEVER;
 		}
-		return input.paymentMethod === 'CHECK'
-			? { ...rest, checkNumber: parsed.data as string }
-			: { ...rest, cardLast4: parsed.data as string };
+		return field === 'checkNumber' ? { ...rest, checkNumber: parsed.data as string } : { ...rest, cardLast4: parsed.data as string };
 	});
 
 export type RecordPaymentInput = z.infer<typeof recordPaymentSchema>;

@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { amountFields, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
 import { departmentField, patientLocator } from '../../descriptions/common';
 import type { RecordPaymentInput } from '../../shared/fieldRules';
-import { paymentFieldRules, recordPaymentSchema } from '../../shared/fieldRules';
+import { paymentFieldRules, recordPaymentSchema, referenceFieldOf } from '../../shared/fieldRules';
 import { formatMoney } from '../../shared/money';
 import type { AthenaClient } from '../../transport/athenaClient';
 import { acceptedWrite } from '../../transport/writeResult';
@@ -72,12 +72,14 @@ export const recordPaymentSpec: PostingSpec<RecordPaymentInput> = {
 	operation: 'record',
 	schema: recordPaymentSchema,
 	readInput(context, itemIndex) {
+		const paymentMethod = context.getNodeParameter('paymentMethod', itemIndex, '');
+		// Only the reference field the method needs is read: each field read from a row is an expression to evaluate.
+		const referenceField = referenceFieldOf(paymentMethod);
 		return {
 			patientId: context.getNodeParameter('patientId', itemIndex, '', { extractValue: true }),
 			departmentId: context.getNodeParameter('departmentId', itemIndex, ''),
-			paymentMethod: context.getNodeParameter('paymentMethod', itemIndex, ''),
-			checkNumber: context.getNodeParameter('checkNumber', itemIndex, ''),
-			cardLast4: context.getNodeParameter('cardLast4', itemIndex, ''),
+			paymentMethod,
+			...(referenceField ? { [referenceField]: context.getNodeParameter(referenceField, itemIndex, '') } : {}),
 			postDate: context.getNodeParameter('postDate', itemIndex, ''),
 			...readAmounts(context, itemIndex),
 		};

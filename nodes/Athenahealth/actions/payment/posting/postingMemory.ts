@@ -23,6 +23,9 @@ export interface PostingRecord extends IDataObject {
 export class PostingMemory {
 	private readonly details: Record<string, PostingRecord>;
 
+	/** How many details are kept, counted once per execution. */
+	private count?: number;
+
 	constructor(private readonly context: IExecuteFunctions) {
 		const staticData = context.getWorkflowStaticData('node');
 		staticData.postings ??= {};
@@ -38,13 +41,20 @@ export class PostingMemory {
 	/** Gives a key back after athena provably did nothing, so the row can be posted once fixed. */
 	async release(key: string): Promise<void> {
 		await this.context.helpers.removeProcessed([key], SCOPE, STORE_OPTIONS);
+		if (key in this.details && this.count !== undefined) this.count--;
 		delete this.details[key];
 	}
 
 	remember(key: string, record: PostingRecord): void {
+		this.count ??= Object.keys(this.details).length;
+		if (!(key in this.details)) this.count++;
 		this.details[key] = record;
-		const keys = Object.keys(this.details);
-		for (const old of keys.slice(0, Math.max(0, keys.length - MAX_DETAILS))) delete this.details[old];
+		// Oldest first (insertion order); trimmed in one go well past the limit, so a batch doesn't rescan per row.
+		if (this.count > MAX_DETAILS * 1.1) {
+			const keys = Object.keys(this.details);
+			for (const old of keys.slice(0, keys.length - MAX_DETAILS)) delete this.details[old];
+			this.count = MAX_DETAILS;
+		}
 	}
 
 	previous(key: string): PostingRecord | undefined {
