@@ -110,6 +110,39 @@ export function installManifest(version: string): Record<string, unknown> {
 	return pkg;
 }
 
+/**
+ * Peer dependencies the committed lockfiles lack and n8n needs at run time. The lockfiles were resolved with
+ * `legacy-peer-deps` (the project's .npmrc sets it, and `npm run …` passes it on to child npm processes as
+ * npm_config_legacy_peer_deps), so npm left out non-optional peers. The one that matters: `date-fns` 2.x, a peer of
+ * `ts-ics` and `date-fns-tz`, which n8n-nodes-base's Extract From File loads (every Extract From File run failed
+ * with "Cannot find module 'date-fns'" on 2.41.1 and 2.8.4). A fresh resolution without legacy-peer-deps adds
+ * date-fns 2.30.0 (seen with `npm install --dry-run` in .cache/n8n-2.41.1). Added next to the install without
+ * touching its lock or marker (no reinstall); its one dependency, @babel/runtime, is in both trees.
+ */
+const MISSING_PEERS: ReadonlyArray<{ name: string; version: string; neededBy: string }> = [
+	{ name: 'date-fns', version: '2.30.0', neededBy: 'ts-ics' },
+];
+
+async function ensureMissingPeers(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
+	for (const peer of MISSING_PEERS) {
+		const target = path.join(dir, 'node_modules', peer.name);
+		if (!exists(path.join(dir, 'node_modules', peer.neededBy)) || exists(path.join(target, 'package.json'))) continue;
+		const start = Date.now();
+		const tmp = fs.mkdtempSync(path.join(dir, `.peer-${peer.name}-`));
+		try {
+			const { stdout } = await run('npm', ['pack', `${peer.name}@${peer.version}`, '--pack-destination', tmp, '--loglevel=error'], { cwd: tmp, env });
+			const tgz = path.join(tmp, stdout.trim().split('\n').pop()!.trim());
+			await run('tar', ['-xzf', tgz, '-C', tmp]);
+			fs.rmSync(target, { recursive: true, force: true });
+			// A rename: other processes never see a half-extracted package.
+			fs.renameSync(path.join(tmp, 'package'), target);
+			log(`n8n install ${path.basename(dir)}: added the missing peer ${peer.name}@${peer.version} (needed by ${peer.neededBy}) in ${secs(start)}`);
+		} finally {
+			fs.rmSync(tmp, { recursive: true, force: true });
+		}
+	}
+}
+
 /** Installs n8n@version into `.cache/n8n-<version>/` unless a complete install is there; returns how to run it. */
 export async function ensureN8n(version: string = N8N_NEWEST): Promise<N8nInstall> {
 	const dir = n8nDir(version);
@@ -129,6 +162,7 @@ export async function ensureN8n(version: string = N8N_NEWEST): Promise<N8nInstal
 	const recipe = JSON.stringify(installManifest(version)) + (lock ? ` lock:${createHash('sha256').update(lock).digest('hex')}` : '');
 	if (exists(marker) && exists(n8nBin) && readMarker(marker)?.recipe === recipe) {
 		log(`n8n ${version}: reusing ${dir}`);
+		await ensureMissingPeers(dir, env);
 		return result;
 	}
 	const nodeVersion = (await run(nodeBin, ['--version'])).stdout.trim();
@@ -163,6 +197,7 @@ export async function ensureN8n(version: string = N8N_NEWEST): Promise<N8nInstal
 	// Prove the native module loads under the Node that will run n8n.
 	await run(nodeBin, ['-e', 'require("sqlite3")'], { cwd: dir, env });
 	log(`n8n ${version}: sqlite3 built in ${secs(rebuildStart)}`);
+	await ensureMissingPeers(dir, env);
 	writeFile(marker, JSON.stringify({ version, node: nodeVersion, recipe, installedAt: new Date().toISOString() }) + '\n');
 	log(`n8n ${version}: installed in ${secs(start)}`);
 	return result;
