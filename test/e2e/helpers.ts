@@ -1,9 +1,22 @@
 /**
- * Shared pieces of the real-n8n end-to-end tests: the packed tarball (built once per run) and the n8n lines.
+ * Shared pieces of the real-n8n end-to-end tests: the packed tarball (built once per run), the n8n lines, and the
+ * example workflows run through n8n's CLI (also used by scripts/demo.ts and scripts/dev.ts).
  */
 import * as fs from 'fs';
+import * as path from 'path';
+import { ROOT, writeFile } from '../../scripts/lib/common';
+import { ensureN8n, N8N_NEWEST, N8N_OLDER, N8nInstall } from '../../scripts/lib/n8n-install';
+import {
+	executeWorkflow,
+	ExecuteResult,
+	freePort,
+	installCommunityPackage,
+	n8nEnv,
+	runN8nCli,
+	tempDir,
+} from '../../scripts/lib/n8n-instance';
 import { buildAndPack } from '../../scripts/lib/pack';
-import { N8N_NEWEST, N8N_OLDER } from '../../scripts/lib/n8n-install';
+import { CLIENT_ID, CLIENT_SECRET, PRACTICE_ID } from '../simulator/seed';
 
 export const PACKAGE_NAME = 'n8n-nodes-athenahealth';
 export const NODE_TYPE = `${PACKAGE_NAME}.athenahealth`;
@@ -22,4 +35,241 @@ export function projectTarball(): Promise<string> {
 	if (fromEnv && fs.existsSync(fromEnv)) return Promise.resolve(fromEnv);
 	tarball ??= buildAndPack();
 	return tarball;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The example workflows (examples/*.json) run in a real n8n through its CLI: shared by the e2e tests, the demo and
+// the dev script.
+// ---------------------------------------------------------------------------------------------------------------
+
+export const EXAMPLES_DIR = path.join(ROOT, 'examples');
+export const EXAMPLE_FILES = {
+	posting: 'scheduled-payment-posting.json',
+	frontDesk: 'front-desk-copay.json',
+	void: 'void-card-payment.json',
+} as const;
+/** The credential name the examples refer to (users reassign it after importing). */
+export const EXAMPLE_CREDENTIAL_NAME = 'athenahealth account';
+/** The credential id the examples carry; importing a credential under it makes them runnable as they are. */
+export const EXAMPLE_CREDENTIAL_ID = 'athenahealthAcct1';
+
+/** Node names in scheduled-payment-posting.json whose file paths a user (and the tests) edit. */
+export const POSTING_READ_NODE = 'Read payments CSV';
+export const POSTING_WRITE_NODE = 'Write results CSV';
+/** The columns of the payments CSV the posting example maps, in order. */
+export const PAYMENT_COLUMNS = [
+	'row',
+	'patient_id',
+	'department_id',
+	'method',
+	'check_number',
+	'card_last4',
+	'copay',
+	'other_amount',
+	'appointment_id',
+	'post_date',
+] as const;
+export type PaymentRow = Partial<Record<(typeof PAYMENT_COLUMNS)[number], string>>;
+
+export function loadExample(file: string): any {
+	return JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'));
+}
+
+/** An athenahealth credential (Custom environment) pointing at the simulator, in `n8n import:credentials` shape. */
+export function simulatorCredential(baseUrl: string, id = EXAMPLE_CREDENTIAL_ID, name = EXAMPLE_CREDENTIAL_NAME): object {
+	return {
+		id,
+		name,
+		type: CREDENTIAL_TYPE,
+		data: { environment: 'custom', baseUrl, practiceId: PRACTICE_ID, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+	};
+}
+
+export interface PrepareOptions {
+	/** The id of the imported credential, set on every athenahealth node (name kept). */
+	credentialId?: string;
+	/** Node name → file path: `fileSelector` of a read node, `fileName` of a write node. */
+	files?: Record<string, string>;
+}
+
+/** A copy of an example with only its credential id and file paths changed (throws on an unknown node name). */
+export function prepareExample(example: any, opts: PrepareOptions): any {
+	const wf = JSON.parse(JSON.stringify(example));
+	for (const node of wf.nodes) {
+		if (opts.credentialId && node.credentials?.[CREDENTIAL_TYPE]) node.credentials[CREDENTIAL_TYPE].id = opts.credentialId;
+	}
+	for (const [name, file] of Object.entries(opts.files ?? {})) {
+		const node = wf.nodes.find((n: any) => n.name === name);
+		if (!node || node.type !== 'n8n-nodes-base.readWriteFile') throw new Error(`prepareExample: no file node "${name}" in ${wf.name}`);
+		if (node.parameters.operation === 'write') node.parameters.fileName = file;
+		else node.parameters.fileSelector = file;
+	}
+	return wf;
+}
+
+/** Minimal RFC 4180 CSV: quotes fields holding a comma, quote or line break. */
+export function toCsv(columns: readonly string[], rows: Array<Record<string, string | undefined>>): string {
+	const cell = (v: string | undefined) => (v === undefined ? '' : /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+	return [columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
+}
+
+/** Parses RFC 4180 CSV with a header row into objects (all values strings). */
+export function parseCsv(text: string): Array<Record<string, string>> {
+	const records: string[][] = [];
+	let field = '';
+	let record: string[] = [];
+	let quoted = false;
+	const s = text.replace(/^\uFEFF/, '');
+	for (let i = 0; i < s.length; i++) {
+		const c = s[i];
+		if (quoted) {
+			if (c === '"' && s[i + 1] === '"') {
+				field += '"';
+				i++;
+			} else if (c === '"') quoted = false;
+			else field += c;
+		} else if (c === '"') quoted = true;
+		else if (c === ',') {
+			record.push(field);
+			field = '';
+		} else if (c === '\n' || c === '\r') {
+			if (c === '\r' && s[i + 1] === '\n') i++;
+			record.push(field);
+			records.push(record);
+			record = [];
+			field = '';
+		} else field += c;
+	}
+	if (field !== '' || record.length) {
+		record.push(field);
+		records.push(record);
+	}
+	const [header, ...rest] = records.filter((r) => !(r.length === 1 && r[0] === ''));
+	return rest.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
+}
+
+/**
+ * A user folder for running n8n through its CLI only (`import:*`, `execute`), no server: the packed tarball
+ * installed as users install it, and a folder that n8n may read and write files in (N8N_RESTRICT_FILE_ACCESS_TO;
+ * n8n 2.x refuses every other path, and always n8n's own `.n8n` folder).
+ */
+export interface CliN8n {
+	version: string;
+	install: N8nInstall;
+	userFolder: string;
+	/** The folder the workflows may read and write (outside `.n8n`). */
+	filesDir: string;
+	env: NodeJS.ProcessEnv;
+	importCredential(json: object | object[]): Promise<void>;
+	importWorkflow(json: object | object[]): Promise<void>;
+	execute(workflowId: string): Promise<ExecuteResult>;
+	/** Removes the user folder (when this created it). */
+	dispose(): void;
+}
+
+export async function cliN8n(opts: { version: string; tarball?: string; userFolder?: string; env?: Record<string, string | undefined> }): Promise<CliN8n> {
+	const install = await ensureN8n(opts.version);
+	const created = !opts.userFolder;
+	const userFolder = opts.userFolder ?? tempDir(`e2e-cli-${opts.version}-`);
+	const filesDir = path.join(userFolder, 'files');
+	fs.mkdirSync(filesDir, { recursive: true });
+	if (opts.tarball) await installCommunityPackage(userFolder, opts.tarball);
+	const env = n8nEnv(install, userFolder, await freePort(), { N8N_RESTRICT_FILE_ACCESS_TO: filesDir, ...opts.env });
+	const importKind = async (kind: 'credentials' | 'workflow', json: object | object[]) => {
+		const file = path.join(userFolder, 'imports', `${kind}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.json`);
+		writeFile(file, JSON.stringify(Array.isArray(json) ? json : [json], null, 2));
+		const r = await runN8nCli(install, env, [`import:${kind}`, `--input=${file}`]);
+		// Judged by n8n's own line, not only the exit code (a crash at shutdown after a good command was seen).
+		if (!/Successfully imported/i.test(r.stdout + r.stderr)) {
+			throw new Error(`n8n import:${kind} failed (${r.code ?? r.signal}):\n${(r.stdout + r.stderr).split('\n').slice(-40).join('\n')}`);
+		}
+	};
+	return {
+		version: install.version,
+		install,
+		userFolder,
+		filesDir,
+		env,
+		importCredential: (json) => importKind('credentials', json),
+		importWorkflow: (json) => importKind('workflow', json),
+		execute: (id) => executeWorkflow(install, env, id),
+		dispose() {
+			if (created) fs.rmSync(userFolder, { recursive: true, force: true });
+		},
+	};
+}
+
+/** The main-output items (json) of a node in a parsed run, all runs of it concatenated. */
+export function nodeOutput(result: ExecuteResult, nodeName: string): any[] {
+	return (result.runData[nodeName] ?? []).flatMap((task: any) => (task?.data?.main?.[0] ?? []).map((item: any) => item.json));
+}
+
+export type PostingStatus = 'posted' | 'skipped' | 'invalid' | 'failed' | 'unknown';
+
+export interface SamplePayment {
+	/** The CSV row (all strings; absent = empty cell). */
+	fields: PaymentRow;
+	/** The status the row must come out with on a first run. */
+	expect: PostingStatus;
+	/** Words the row's message must contain (invalid/failed/skipped rows). */
+	messageHas?: string;
+	/** For rows that post: the total athena must store. */
+	total?: string;
+}
+
+/** mm/dd/yyyy → yyyy-mm-dd (a spreadsheet's ISO date, which the node normalises). */
+function isoDate(usDate: string): string {
+	const [m, d, y] = usDate.split('/');
+	return `${y}-${m}-${d}`;
+}
+
+/**
+ * A realistic day of front-desk payments for the posting example: 20 good rows (cash, checks and each card method
+ * charged on another terminal, amounts as spreadsheets write them, an appointment), one row typed twice, six
+ * malformed rows and three athena refuses (a closed period, an unknown patient, another patient's appointment).
+ * `postDate` (mm/dd/yyyy, after the simulator's close date 10/31/2026) goes on every row but the closed-period one.
+ */
+export function samplePayments(postDate: string): SamplePayment[] {
+	const good = (fields: PaymentRow, total: string): SamplePayment => ({ fields: { post_date: postDate, ...fields }, expect: 'posted', total });
+	const invalid = (fields: PaymentRow, messageHas: string): SamplePayment => ({ fields: { post_date: postDate, ...fields }, expect: 'invalid', messageHas });
+	const failed = (fields: PaymentRow, messageHas: string): SamplePayment => ({ fields: { post_date: postDate, ...fields }, expect: 'failed', messageHas });
+	const rows: SamplePayment[] = [
+		good({ patient_id: '101', department_id: '1', method: 'CASH', copay: '25.00' }, '25.00'),
+		good({ patient_id: '102', department_id: '21', method: 'CASH', other_amount: '40' }, '40.00'),
+		good({ patient_id: '103', department_id: '62', method: 'CASH', copay: '10.00', other_amount: '5.50' }, '15.50'),
+		good({ patient_id: '104', department_id: '1', method: 'CHECK', check_number: '1042', other_amount: '120.00' }, '120.00'),
+		good({ patient_id: '105', department_id: '82', method: 'CHECK', check_number: '2001', copay: '15.00' }, '15.00'),
+		good({ patient_id: '106', department_id: '21', method: 'check', check_number: '3310', other_amount: '75.25' }, '75.25'),
+		good({ patient_id: '107', department_id: '62', method: 'AMEX', card_last4: '1005', copay: '30.00' }, '30.00'),
+		good({ patient_id: '108', department_id: '1', method: 'AMEX', card_last4: '2002', other_amount: '250.00' }, '250.00'),
+		good({ patient_id: '109', department_id: '82', method: 'MC/VISA', card_last4: '4444', copay: '20.00' }, '20.00'),
+		good({ patient_id: '110', department_id: '21', method: 'MC/VISA', card_last4: '1111', other_amount: '62.40' }, '62.40'),
+		good({ patient_id: '111', department_id: '62', method: 'DISCOVER', card_last4: '1117', copay: '35.00' }, '35.00'),
+		good({ patient_id: '112', department_id: '1', method: 'DISCOVER', card_last4: '0042', other_amount: '18.75' }, '18.75'),
+		good({ patient_id: '1', department_id: '1', method: 'CASH', copay: '25.00', appointment_id: '100011' }, '25.00'),
+		good({ patient_id: '2', department_id: '1', method: 'CHECK', check_number: '5005', copay: '10.00', appointment_id: '100021' }, '10.00'),
+		good({ patient_id: '113', department_id: '1', method: 'CASH', other_amount: '$1,234.50' }, '1234.50'),
+		good({ patient_id: '114', department_id: '82', method: 'CASH', copay: '20', post_date: isoDate(postDate) }, '20.00'),
+		good({ patient_id: '115', department_id: '21', method: 'MC/VISA', card_last4: '4242', copay: '45.00' }, '45.00'),
+		good({ patient_id: '116', department_id: '62', method: 'CHECK', check_number: '7781', other_amount: '300.00' }, '300.00'),
+		good({ patient_id: '117', department_id: '1', method: 'AMEX', card_last4: '0005', copay: '25.00' }, '25.00'),
+		good({ patient_id: '118', department_id: '82', method: 'CASH', other_amount: '12.00' }, '12.00'),
+		invalid({ patient_id: '119', department_id: '1', method: 'CASH', copay: '12.345' }, 'Copay Amount has more than two decimal places'),
+		invalid({ patient_id: '120', department_id: '21', method: 'VISA', card_last4: '1234', copay: '20.00' }, "Payment Method VISA is not one of this practice's methods"),
+		invalid({ patient_id: '121', department_id: '1', method: 'MC/VISA', card_last4: '123', copay: '20.00' }, 'Card Last 4 Digits must be exactly four digits'),
+		invalid({ patient_id: '122', department_id: '62', method: 'CHECK', other_amount: '50.00' }, 'Check Number is required'),
+		invalid({ patient_id: 'abc', department_id: '1', method: 'CASH', copay: '20.00' }, 'Patient ID must be digits only'),
+		invalid({ patient_id: '123', department_id: '1', method: 'CASH', copay: '20.00', post_date: '31/12/2026' }, 'Post Date must be a real date'),
+		failed({ patient_id: '124', department_id: '1', method: 'CASH', copay: '20.00', post_date: '10/15/2026' }, 'closed period'),
+		failed({ patient_id: '999999', department_id: '1', method: 'CASH', copay: '20.00' }, 'not found'),
+		failed({ patient_id: '3', department_id: '1', method: 'CASH', copay: '25.00', appointment_id: '100011' }, 'does not belong'),
+	];
+	// The first row typed in twice: the copy is skipped, naming the first.
+	rows.splice(8, 0, { fields: { ...rows[0].fields }, expect: 'skipped', messageHas: 'Same payment as item 0' });
+	return rows.map((r, i) => ({ ...r, fields: { row: String(i + 1), ...r.fields } }));
+}
+
+/** The CSV text of sample payments, in the example's column order. */
+export function samplePaymentsCsv(rows: SamplePayment[]): string {
+	return toCsv(PAYMENT_COLUMNS, rows.map((r) => r.fields));
 }

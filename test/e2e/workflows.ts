@@ -1,0 +1,221 @@
+/**
+ * The three example workflows (examples/*.json) in a real n8n on each pinned line, run with n8n's CLI the way a
+ * user's n8n runs them: the packed tarball installed into `.n8n/nodes` as users install community packages, the
+ * simulator as athena (a credential in the Custom environment pointing at it), the examples imported as they are
+ * with only their file paths and credential id changed. Judged by the simulator's ledger and the parsed run data.
+ *
+ *   npx tsx scripts/e2e.ts workflows                               # both lines
+ *   E2E_N8N_VERSIONS=2.41.1 npx tsx scripts/e2e.ts workflows
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { log, secs } from '../../scripts/lib/common';
+import type { AthenaSimulator } from '../simulator';
+import { CARD_APPROVED, startSimulator } from '../simulator';
+import {
+	CliN8n,
+	cliN8n,
+	EXAMPLE_FILES,
+	loadExample,
+	n8nVersions,
+	nodeOutput,
+	PACKAGE_NAME,
+	parseCsv,
+	POSTING_READ_NODE,
+	POSTING_WRITE_NODE,
+	prepareExample,
+	projectTarball,
+	samplePayments,
+	samplePaymentsCsv,
+	simulatorCredential,
+} from './helpers';
+
+const CREDENTIAL_ID = 'e2eSimulatorCred1';
+/** Every row's post date: after the simulator's close date (10/31/2026), fixed so the run is clock-independent. */
+const POST_DATE = '11/25/2026';
+const TIMEOUT = 10 * 60_000;
+
+for (const version of n8nVersions()) {
+	describe(`n8n ${version}: the example workflows`, { timeout: 30 * 60_000 }, () => {
+		let sim: AthenaSimulator;
+		let n8n: CliN8n;
+		const ids = {
+			posting: loadExample(EXAMPLE_FILES.posting).id as string,
+			frontDesk: loadExample(EXAMPLE_FILES.frontDesk).id as string,
+			void: loadExample(EXAMPLE_FILES.void).id as string,
+		};
+		let postedOnce = false;
+
+		before(async () => {
+			const start = Date.now();
+			const tarball = await projectTarball();
+			sim = await startSimulator();
+			n8n = await cliN8n({ version, tarball });
+			await n8n.importCredential(simulatorCredential(sim.url, CREDENTIAL_ID));
+			const files = {
+				[POSTING_READ_NODE]: path.join(n8n.filesDir, 'payments.csv'),
+				[POSTING_WRITE_NODE]: path.join(n8n.filesDir, 'results.csv'),
+			};
+			await n8n.importWorkflow([
+				prepareExample(loadExample(EXAMPLE_FILES.posting), { credentialId: CREDENTIAL_ID, files }),
+				prepareExample(loadExample(EXAMPLE_FILES.frontDesk), { credentialId: CREDENTIAL_ID }),
+				prepareExample(loadExample(EXAMPLE_FILES.void), { credentialId: CREDENTIAL_ID }),
+			]);
+			log(`workflows e2e ${version}: package installed, credential and 3 examples imported in ${secs(start)}`);
+		});
+
+		after(async () => {
+			await sim?.close();
+			n8n?.dispose();
+		});
+
+		test('scheduled posting: a CSV of 30 rows → one result line per row with its status; a re-run posts nothing', { timeout: TIMEOUT }, async () => {
+			const rows = samplePayments(POST_DATE);
+			const input = path.join(n8n.filesDir, 'payments.csv');
+			const results = path.join(n8n.filesDir, 'results.csv');
+			fs.writeFileSync(input, samplePaymentsCsv(rows));
+			const count = (status: string) => rows.filter((r) => r.expect === status).length;
+			assert.equal(rows.length, 30);
+			assert.ok(count('posted') >= 20 && count('invalid') >= 5 && count('skipped') === 1 && count('failed') >= 2);
+			for (const method of ['CASH', 'CHECK', 'AMEX', 'MC/VISA', 'DISCOVER']) {
+				assert.ok(rows.some((r) => r.expect === 'posted' && r.fields.method?.toUpperCase() === method), `a good ${method} row`);
+			}
+
+			// First run.
+			const first = await n8n.execute(ids.posting);
+			assert.ok(first.ok, `run failed: ${JSON.stringify(first.error)}`);
+			const recordOut = first.runData['Record payment']?.[0]?.data?.main?.[0] ?? [];
+			assert.equal(recordOut.length, rows.length, 'Record Payment puts out every row once');
+			recordOut.forEach((item: any, i: number) => assert.deepEqual(item.pairedItem, { item: i }, `row ${i + 1} paired with its input`));
+
+			const firstLines = parseCsv(fs.readFileSync(results, 'utf8'));
+			assert.equal(firstLines.length, rows.length, 'one results line per row');
+			const batchOf: Record<string, string> = {};
+			rows.forEach((row, i) => {
+				const line = firstLines[i];
+				const label = `row ${row.fields.row} (${JSON.stringify(row.fields)}) → ${JSON.stringify(line)}`;
+				for (const [column, value] of Object.entries(row.fields)) assert.equal(line[column], value, `${label}: input column ${column} kept`);
+				assert.equal(line.status, row.expect, label);
+				if (row.expect === 'posted') {
+					assert.match(line.payment_batch_id, /^\d+$/, label);
+					assert.equal(line.message, '', label);
+					batchOf[row.fields.row!] = line.payment_batch_id;
+				} else {
+					assert.equal(line.payment_batch_id, '', label);
+					assert.ok(line.message.includes(row.messageHas!), `${label}: message should contain "${row.messageHas}"`);
+				}
+			});
+
+			// The ledger holds each good row exactly once, with its amount, method and date.
+			const ledger = sim.ledger().filter((e) => e.kind === 'record');
+			assert.equal(ledger.length, count('posted'), 'athena stored one payment per good row');
+			assert.equal(new Set(ledger.map((e) => e.paymentbatchid)).size, ledger.length);
+			for (const row of rows.filter((r) => r.expect === 'posted')) {
+				const entries = ledger.filter((e) => e.paymentbatchid === batchOf[row.fields.row!]);
+				assert.equal(entries.length, 1, `row ${row.fields.row} in the ledger once`);
+				const [entry] = entries;
+				assert.equal(entry.patientid, row.fields.patient_id);
+				assert.equal(entry.departmentid, row.fields.department_id);
+				assert.equal(entry.amount, row.total);
+				assert.equal(entry.form.paymentmethod, row.fields.method!.toUpperCase());
+				assert.equal(entry.form.postdate, POST_DATE);
+				if (row.fields.check_number) assert.equal(entry.form.checknumber, row.fields.check_number);
+				if (row.fields.card_last4) assert.equal(entry.form.cardnumberlast4, row.fields.card_last4);
+				if (row.fields.appointment_id) assert.equal(entry.form.appointmentid, row.fields.appointment_id);
+			}
+			postedOnce = true;
+
+			// Second run of the same file: nothing new in athena, every posted row skipped naming its batch.
+			const before = JSON.stringify(sim.ledger());
+			const second = await n8n.execute(ids.posting);
+			assert.ok(second.ok, `re-run failed: ${JSON.stringify(second.error)}`);
+			assert.equal(JSON.stringify(sim.ledger()), before, 'the re-run posted nothing');
+			const secondLines = parseCsv(fs.readFileSync(results, 'utf8'));
+			assert.equal(secondLines.length, rows.length);
+			rows.forEach((row, i) => {
+				const line = secondLines[i];
+				const label = `re-run, row ${row.fields.row} → ${JSON.stringify(line)}`;
+				if (row.expect === 'posted') {
+					assert.equal(line.status, 'skipped', label);
+					assert.match(line.message, /Already posted/, label);
+					assert.ok(line.message.includes(`payment batch ${batchOf[row.fields.row!]}`), `${label}: names batch ${batchOf[row.fields.row!]}`);
+				} else {
+					assert.equal(line.status, row.expect, label);
+				}
+			});
+		});
+
+		test('zod resolves inside the real n8n: the package ships none, and its validation ran', { timeout: TIMEOUT }, async () => {
+			assert.ok(postedOnce, 'needs the posting run above, which validates every row with zod schemas');
+			const installed = path.join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
+			const pkg = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'));
+			assert.equal(pkg.dependencies, undefined, 'no runtime dependencies');
+			const requiresZod = fs
+				.readdirSync(path.join(installed, 'dist'), { recursive: true })
+				.map(String)
+				.filter((f) => f.endsWith('.js'))
+				.some((f) => /require\("zod"\)/.test(fs.readFileSync(path.join(installed, 'dist', f), 'utf8')));
+			assert.ok(requiresZod, 'the compiled node requires zod');
+			// No zod on the way from the package up to /: it can only have come from n8n's own modules (NODE_PATH).
+			for (let dir = installed; ; dir = path.dirname(dir)) {
+				assert.ok(!fs.existsSync(path.join(dir, 'node_modules', 'zod')), `no zod in ${dir}/node_modules`);
+				if (path.dirname(dir) === dir) break;
+			}
+			const n8nZod = JSON.parse(fs.readFileSync(path.join(n8n.install.dir, 'node_modules', 'zod', 'package.json'), 'utf8'));
+			assert.equal(n8nZod.version.split('.')[0], '3', `n8n ${version} provides zod ${n8nZod.version}`);
+			log(`workflows e2e ${version}: zod resolved from n8n's own zod ${n8nZod.version}`);
+		});
+
+		test('front desk: patient → appointment copay → collect by card → email receipt; outputs keep only the last four', { timeout: TIMEOUT }, async () => {
+			const run = await n8n.execute(ids.frontDesk);
+			assert.ok(run.ok, `run failed: ${JSON.stringify(run.error)}`);
+			const collects = sim.ledger().filter((e) => e.kind === 'collect');
+			const emails = sim.ledger().filter((e) => e.kind === 'email');
+			assert.equal(collects.length, 1, 'one card payment');
+			assert.equal(emails.length, 1, 'one receipt email');
+			const [collect] = collects;
+			assert.equal(collect.patientid, '1');
+			assert.equal(collect.departmentid, '1');
+			assert.equal(collect.amount, '25.00', "the appointment's copay due");
+			assert.equal(collect.form.accountnumberlast4, '1111');
+			assert.equal(collect.form.appointmentid, '100011');
+			assert.equal(emails[0].epaymentid, collect.epaymentid);
+			assert.equal(emails[0].form.email, 'rosa.quintero@example.com', "the address on the patient's record");
+
+			const [collected] = nodeOutput(run, 'Collect copay by card');
+			assert.equal(collected.status, 'posted');
+			assert.equal(collected.ePaymentId, collect.epaymentid);
+			assert.equal(collected.cardLast4, '1111');
+			assert.deepEqual(nodeOutput(run, 'Email receipt'), [
+				{ status: 'emailed', patientId: '1', ePaymentId: collect.epaymentid, email: 'rosa.quintero@example.com' },
+			]);
+			// The test card is in the workflow's test-data Set node; no other node may put it out.
+			for (const [node, tasks] of Object.entries(run.runData)) {
+				if (node === 'Visit and card (TEST DATA)') continue;
+				assert.ok(!JSON.stringify(tasks).includes(CARD_APPROVED), `the full card number is in the output of "${node}"`);
+			}
+			assert.ok(JSON.stringify(nodeOutput(run, 'Visit and card (TEST DATA)')).includes(CARD_APPROVED), 'sanity: the test data holds the card');
+		});
+
+		test('void: the card payment collected at the front desk is voided; voiding it again is refused', { timeout: TIMEOUT }, async () => {
+			const [collect] = sim.ledger().filter((e) => e.kind === 'collect');
+			assert.ok(collect, 'needs the front-desk payment above');
+			// The example's values are patient 1 and e-payment 100001: the simulator's first card payment.
+			assert.equal(collect.epaymentid, '100001', "the void example's e-payment ID is the front-desk example's payment");
+			const run = await n8n.execute(ids.void);
+			assert.ok(run.ok, `run failed: ${JSON.stringify(run.error)}`);
+			const voids = sim.ledger().filter((e) => e.kind === 'void');
+			assert.equal(voids.length, 1);
+			assert.equal(voids[0].patientid, '1');
+			assert.equal(voids[0].epaymentid, '100001');
+			assert.deepEqual(nodeOutput(run, 'Void payment'), [{ status: 'voided', patientId: '1', ePaymentId: '100001' }]);
+
+			const again = await n8n.execute(ids.void);
+			assert.equal(again.ok, false, 'a second void fails the run');
+			assert.match(JSON.stringify(again.error), /already been voided/);
+			assert.equal(sim.ledger().filter((e) => e.kind === 'void').length, 1);
+		});
+	});
+}
