@@ -2,6 +2,7 @@
  * Shared pieces of the real-n8n end-to-end tests: the packed tarball (built once per run), the n8n lines, and the
  * example workflows run through n8n's CLI (also used by scripts/demo.ts and scripts/dev.ts).
  */
+import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ROOT, writeFile } from '../../scripts/lib/common';
@@ -17,6 +18,7 @@ import {
 } from '../../scripts/lib/n8n-instance';
 import { buildAndPack } from '../../scripts/lib/pack';
 import { CLIENT_ID, CLIENT_SECRET, PRACTICE_ID } from '../simulator/seed';
+import type { LedgerEntry } from '../simulator/types';
 
 export const PACKAGE_NAME = 'n8n-nodes-athenahealth';
 export const NODE_TYPE = `${PACKAGE_NAME}.athenahealth`;
@@ -272,4 +274,76 @@ export function samplePayments(postDate: string): SamplePayment[] {
 /** The CSV text of sample payments, in the example's column order. */
 export function samplePaymentsCsv(rows: SamplePayment[]): string {
 	return toCsv(PAYMENT_COLUMNS, rows.map((r) => r.fields));
+}
+
+/**
+ * Checks the results CSV of a first run of the posting example against the sample rows and the simulator's ledger
+ * of recorded payments: one line per row in order, input columns kept, each row's status, a batch ID on every
+ * posted row and a message on every other one, and each good row in the ledger exactly once with its amount,
+ * method, date, check number, last four and appointment. Returns row number → payment batch ID.
+ */
+export function assertFirstPostingRun(
+	rows: SamplePayment[],
+	lines: Array<Record<string, string>>,
+	records: LedgerEntry[],
+	postDate: string,
+): Record<string, string> {
+	assert.equal(lines.length, rows.length, 'one results line per row');
+	const batchOf: Record<string, string> = {};
+	rows.forEach((row, i) => {
+		const line = lines[i];
+		const label = `row ${row.fields.row} (${JSON.stringify(row.fields)}) → ${JSON.stringify(line)}`;
+		for (const [column, value] of Object.entries(row.fields)) assert.equal(line[column], value, `${label}: input column ${column} kept`);
+		assert.equal(line.status, row.expect, label);
+		if (row.expect === 'posted') {
+			assert.match(line.payment_batch_id, /^\d+$/, label);
+			assert.equal(line.message, '', label);
+			batchOf[row.fields.row!] = line.payment_batch_id;
+		} else {
+			assert.equal(line.payment_batch_id, '', label);
+			assert.ok(line.message.includes(row.messageHas!), `${label}: message should contain "${row.messageHas}"`);
+		}
+	});
+	const good = rows.filter((r) => r.expect === 'posted');
+	assert.equal(records.length, good.length, 'athena stored one payment per good row');
+	assert.equal(new Set(records.map((e) => e.paymentbatchid)).size, records.length, 'distinct payment batches');
+	for (const row of good) {
+		const entries = records.filter((e) => e.paymentbatchid === batchOf[row.fields.row!]);
+		assert.equal(entries.length, 1, `row ${row.fields.row} in the ledger once`);
+		const [entry] = entries;
+		const label = `row ${row.fields.row} in the ledger: ${JSON.stringify(entry)}`;
+		assert.equal(entry.patientid, row.fields.patient_id, label);
+		assert.equal(entry.departmentid, row.fields.department_id, label);
+		assert.equal(entry.amount, row.total, label);
+		assert.equal(entry.form.paymentmethod, row.fields.method!.toUpperCase(), label);
+		assert.equal(entry.form.postdate, postDate, label);
+		if (row.fields.check_number) assert.equal(entry.form.checknumber, row.fields.check_number, label);
+		if (row.fields.card_last4) assert.equal(entry.form.cardnumberlast4, row.fields.card_last4, label);
+		if (row.fields.appointment_id) assert.equal(entry.form.appointmentid, row.fields.appointment_id, label);
+	}
+	return batchOf;
+}
+
+/**
+ * Checks the results CSV of a re-run: every row posted before is `skipped` (naming its batch unless `namesBatch` is
+ * false: those details live in the workflow's static data, see queue.ts); the others as before.
+ */
+export function assertRepostingRun(
+	rows: SamplePayment[],
+	lines: Array<Record<string, string>>,
+	batchOf: Record<string, string>,
+	{ namesBatch = true } = {},
+): void {
+	assert.equal(lines.length, rows.length, 'one results line per row');
+	rows.forEach((row, i) => {
+		const line = lines[i];
+		const label = `re-run, row ${row.fields.row} → ${JSON.stringify(line)}`;
+		if (row.expect === 'posted') {
+			assert.equal(line.status, 'skipped', label);
+			assert.match(line.message, /Already posted/, label);
+			if (namesBatch) assert.ok(line.message.includes(`payment batch ${batchOf[row.fields.row!]}`), `${label}: names batch ${batchOf[row.fields.row!]}`);
+		} else {
+			assert.equal(line.status, row.expect, label);
+		}
+	});
 }

@@ -15,6 +15,8 @@ import { log, secs } from '../../scripts/lib/common';
 import type { AthenaSimulator } from '../simulator';
 import { CARD_APPROVED, startSimulator } from '../simulator';
 import {
+	assertFirstPostingRun,
+	assertRepostingRun,
 	CliN8n,
 	cliN8n,
 	EXAMPLE_FILES,
@@ -90,41 +92,8 @@ for (const version of n8nVersions()) {
 			assert.equal(recordOut.length, rows.length, 'Record Payment puts out every row once');
 			recordOut.forEach((item: any, i: number) => assert.deepEqual(item.pairedItem, { item: i }, `row ${i + 1} paired with its input`));
 
-			const firstLines = parseCsv(fs.readFileSync(results, 'utf8'));
-			assert.equal(firstLines.length, rows.length, 'one results line per row');
-			const batchOf: Record<string, string> = {};
-			rows.forEach((row, i) => {
-				const line = firstLines[i];
-				const label = `row ${row.fields.row} (${JSON.stringify(row.fields)}) → ${JSON.stringify(line)}`;
-				for (const [column, value] of Object.entries(row.fields)) assert.equal(line[column], value, `${label}: input column ${column} kept`);
-				assert.equal(line.status, row.expect, label);
-				if (row.expect === 'posted') {
-					assert.match(line.payment_batch_id, /^\d+$/, label);
-					assert.equal(line.message, '', label);
-					batchOf[row.fields.row!] = line.payment_batch_id;
-				} else {
-					assert.equal(line.payment_batch_id, '', label);
-					assert.ok(line.message.includes(row.messageHas!), `${label}: message should contain "${row.messageHas}"`);
-				}
-			});
-
-			// The ledger holds each good row exactly once, with its amount, method and date.
-			const ledger = sim.ledger().filter((e) => e.kind === 'record');
-			assert.equal(ledger.length, count('posted'), 'athena stored one payment per good row');
-			assert.equal(new Set(ledger.map((e) => e.paymentbatchid)).size, ledger.length);
-			for (const row of rows.filter((r) => r.expect === 'posted')) {
-				const entries = ledger.filter((e) => e.paymentbatchid === batchOf[row.fields.row!]);
-				assert.equal(entries.length, 1, `row ${row.fields.row} in the ledger once`);
-				const [entry] = entries;
-				assert.equal(entry.patientid, row.fields.patient_id);
-				assert.equal(entry.departmentid, row.fields.department_id);
-				assert.equal(entry.amount, row.total);
-				assert.equal(entry.form.paymentmethod, row.fields.method!.toUpperCase());
-				assert.equal(entry.form.postdate, POST_DATE);
-				if (row.fields.check_number) assert.equal(entry.form.checknumber, row.fields.check_number);
-				if (row.fields.card_last4) assert.equal(entry.form.cardnumberlast4, row.fields.card_last4);
-				if (row.fields.appointment_id) assert.equal(entry.form.appointmentid, row.fields.appointment_id);
-			}
+			const records = sim.ledger().filter((e) => e.kind === 'record');
+			const batchOf = assertFirstPostingRun(rows, parseCsv(fs.readFileSync(results, 'utf8')), records, POST_DATE);
 			postedOnce = true;
 
 			// Second run of the same file: nothing new in athena, every posted row skipped naming its batch.
@@ -132,19 +101,7 @@ for (const version of n8nVersions()) {
 			const second = await n8n.execute(ids.posting);
 			assert.ok(second.ok, `re-run failed: ${JSON.stringify(second.error)}`);
 			assert.equal(JSON.stringify(sim.ledger()), before, 'the re-run posted nothing');
-			const secondLines = parseCsv(fs.readFileSync(results, 'utf8'));
-			assert.equal(secondLines.length, rows.length);
-			rows.forEach((row, i) => {
-				const line = secondLines[i];
-				const label = `re-run, row ${row.fields.row} → ${JSON.stringify(line)}`;
-				if (row.expect === 'posted') {
-					assert.equal(line.status, 'skipped', label);
-					assert.match(line.message, /Already posted/, label);
-					assert.ok(line.message.includes(`payment batch ${batchOf[row.fields.row!]}`), `${label}: names batch ${batchOf[row.fields.row!]}`);
-				} else {
-					assert.equal(line.status, row.expect, label);
-				}
-			});
+			assertRepostingRun(rows, parseCsv(fs.readFileSync(results, 'utf8')), batchOf);
 		});
 
 		test('zod resolves inside the real n8n: the package ships none, and its validation ran', { timeout: TIMEOUT }, async () => {
