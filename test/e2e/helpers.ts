@@ -229,9 +229,10 @@ function isoDate(usDate: string): string {
  * A realistic day of front-desk payments for the posting example: 20 good rows (cash, checks and each card method
  * charged on another terminal, amounts as spreadsheets write them, an appointment), one row typed twice, six
  * malformed rows and three athena refuses (a closed period, an unknown patient, another patient's appointment).
- * `postDate` (mm/dd/yyyy, after the simulator's close date 10/31/2026) goes on every row but the closed-period one.
+ * `postDate` (mm/dd/yyyy, after the simulator's close date, 10/31/2026 by default) goes on every row but the
+ * closed-period one, which gets `closedDate` (on or before the close date).
  */
-export function samplePayments(postDate: string): SamplePayment[] {
+export function samplePayments(postDate: string, closedDate = '10/15/2026'): SamplePayment[] {
 	const good = (fields: PaymentRow, total: string): SamplePayment => ({ fields: { post_date: postDate, ...fields }, expect: 'posted', total });
 	const invalid = (fields: PaymentRow, messageHas: string): SamplePayment => ({ fields: { post_date: postDate, ...fields }, expect: 'invalid', messageHas });
 	const failed = (fields: PaymentRow, messageHas: string): SamplePayment => ({ fields: { post_date: postDate, ...fields }, expect: 'failed', messageHas });
@@ -262,7 +263,7 @@ export function samplePayments(postDate: string): SamplePayment[] {
 		invalid({ patient_id: '122', department_id: '62', method: 'CHECK', other_amount: '50.00' }, 'Check Number is required'),
 		invalid({ patient_id: 'abc', department_id: '1', method: 'CASH', copay: '20.00' }, 'Patient ID must be digits only'),
 		invalid({ patient_id: '123', department_id: '1', method: 'CASH', copay: '20.00', post_date: '31/12/2026' }, 'Post Date must be a real date'),
-		failed({ patient_id: '124', department_id: '1', method: 'CASH', copay: '20.00', post_date: '10/15/2026' }, 'closed period'),
+		failed({ patient_id: '124', department_id: '1', method: 'CASH', copay: '20.00', post_date: closedDate }, 'closed period'),
 		failed({ patient_id: '999999', department_id: '1', method: 'CASH', copay: '20.00' }, 'not found'),
 		failed({ patient_id: '3', department_id: '1', method: 'CASH', copay: '25.00', appointment_id: '100011' }, 'does not belong'),
 	];
