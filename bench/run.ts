@@ -15,8 +15,9 @@
  * Prints a table per scenario and writes it with the machine and the command to --out; the last line of stdout is
  *   bench: floor_ratio=… failed=… duplicates=… cpu_ratio=… mem_per_1k_rows_mb=…
  */
-import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 
@@ -376,6 +377,31 @@ function machine(n8nModules: string): string[] {
 	];
 }
 
+/** A hash of the node's and credential's sources, so a result names the code it measured (others may edit it). */
+function sourceHash(): string {
+	const hash = createHash('sha256');
+	const walk = (dir: string) => {
+		for (const name of readdirSync(dir).sort()) {
+			const file = join(dir, name);
+			if (statSync(file).isDirectory()) walk(file);
+			else hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
+		}
+	};
+	walk(join(ROOT, 'nodes'));
+	walk(join(ROOT, 'credentials'));
+	return hash.digest('hex').slice(0, 12);
+}
+
+function gitState(): string {
+	try {
+		const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+		const dirty = execFileSync('git', ['status', '--porcelain', '--', 'nodes', 'credentials'], { cwd: ROOT, encoding: 'utf8' }).trim();
+		return `git ${head}${dirty ? ', with uncommitted changes in nodes/ or credentials/' : ''}`;
+	} catch {
+		return 'not a git checkout';
+	}
+}
+
 // ---- main --------------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -383,6 +409,8 @@ async function main(): Promise<void> {
 	const argv = process.argv.slice(2);
 	const options = parseOptions(argv);
 	const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
+	const sourcesAtStart = sourceHash();
+	const gitAtStart = gitState();
 	const install = await ensureN8n(N8N_NEWEST);
 	const n8nModules = join(install.dir, 'node_modules');
 	const sim = await startSimulator();
@@ -410,6 +438,7 @@ async function main(): Promise<void> {
 		say('## Machine');
 		say();
 		for (const line of machine(n8nModules)) say(line);
+		say(`- Code measured: node and credential sources sha256 ${sourcesAtStart} (${gitAtStart})`);
 		say(`- Load average when the bench started: ${loadavg().map((load) => load.toFixed(2)).join(', ')} (1, 5, 15 min; the machine may be shared)`);
 		say();
 		say('## Workload');
@@ -568,6 +597,12 @@ async function main(): Promise<void> {
 		verdicts.push(`Without latency, CPU per row no worse than the HTTP Request node's: ${cpuRatio <= 1 ? 'met' : 'MISSED'} (${fmt(cpuRatio, 3)}x).`);
 	}
 	if (memoryVerdict) verdicts.push(memoryVerdict);
+	const sourcesAtEnd = sourceHash();
+	if (sourcesAtEnd !== sourcesAtStart) {
+		notes.unshift(
+			`WARNING: the node's sources changed while the bench ran (sha256 ${sourcesAtStart} → ${sourcesAtEnd}, ${gitState()}): runs measured different code. Run it again.`,
+		);
+	}
 	say();
 	say('## Targets');
 	say();
