@@ -48,7 +48,8 @@ for (const version of n8nVersions()) {
 			frontDesk: loadExample(EXAMPLE_FILES.frontDesk).id as string,
 			void: loadExample(EXAMPLE_FILES.void).id as string,
 		};
-		let postedOnce = false;
+		/** What the first posting run showed of the node's zod validation (set before the strict checks). */
+		let validation: { ran: boolean; posted: number; messages: string[] } | undefined;
 
 		before(async () => {
 			const start = Date.now();
@@ -92,9 +93,14 @@ for (const version of n8nVersions()) {
 			assert.equal(recordOut.length, rows.length, 'Record Payment puts out every row once');
 			recordOut.forEach((item: any, i: number) => assert.deepEqual(item.pairedItem, { item: i }, `row ${i + 1} paired with its input`));
 
+			const firstLines = parseCsv(fs.readFileSync(results, 'utf8'));
+			validation = {
+				ran: first.ok,
+				posted: firstLines.filter((l) => l.status === 'posted').length,
+				messages: firstLines.filter((l) => l.status === 'invalid').map((l) => l.message),
+			};
 			const records = sim.ledger().filter((e) => e.kind === 'record');
-			const batchOf = assertFirstPostingRun(rows, parseCsv(fs.readFileSync(results, 'utf8')), records, POST_DATE);
-			postedOnce = true;
+			const batchOf = assertFirstPostingRun(rows, firstLines, records, POST_DATE);
 
 			// Second run of the same file: nothing new in athena, every posted row skipped naming its batch.
 			const before = JSON.stringify(sim.ledger());
@@ -105,7 +111,13 @@ for (const version of n8nVersions()) {
 		});
 
 		test('zod resolves inside the real n8n: the package ships none, and its validation ran', { timeout: TIMEOUT }, async () => {
-			assert.ok(postedOnce, 'needs the posting run above, which validates every row with zod schemas');
+			// The posting run above validated every row with the node's zod schemas: rows posted, and the malformed
+			// ones carry the schemas' messages. Had `require("zod")` failed, the node would not even have loaded.
+			assert.ok(validation?.ran, 'needs the posting run above');
+			assert.ok(validation.posted > 0, 'rows passed the zod schemas and posted');
+			for (const words of ['Copay Amount has more than two decimal places', 'Card Last 4 Digits must be exactly four digits', 'Patient ID must be digits only']) {
+				assert.ok(validation.messages.some((m) => m.includes(words)), `a zod message "${words}" among ${JSON.stringify(validation.messages)}`);
+			}
 			const installed = path.join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
 			const pkg = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'));
 			assert.equal(pkg.dependencies, undefined, 'no runtime dependencies');
