@@ -137,7 +137,7 @@ for (const version of n8nVersions()) {
 			log(`workflows e2e ${version}: zod resolved from n8n's own zod ${n8nZod.version}`);
 		});
 
-		test('front desk: patient → appointment copay → collect by card → email receipt; outputs keep only the last four', { timeout: TIMEOUT }, async () => {
+		test('front desk: patient → appointment copay → collect by card → email receipt; only the last four in outputs; a same-day re-run charges nothing', { timeout: TIMEOUT }, async () => {
 			const run = await n8n.execute(ids.frontDesk);
 			assert.ok(run.ok, `run failed: ${JSON.stringify(run.error)}`);
 			const collects = sim.ledger().filter((e) => e.kind === 'collect');
@@ -166,6 +166,16 @@ for (const version of n8nVersions()) {
 				assert.ok(!JSON.stringify(tasks).includes(CARD_APPROVED), `the full card number is in the output of "${node}"`);
 			}
 			assert.ok(JSON.stringify(nodeOutput(run, 'Visit and card (TEST DATA)')).includes(CARD_APPROVED), 'sanity: the test data holds the card');
+
+			// Run again by mistake the same day: the card is not charged twice, and the email step has nothing to send.
+			const again = await n8n.execute(ids.frontDesk);
+			assert.equal(again.ok, false);
+			assert.match(JSON.stringify(again.error), /E-Payment ID is required/);
+			const [skipped] = nodeOutput(again, 'Collect copay by card');
+			assert.equal(skipped.status, 'skipped');
+			assert.ok(String(skipped.reason).includes(`as e-payment ${collect.epaymentid}`), skipped.reason);
+			assert.equal(sim.ledger().filter((e) => e.kind === 'collect').length, 1, 'still one card payment');
+			assert.equal(sim.ledger().filter((e) => e.kind === 'email').length, 1, 'still one receipt email');
 		});
 
 		test('void: the card payment collected at the front desk is voided; voiding it again is refused', { timeout: TIMEOUT }, async () => {
