@@ -100,7 +100,7 @@ async function main(): Promise<string> {
 	const work = tempDir('athena-demo-');
 	cleanups.push(() => fs.rmSync(work, { recursive: true, force: true }));
 	const build = needsBuild();
-	log(build ? 'demo: building the package (sources changed since the last build) ...' : 'demo: dist/ is up to date with the sources: packing it');
+	log(build ? 'demo: building the package (dist/ is missing or older than the sources) ...' : 'demo: dist/ is up to date with the sources: packing it');
 	const tarball = await buildAndPack({ build, destination: path.join(work, 'pack') });
 	const n8n = await cliN8n({ version: install.version, tarball, userFolder: path.join(work, 'n8n') });
 
@@ -151,9 +151,44 @@ async function main(): Promise<string> {
 	return `demo: rows=${lines.length} posted=${counts.posted} skipped=${counts.skipped} invalid=${counts.invalid} failed=${counts.failed} unknown=${counts.unknown}`;
 }
 
+/**
+ * The demo's own child processes and theirs (an `n8n import`/`execute` in flight and its task runner), read from
+ * /proc. n8n waits for a running execution to end before it honours SIGINT or SIGTERM, so they get SIGKILL.
+ */
+function killDescendants(): void {
+	if (!fs.existsSync('/proc')) return;
+	const children = new Map<number, number[]>();
+	for (const entry of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+			children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+		} catch {
+			/* gone */
+		}
+	}
+	const descendants: number[] = [];
+	const walk = (pid: number) => {
+		for (const child of children.get(pid) ?? []) {
+			descendants.push(child);
+			walk(child);
+		}
+	};
+	walk(process.pid);
+	for (const pid of descendants) {
+		try {
+			process.kill(pid, 'SIGKILL');
+		} catch {
+			/* gone */
+		}
+	}
+}
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 	process.on(signal, () => {
 		log(`demo: ${signal}: stopping what the demo started ...`);
+		killDescendants();
 		void cleanUp().finally(() => {
 			console.log(`demo: interrupted (${signal})`);
 			process.exit(130);
