@@ -129,6 +129,27 @@ export class InMemoryProcessedDataStore implements IDataDeduplicator {
 		for (const [key, row] of this.rows) if (row.workflowId === workflowId) this.rows.delete(key);
 	}
 
+	/**
+	 * n8n's database implementation reads a row, awaits, and writes it back with no lock, so two calls on one row in
+	 * flight together lose an update (or fail on the row's unique key). The store gives each call that same await and
+	 * refuses an overlapping one loudly, so a node that overlaps them fails here instead of posting twice in n8n.
+	 */
+	private readonly busyRows = new Set<string>();
+
+	private async exclusively<T>(contextData: ICheckProcessedContextData, scope: DeduplicationScope, job: () => Promise<T>): Promise<T> {
+		const key = rowKey(this.workflowIdOf(contextData), processedDataContext(scope, contextData));
+		if (this.busyRows.has(key)) {
+			throw new DeduplicationError('overlapping calls on one processed-data row: n8n\'s database would lose one of them');
+		}
+		this.busyRows.add(key);
+		try {
+			await new Promise((resolve) => setImmediate(resolve));
+			return await job();
+		} finally {
+			this.busyRows.delete(key);
+		}
+	}
+
 	// ---- IDataDeduplicator ----------------------------------------------------------------------------------------
 
 	async checkProcessedAndRecord(
@@ -137,6 +158,15 @@ export class InMemoryProcessedDataStore implements IDataDeduplicator {
 		contextData: ICheckProcessedContextData,
 		options: ICheckProcessedOptions,
 	): Promise<IDeduplicationOutput> {
+		return await this.exclusively(contextData, scope, async () => this.checkAndRecordNow(items, scope, contextData, options));
+	}
+
+	private checkAndRecordNow(
+		items: DeduplicationItemTypes[],
+		scope: DeduplicationScope,
+		contextData: ICheckProcessedContextData,
+		options: ICheckProcessedOptions,
+	): IDeduplicationOutput {
 		const workflowId = this.workflowIdOf(contextData);
 		const context = processedDataContext(scope, contextData);
 		const row = this.rows.get(rowKey(workflowId, context));
@@ -202,13 +232,15 @@ export class InMemoryProcessedDataStore implements IDataDeduplicator {
 		if (LATEST_MODES.includes(options.mode)) {
 			throw new DeduplicationError('Removing processed data is not possible in mode "latest"');
 		}
-		const row = this.rows.get(rowKey(this.workflowIdOf(contextData), processedDataContext(scope, contextData)));
-		if (!row) return;
-		const data = row.value.data as DeduplicationItemTypes[];
-		for (const hash of items.map(hashProcessedValue)) {
-			const index = data.indexOf(hash);
-			if (index !== -1) data.splice(index, 1);
-		}
+		await this.exclusively(contextData, scope, async () => {
+			const row = this.rows.get(rowKey(this.workflowIdOf(contextData), processedDataContext(scope, contextData)));
+			if (!row) return;
+			const data = row.value.data as DeduplicationItemTypes[];
+			for (const hash of items.map(hashProcessedValue)) {
+				const index = data.indexOf(hash);
+				if (index !== -1) data.splice(index, 1);
+			}
+		});
 	}
 
 	async clearAllProcessedItems(scope: DeduplicationScope, contextData: ICheckProcessedContextData): Promise<void> {

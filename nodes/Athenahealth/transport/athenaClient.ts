@@ -9,7 +9,7 @@ import { sleep } from 'n8n-workflow';
 
 import { toAthenaApiError } from './errors';
 import type { HttpFailure } from './failure';
-import { describeHttpFailure } from './failure';
+import { describeHttpFailure, failureOfAnswer } from './failure';
 import { parseAthenaJson } from './parse';
 import { RateLimiter } from './rateLimiter';
 
@@ -133,6 +133,14 @@ export class AthenaClient {
 		return await this.sendOnce(request, call, isWrite);
 	}
 
+	private async call(options: IHttpRequestOptions): Promise<{ body: unknown; headers?: Record<string, unknown>; statusCode?: number }> {
+		return (await this.context.helpers.httpRequestWithAuthentication.call(this.context, CREDENTIAL_NAME, options)) as {
+			body: unknown;
+			headers?: Record<string, unknown>;
+			statusCode?: number;
+		};
+	}
+
 	private async sendOnce(request: IHttpRequestOptions, call: CallOptions, isWrite: boolean): Promise<AthenaAnswer> {
 		let throttled = 0;
 		let otherRetries = 0;
@@ -141,16 +149,24 @@ export class AthenaClient {
 			await this.limiter.acquire();
 			let failure: HttpFailure;
 			try {
-				const response = (await this.context.helpers.httpRequestWithAuthentication.call(this.context, CREDENTIAL_NAME, {
+				const options: IHttpRequestOptions = {
 					...request,
 					headers: { accept: 'application/json', ...request.headers },
 					json: false,
 					encoding: 'text',
 					returnFullResponse: true,
 					timeout: this.options.timeoutMs,
-				})) as { body: unknown; headers?: Record<string, unknown> };
-				const requestId = response.headers?.['x-request-id'];
-				return { body: parseAthenaJson(response.body), requestId: typeof requestId === 'string' ? requestId : undefined };
+				};
+				// Error answers are read from the response itself: n8n 2.8 drops the response from the error it throws.
+				let response = await this.call({ ...options, ignoreHttpStatusErrors: true });
+				// A 401 (nothing processed) goes again the way n8n refreshes tokens on: as a thrown 401, then resent once.
+				if (response.statusCode === 401) response = await this.call(options);
+				const status = response.statusCode ?? 200;
+				if (status < 400) {
+					const requestId = response.headers?.['x-request-id'];
+					return { body: parseAthenaJson(response.body), requestId: typeof requestId === 'string' ? requestId : undefined };
+				}
+				failure = failureOfAnswer(status, response.headers, response.body);
 			} catch (error) {
 				failure = describeHttpFailure(error);
 			}

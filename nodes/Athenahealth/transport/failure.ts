@@ -63,6 +63,13 @@ function textOf(data: unknown): string {
 	return JSON.stringify(data);
 }
 
+/** An error answer athena gave (status 4xx/5xx), read from the response itself. */
+export function failureOfAnswer(status: number, rawHeaders: Record<string, unknown> | undefined, data: unknown): HttpFailure {
+	const body = textOf(data);
+	const kind: FailureKind = isThrottleAnswer(status, body) ? 'throttled' : status >= 500 ? 'unknown' : 'refused';
+	return { kind, status, headers: headersOf(rawHeaders), body };
+}
+
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL', 'EHOSTUNREACH']);
 
 /** Reads an error thrown by n8n's request helper down to the facts that matter, leaving the request (token, card) behind. */
@@ -70,11 +77,7 @@ export function describeHttpFailure(error: unknown): HttpFailure {
 	const chain = causes(error);
 	const withResponse = chain.find((link) => link.response && typeof link.response.status === 'number');
 	if (withResponse?.response) {
-		const status = withResponse.response.status as number;
-		const body = textOf(withResponse.response.data);
-		const headers = headersOf(withResponse.response.headers);
-		const kind: FailureKind = isThrottleAnswer(status, body) ? 'throttled' : status >= 500 ? 'unknown' : 'refused';
-		return { kind, status, headers, body };
+		return failureOfAnswer(withResponse.response.status as number, withResponse.response.headers, withResponse.response.data);
 	}
 	const messages = chain.map((link) => (typeof link.message === 'string' ? link.message : '')).join(' | ');
 	const tokenError = chain.find((link) => link.code === 'EAUTH' || link.code === 'ESTATUS');

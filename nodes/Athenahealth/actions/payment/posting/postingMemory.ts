@@ -32,15 +32,47 @@ export class PostingMemory {
 		this.details = staticData.postings as Record<string, PostingRecord>;
 	}
 
+	/**
+	 * n8n's processed-data helper reads a node's key list and writes it back without a lock: two calls in flight at
+	 * once overwrite each other (lost claims, "UNIQUE constraint failed"). So this execution's calls go one at a time,
+	 * and claims that arrive while one is running go together in the next call.
+	 */
+	private queue: Promise<unknown> = Promise.resolve();
+
+	private waitingClaims: Array<{ key: string; resolve: (claimed: boolean) => void; reject: (error: unknown) => void }> = [];
+
+	private inTurn<T>(job: () => Promise<T>): Promise<T> {
+		const next = this.queue.then(job);
+		this.queue = next.catch(() => undefined);
+		return next;
+	}
+
 	/** True when the key was free and is now held by this execution. */
 	async claim(key: string): Promise<boolean> {
-		const result = await this.context.helpers.checkProcessedAndRecord([key], SCOPE, STORE_OPTIONS);
-		return result.new.includes(key);
+		return await new Promise<boolean>((resolve, reject) => {
+			this.waitingClaims.push({ key, resolve, reject });
+			if (this.waitingClaims.length === 1) void this.inTurn(async () => await this.claimWaiting());
+		});
+	}
+
+	private async claimWaiting(): Promise<void> {
+		const group = this.waitingClaims.splice(0);
+		try {
+			const result = await this.context.helpers.checkProcessedAndRecord(
+				group.map((claim) => claim.key),
+				SCOPE,
+				STORE_OPTIONS,
+			);
+			const fresh = new Set(result.new.map(String));
+			for (const claim of group) claim.resolve(fresh.has(claim.key));
+		} catch (error) {
+			for (const claim of group) claim.reject(error);
+		}
 	}
 
 	/** Gives a key back after athena provably did nothing, so the row can be posted once fixed. */
 	async release(key: string): Promise<void> {
-		await this.context.helpers.removeProcessed([key], SCOPE, STORE_OPTIONS);
+		await this.inTurn(async () => await this.context.helpers.removeProcessed([key], SCOPE, STORE_OPTIONS));
 		if (key in this.details && this.count !== undefined) this.count--;
 		delete this.details[key];
 	}
