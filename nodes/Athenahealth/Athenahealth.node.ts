@@ -1,134 +1,22 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import type { INodeTypeBaseDescription, IVersionedNodeType } from 'n8n-workflow';
+import { VersionedNodeType } from 'n8n-workflow';
 
-import { operations, route } from './actions/router';
-import { searchPatients } from './methods/listSearch';
-import { getDepartments, getPaymentMethods } from './methods/loadOptions';
+import { AthenahealthV1 } from './v1/AthenahealthV1.node';
 
-const resourceProperty: INodeProperties = {
-	displayName: 'Resource',
-	name: 'resource',
-	type: 'options',
-	noDataExpression: true,
-	options: [
-		{ name: 'Appointment', value: 'appointment' },
-		{ name: 'Department', value: 'department' },
-		{ name: 'Patient', value: 'patient' },
-		{ name: 'Payment', value: 'payment' },
-		{ name: 'Payment Method', value: 'paymentMethod' },
-		{ name: 'Receipt', value: 'receipt' },
-	],
-	default: 'payment',
-};
-
-const operationProperties: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['patient'] } },
-		options: [
-			{ name: 'Get', value: 'get', action: 'Get a patient with balances', description: 'Get a patient and what they owe' },
-			{ name: 'Search', value: 'search', action: 'Search patients', description: 'Find patients by name or date of birth' },
-		],
-		default: 'get',
-	},
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['appointment'] } },
-		options: [{ name: 'Get', value: 'get', action: 'Get an appointment with its copay', description: 'Get an appointment and its copay' }],
-		default: 'get',
-	},
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['department'] } },
-		options: [{ name: 'Get Many', value: 'getAll', action: 'Get many departments', description: 'List the practice\'s departments' }],
-		default: 'getAll',
-	},
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['payment'] } },
-		options: [
-			{
-				name: 'Collect',
-				value: 'collect',
-				action: 'Collect a card payment',
-				description: "Charge a card through athena's card processing",
-			},
-			{
-				name: 'Record',
-				value: 'record',
-				action: 'Record a payment',
-				description: 'Record cash, a check, or a card charged outside athena',
-			},
-			{ name: 'Void', value: 'void', action: 'Void a card payment', description: 'Void a card payment collected today' },
-		],
-		default: 'record',
-	},
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['paymentMethod'] } },
-		options: [
-			{ name: 'Get Many', value: 'getAll', action: 'Get many payment methods', description: 'List Cash, Check and the practice\'s card methods' },
-		],
-		default: 'getAll',
-	},
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['receipt'] } },
-		options: [
-			{ name: 'Email', value: 'email', action: 'Email a receipt', description: 'Email the receipt of a card payment' },
-			{ name: 'Get Many', value: 'getAll', action: 'Get many receipts', description: 'List a patient\'s card receipts in a department' },
-		],
-		default: 'email',
-	},
-];
-
-export class Athenahealth implements INodeType {
-	description: INodeTypeDescription = {
-		displayName: 'athenahealth',
-		name: 'athenahealth',
-		icon: { light: 'file:athenahealth.svg', dark: 'file:athenahealth.dark.svg' },
-		group: ['transform'],
-		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Look up patients and appointments, and record, collect, void and receipt patient payments in athenaOne',
-		defaults: { name: 'athenahealth' },
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		// A node that moves money is not handed to an AI agent: an agent may call it twice or with invented amounts.
-		// n8n reads any falsy value as "not a tool"; n8n-workflow 2.x types only spell out `true`, hence the cast.
-		usableAsTool: false as unknown as true,
-		credentials: [{ name: 'athenahealthOAuth2Api', required: true }],
-		properties: [
-			resourceProperty,
-			...operationProperties,
-			...Object.values(operations).flatMap((byOperation) => Object.values(byOperation).flatMap((operation) => operation.description)),
-		],
-	};
-
-	methods = {
-		loadOptions: { getDepartments, getPaymentMethods },
-		listSearch: { searchPatients },
-	};
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await route.call(this);
+// Versioned from the start: a saved workflow keeps the version it was built with, so a v2 can change a field or a
+// default without changing what a practice's scheduled posting does.
+export class Athenahealth extends VersionedNodeType {
+	constructor() {
+		const v1 = new AthenahealthV1();
+		const baseDescription: INodeTypeBaseDescription = {
+			displayName: v1.description.displayName,
+			name: v1.description.name,
+			icon: v1.description.icon,
+			group: v1.description.group,
+			description: v1.description.description,
+			defaultVersion: 1,
+		};
+		const nodeVersions: IVersionedNodeType['nodeVersions'] = { 1: v1 };
+		super(nodeVersions, baseDescription);
 	}
 }

@@ -3,7 +3,7 @@ import { NodeHelpers } from 'n8n-workflow';
 
 import { Athenahealth } from '../../nodes/Athenahealth/Athenahealth.node';
 
-const { properties } = new Athenahealth().description;
+const { properties } = new Athenahealth().getNodeType(1).description;
 
 /** The parameters n8n keeps (and the editor shows) for these settings, resolved by n8n's own display rules. */
 function shown(values: INodeParameters): string[] {
@@ -56,6 +56,6 @@ describe('Collect Payment', () => {
 
 describe('the node is not offered to AI agents', () => {
 	it('declares usableAsTool deliberately as off', () => {
-		expect(new Athenahealth().description.usableAsTool).toBe(false);
+		expect(new Athenahealth().getNodeType(1).description.usableAsTool).toBe(false);
 	});
 });

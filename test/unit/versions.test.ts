@@ -1,0 +1,27 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { Athenahealth } from '../../nodes/Athenahealth/Athenahealth.node';
+
+const node = new Athenahealth();
+
+describe('the versioned node', () => {
+	it('opens new nodes at version 1 and serves a v1 description with its fields', () => {
+		expect(node.description.defaultVersion).toBe(1);
+		const v1 = node.getNodeType(1).description;
+		expect(v1.version).toBe(1);
+		expect(v1.properties.map((property) => property.name)).toEqual(expect.arrayContaining(['resource', 'operation', 'paymentMethod']));
+		expect(node.getNodeType().description.version).toBe(1);
+	});
+
+	it('has icon files next to the main node file for every version (n8n resolves them from there)', () => {
+		const nodeDir = join(__dirname, '../../nodes/Athenahealth');
+		for (const version of Object.keys(node.nodeVersions).map(Number)) {
+			const icon = node.getNodeType(version).description.icon as { light: string; dark: string };
+			for (const file of [icon.light, icon.dark]) {
+				expect(file).toMatch(/^file:/);
+				expect(existsSync(join(nodeDir, file.slice('file:'.length)))).toBe(true);
+			}
+		}
+	});
+});
