@@ -7,6 +7,7 @@
  *   sim.ledger();                                  // what athena "stored"
  *   await sim.close();
  */
+import type { AppointmentFeed } from './appointmentFeed';
 import { SimulatorServer } from './server';
 import { PRACTICE_ID } from './seed';
 import type {
@@ -21,6 +22,7 @@ import type {
 export * from './seed';
 export * from './types';
 export { SimulatorAdmin } from './admin-client';
+export { AppointmentFeedAdmin, NO_SUBSCRIPTION_ERROR } from './appointmentFeed';
 export { defaultConfig, DAILY_QUOTA } from './server';
 
 export interface StartOptions extends SimulatorConfigInput {
@@ -55,6 +57,8 @@ export interface AthenaSimulator {
 	settle(): void;
 	/** Moves the simulator's clock forward (token expiry and limit window, duplicate window, dates). */
 	advanceTime(seconds: number): void;
+	/** The changed-appointments feed and its admin actions (check in, check out, cancel …): appointmentFeed.ts. */
+	readonly appointments: AppointmentFeed;
 }
 
 export async function startSimulator(options: StartOptions = {}): Promise<AthenaSimulator> {
@@ -81,5 +85,6 @@ export async function startSimulator(options: StartOptions = {}): Promise<Athena
 		expireTokens: () => core.expireTokens(),
 		settle: () => core.settle(),
 		advanceTime: (s) => core.advanceTime(s),
+		appointments: core.appointmentFeed,
 	};
 }

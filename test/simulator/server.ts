@@ -5,6 +5,7 @@
 import * as http from 'node:http';
 import * as crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { AppointmentFeed } from './appointmentFeed';
 import {
 	CARD_DECLINE_TEXT,
 	CARD_PAYMENT_METHOD_CODES,
@@ -325,6 +326,8 @@ export class SimulatorServer {
 	private timers = new Set<NodeJS.Timeout>();
 	private routes: Route[];
 	private closed = false;
+	/** The changed-appointments feed, its subscription and /appointments/booked (appointmentFeed.ts). */
+	readonly appointmentFeed = new AppointmentFeed(() => this.now(), (id) => this.collectedForAppointment(id));
 
 	constructor(config?: SimulatorConfigInput) {
 		this.routes = this.buildRoutes();
@@ -404,6 +407,7 @@ export class SimulatorServer {
 		this.statsData = SimulatorServer.emptyStats();
 		this.requestLog = [];
 		this.requestLogNext = 0;
+		this.appointmentFeed.reset();
 		for (const p of seedCardPayments()) {
 			this.cardPayments.set(p.epaymentid, { ...p, live: false });
 			const list = this.receiptList(p.patientid, p.departmentid);
@@ -809,6 +813,9 @@ export class SimulatorServer {
 			r('GET', '/patients/paymenthistory', this.paymentHistory),
 			r('GET', '/patients/:id', this.getPatient),
 			r('GET', '/patients/:id/receipts', this.getReceipts),
+			...this.appointmentFeed.routes().map((route) =>
+				r(route.method, route.path, (ctx) => route.handle({ query: ctx.query, practiceId: ctx.practiceId, form: Object.fromEntries(new URLSearchParams(ctx.rawBody)) })),
+			),
 			r('GET', '/appointments/:id', this.getAppointment),
 			r('POST', '/patients/:id/recordpayment', this.recordPayment, true),
 			r('POST', '/patients/:id/collectpayment', this.collectPayment, true),
@@ -960,7 +967,7 @@ export class SimulatorServer {
 	private getAppointment(ctx: Ctx, [id]: string[]): Reply {
 		const a = seedData().appointments.get(id);
 		if (!a) return err(404, 'The appointment is not found.');
-		const rec: Record<string, unknown> = { ...a.record };
+		const rec: Record<string, unknown> = { ...(this.appointmentFeed.record(id) ?? a.record) };
 		const showCopay = ctx.query.get('showcopay');
 		if (showCopay !== null && /^(false|n|0)$/i.test(showCopay)) {
 			delete rec.copay;
@@ -1330,6 +1337,17 @@ export class SimulatorServer {
 		};
 	}
 
+	/** Copay cents recorded or collected against an appointment (what athena shows as collectedforappointment). */
+	private collectedForAppointment(appointmentId: string): number {
+		let cents = 0;
+		for (const entry of this.ledgerEntries) {
+			if ((entry.kind === 'record' || entry.kind === 'collect') && entry.form.appointmentid === appointmentId) {
+				cents += parseMoney(entry.form.copayamount ?? '') ?? 0;
+			}
+		}
+		return cents;
+	}
+
 	// -------------------------------------------------------------- admin API
 	private handleAdmin(method: string, path: string, body: string | null, res: http.ServerResponse): void {
 		const send = (status: number, payload: unknown) => {
@@ -1349,6 +1367,8 @@ export class SimulatorServer {
 		const obj = (input ?? {}) as Record<string, unknown>;
 		try {
 			const key = `${method} ${path.replace(/\/+$/, '')}`;
+			const feedAnswer = this.appointmentFeed.admin(method, path.replace(/\/+$/, ''), obj);
+			if (feedAnswer) return send(feedAnswer.status, feedAnswer.body);
 			switch (key) {
 				case 'GET /__admin/health':
 					return send(200, { ok: true });
