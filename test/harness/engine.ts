@@ -23,7 +23,7 @@ if (!process.env.N8N_USER_FOLDER) {
 // n8n's logger prints every node error n8n-core reports (also those a node continues on). Quiet unless asked for.
 process.env.N8N_LOG_LEVEL ??= 'silent';
 
-import { ExecutionLifecycleHooks, ExternalSecretsProxy, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, ExternalSecretsProxy, PollContext, TriggersAndPollers, WorkflowExecute } from 'n8n-core';
 import type {
 	ExecutionError,
 	ICredentialDataDecryptedObject,
@@ -44,6 +44,7 @@ import type {
 	IWorkflowBase,
 	IWorkflowExecuteAdditionalData,
 	IWorkflowSettings,
+	WorkflowActivateMode,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { createRunExecutionData, NodeConnectionTypes, NodeHelpers, UnexpectedError, Workflow } from 'n8n-workflow';
@@ -137,6 +138,10 @@ export interface EngineWorkflow {
 export interface RunOptions {
 	/** Items the manual trigger outputs (their `json`). Default: one empty item. */
 	input?: IDataObject[];
+	/** Start from this node instead of the manual trigger (e.g. a polling trigger, as n8n starts its executions). */
+	startNode?: string;
+	/** What the start node receives, as n8n hands a poll's output to the execution it starts. */
+	startData?: INodeExecutionData[][];
 	/** Execution mode. Default `cli`, what `n8n execute` uses. In `manual` mode n8n does not save static data. */
 	mode?: WorkflowExecuteMode;
 }
@@ -166,6 +171,40 @@ export interface EngineResult {
 }
 
 const URL_BASE = 'http://127.0.0.1:5678';
+
+function normalisedNodes(workflow: EngineWorkflow, workflowId: string): INode[] {
+	return (structuredClone(workflow.nodes) as INode[]).map((node) => ({
+		...node,
+		// n8n always has node IDs; processed data of scope "node" is keyed by them
+		id: node.id ?? `${workflowId}:${node.name}`,
+		typeVersion: node.typeVersion ?? 1,
+		position: node.position ?? [0, 0],
+		parameters: node.parameters ?? {},
+	}));
+}
+
+export interface PollOptions {
+	/**
+	 * `trigger` (default): a tick of an active workflow, as n8n 2.41's poll scheduler runs it. `manual`: the editor's
+	 * "Fetch test event" (n8n runs the workflow in manual mode from the poll node, and saves no static data).
+	 */
+	mode?: 'trigger' | 'manual';
+	/** What `getActivationMode()` says. Default `update` (n8n 2.41's scheduled ticks), `activate` for the first poll. */
+	activation?: WorkflowActivateMode;
+}
+
+export interface PollResult {
+	/** `emitted`: the poll returned items and n8n started an execution with them; `nothing`: it returned null. */
+	outcome: 'emitted' | 'nothing' | 'error';
+	/** What the poll returned (output 0). */
+	items: INodeExecutionData[];
+	/** The poll's error (n8n reports it through `__emitError`: a failed execution, the workflow stays active). */
+	error?: Error;
+	/** The execution the emitted items started (or, in manual mode, the test run). */
+	execution?: EngineResult;
+	/** The workflow's saved static data after the tick. */
+	staticData?: IDataObject;
+}
 
 /** A plain copy of n8n's observable static data, without its `__dataChanged` marker. */
 function plainStaticData(data: IDataObject): IDataObject {
@@ -235,20 +274,18 @@ export class TestEngine {
 		const workflowId = workflow.id ?? DEFAULT_WORKFLOW_ID;
 		const executionId = String(++this.executionCounter);
 
-		const nodes = (structuredClone(workflow.nodes) as INode[]).map((node) => ({
-			...node,
-			// n8n always has node IDs; processed data of scope "node" is keyed by them
-			id: node.id ?? `${workflowId}:${node.name}`,
-			typeVersion: node.typeVersion ?? 1,
-			position: node.position ?? [0, 0],
-			parameters: node.parameters ?? {},
-		}));
-		const triggers = nodes.filter((node) => node.type === MANUAL_TRIGGER_TYPE && !node.disabled);
-		if (triggers.length !== 1) {
+		const nodes = normalisedNodes(workflow, workflowId);
+		const starts = opts.startNode
+			? nodes.filter((node) => node.name === opts.startNode)
+			: nodes.filter((node) => node.type === MANUAL_TRIGGER_TYPE && !node.disabled);
+		if (starts.length !== 1) {
 			throw new UnexpectedError(
-				`The workflow needs exactly one enabled node of type "${MANUAL_TRIGGER_TYPE}" to start from (found ${triggers.length})`,
+				opts.startNode
+					? `The workflow has no node named "${opts.startNode}" to start from`
+					: `The workflow needs exactly one enabled node of type "${MANUAL_TRIGGER_TYPE}" to start from (found ${starts.length})`,
 			);
 		}
+		const triggers = starts;
 
 		const settings: IWorkflowSettings = { executionOrder: 'v1', ...workflow.settings };
 		const staticData = structuredClone(this.staticDataById.get(workflowId) ?? workflow.staticData ?? {});
@@ -295,7 +332,7 @@ export class TestEngine {
 		const items = (opts.input ?? [{}]).map((json) => ({ json: structuredClone(json) }));
 		const runExecutionData: IRunExecutionData = createRunExecutionData({
 			executionData: {
-				nodeExecutionStack: [{ node: triggers[0], data: { main: [items] }, source: null }],
+				nodeExecutionStack: [{ node: triggers[0], data: { main: opts.startData ?? [items] }, source: null }],
 			},
 		});
 
@@ -329,6 +366,85 @@ export class TestEngine {
 			taskOf,
 			run,
 		};
+	}
+
+	/**
+	 * One poll of the workflow's polling trigger node, through n8n-core's real `PollContext` and `TriggersAndPollers`,
+	 * handled the way n8n 2.41 handles a tick (scheduling/poll-trigger-node/poll-trigger-task-handler.js with durable
+	 * cursors off, the default): a fresh `Workflow` from the saved workflow and static data; when the poll returns
+	 * items, the static data is saved (only if the node changed it) and an execution starts from the poll node with
+	 * them; when it returns null, nothing is saved; when it throws, nothing is saved and the error is reported.
+	 */
+	async poll(workflow: EngineWorkflow, opts: PollOptions = {}): Promise<PollResult> {
+		const workflowId = workflow.id ?? DEFAULT_WORKFLOW_ID;
+		const nodes = normalisedNodes(workflow, workflowId);
+		const pollNodes = nodes.filter((node) => !node.disabled && this.nodeTypes.getByNameAndVersion(node.type, node.typeVersion).poll);
+		if (pollNodes.length !== 1) throw new UnexpectedError(`The workflow needs exactly one enabled polling node (found ${pollNodes.length})`);
+		const pollNode = pollNodes[0];
+
+		if (opts.mode === 'manual') {
+			const execution = await this.run(workflow, { mode: 'manual', startNode: pollNode.name });
+			const items = execution.outputOf(pollNode.name);
+			const error = execution.taskOf(pollNode.name)?.error as Error | undefined;
+			return { outcome: error ? 'error' : items.length ? 'emitted' : 'nothing', items, error, execution, staticData: this.staticDataOf(workflowId) };
+		}
+
+		const settings: IWorkflowSettings = { executionOrder: 'v1', ...workflow.settings };
+		const workflowInstance = new Workflow({
+			id: workflowId,
+			name: workflow.name ?? workflowId,
+			nodes,
+			connections: structuredClone(workflow.connections),
+			active: true,
+			nodeTypes: this.nodeTypes,
+			staticData: structuredClone(this.staticDataById.get(workflowId) ?? workflow.staticData ?? {}),
+			settings,
+		});
+		const hooks = new ExecutionLifecycleHooks('trigger', 'poll', {
+			id: workflowId,
+			name: workflow.name ?? workflowId,
+			active: true,
+			isArchived: false,
+			nodes,
+			connections: workflow.connections,
+			settings,
+			createdAt: new Date(),
+			updatedAt: new Date(),
+			activeVersionId: null,
+		});
+		const additionalData = this.additionalData({ hooks, executionId: 'poll', workflowId, settings });
+		let emitted: INodeExecutionData[][] | undefined;
+		let reported: Error | undefined;
+		const context = new PollContext(
+			workflowInstance,
+			pollNode,
+			additionalData,
+			'trigger',
+			opts.activation ?? 'update',
+			(data) => {
+				emitted = data;
+			},
+			(error) => {
+				reported = error;
+			},
+		);
+		let returned: INodeExecutionData[][] | null;
+		try {
+			returned = await runWithProcessedDataStore(this.processedData, async () =>
+				await new TriggersAndPollers().runPollFunction(workflowInstance, pollNode, context),
+			);
+		} catch (error) {
+			context.__emitError(error as Error);
+			return { outcome: 'error', items: [], error: reported, staticData: this.staticDataOf(workflowId) };
+		}
+		if (returned === null) return { outcome: 'nothing', items: [], staticData: this.staticDataOf(workflowId) };
+		context.__emit(returned);
+		// n8n's WorkflowStaticDataService.saveStaticData: saved only when a node changed it.
+		if (workflowInstance.staticData.__dataChanged === true) {
+			this.staticDataById.set(workflowId, plainStaticData(workflowInstance.staticData));
+		}
+		const execution = await this.run(workflow, { mode: 'trigger', startNode: pollNode.name, startData: emitted });
+		return { outcome: 'emitted', items: emitted?.[0] ?? [], execution, staticData: this.staticDataOf(workflowId) };
 	}
 
 	private additionalData({

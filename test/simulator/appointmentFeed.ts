@@ -199,6 +199,11 @@ export class AppointmentFeed {
 		return { status: 200, body: { success: 'true' } };
 	}
 
+	/** Subscribe as another app or athenaOne's own setup would (all nine default events unless named). */
+	subscribeEvents(events: readonly string[] = DEFAULT_EVENTS): void {
+		for (const event of events) if (!this.subscribed.has(event)) this.subscribed.set(event, this.now());
+	}
+
 	unsubscribe(): void {
 		this.subscribed.clear();
 	}

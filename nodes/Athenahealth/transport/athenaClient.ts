@@ -4,6 +4,7 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	INode,
+	IPollFunctions,
 } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
@@ -20,7 +21,7 @@ const HOSTS: Record<string, string> = {
 	production: 'https://api.platform.athenahealth.com',
 };
 
-type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
+type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 export interface AthenaClientOptions {
 	/** Ceiling for all calls of this execution. */

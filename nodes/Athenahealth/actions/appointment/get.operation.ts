@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { appointmentSchema } from '../../shared/athenaSchemas';
@@ -30,7 +30,12 @@ export const getAppointment: ItemOperation = {
 			paymentFieldRules.appointmentId.schema.refine((value: string | undefined) => value !== undefined, 'Appointment ID is required'),
 			this.getNodeParameter('appointmentId', itemIndex, ''),
 		) as string;
-		const answer = await client.get(`/appointments/${appointmentId}`, { showcopay: 'true' }, { action: `get appointment ${appointmentId}`, itemIndex });
-		return appointmentSchema.parse(unwrapOne(answer.body) ?? {});
+		return await fetchAppointment(client, appointmentId, itemIndex);
 	},
 };
+
+/** One appointment with its copay, normalised: also what the Trigger's Include Copay adds to an event. */
+export async function fetchAppointment(client: AthenaClient, appointmentId: string, itemIndex?: number): Promise<IDataObject> {
+	const answer = await client.get(`/appointments/${appointmentId}`, { showcopay: 'true' }, { action: `get appointment ${appointmentId}`, itemIndex });
+	return appointmentSchema.parse(unwrapOne(answer.body) ?? {});
+}

@@ -1,0 +1,101 @@
+import type { IDataObject, INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { AthenaClient } from '../Athenahealth/transport/athenaClient';
+import { AthenaApiError } from '../Athenahealth/transport/errors';
+
+const CHANGED = '/appointments/changed';
+const SUBSCRIPTION = '/appointments/changed/subscription';
+
+/** athena's answer to a feed read before the subscription exists or has been applied (recorded, fact 25). */
+const NO_SUBSCRIPTION = /require setup|subscription/i;
+
+export const APPLY_DELAY_TEXT =
+	'athena takes minutes to apply a new subscription (in preview 10-15 minutes); until then every read of the feed is refused.';
+
+export function isNoSubscriptionError(error: unknown): boolean {
+	return error instanceof AthenaApiError && error.httpCode === '403' && NO_SUBSCRIPTION.test(error.message);
+}
+
+/** "mm/dd/yyyy HH:MM:SS" in US Eastern time: the format of athena's processed-time window. */
+const EASTERN = new Intl.DateTimeFormat('en-US', {
+	timeZone: 'America/New_York',
+	year: 'numeric',
+	month: '2-digit',
+	day: '2-digit',
+	hour: '2-digit',
+	minute: '2-digit',
+	second: '2-digit',
+	hourCycle: 'h23',
+});
+
+export function athenaDateTime(ms: number): string {
+	const parts: Record<string, string> = {};
+	for (const part of EASTERN.formatToParts(new Date(ms))) parts[part.type] = part.value;
+	return `${parts.month}/${parts.day}/${parts.year} ${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
+export interface FeedFilter {
+	departmentIds: string[];
+}
+
+function filterQuery(filter: FeedFilter): IDataObject {
+	return filter.departmentIds.length ? { departmentid: filter.departmentIds.join(',') } : {};
+}
+
+function rowsOf(body: unknown): IDataObject[] {
+	const rows = (body as { appointments?: unknown } | undefined)?.appointments;
+	return Array.isArray(rows) ? (rows.filter((row) => row && typeof row === 'object') as IDataObject[]) : [];
+}
+
+/** Unprocessed messages. With `consume`, athena marks them processed as it answers: they will not come again. */
+export async function readUnprocessed(client: AthenaClient, filter: FeedFilter, consume: boolean): Promise<IDataObject[]> {
+	const answer = await client.get(CHANGED, { ...filterQuery(filter), leaveunprocessed: consume ? undefined : 'true' }, { action: 'read the changed-appointments feed' });
+	return rowsOf(answer.body);
+}
+
+/** Messages athena marked processed between two moments: what an earlier read took, read again. Changes nothing. */
+export async function readProcessed(client: AthenaClient, filter: FeedFilter, fromMs: number, toMs: number): Promise<IDataObject[]> {
+	const answer = await client.get(
+		CHANGED,
+		{ ...filterQuery(filter), showprocessedstartdatetime: athenaDateTime(fromMs), showprocessedenddatetime: athenaDateTime(toMs) },
+		{ action: 'read the changed-appointments feed again' },
+	);
+	return rowsOf(answer.body);
+}
+
+export async function subscribedEvents(client: AthenaClient): Promise<{ status: string; events: string[] }> {
+	const answer = await client.get(SUBSCRIPTION, {}, { action: 'read the changed-appointments subscription' });
+	const body = (answer.body ?? {}) as { status?: unknown; subscriptions?: unknown };
+	const events = Array.isArray(body.subscriptions)
+		? body.subscriptions.map((entry) => String((entry as { eventname?: unknown })?.eventname ?? '')).filter(Boolean)
+		: [];
+	return { status: String(body.status ?? 'INACTIVE'), events };
+}
+
+/**
+ * Subscribes the practice to the events it is missing, one by one (a POST with an event name adds that event; one
+ * without would subscribe all nine default events). Returns the events that were added. Never unsubscribes: the
+ * subscription belongs to the practice and the app, and other workflows may read the same feed.
+ */
+export async function ensureSubscribed(client: AthenaClient, wanted: string[]): Promise<string[]> {
+	const current = await subscribedEvents(client);
+	const missing = wanted.filter((event) => current.status !== 'ACTIVE' || !current.events.includes(event));
+	for (const event of missing) {
+		// athena answers {"success":"true"}; the type of `success` is not relied on (fact 24).
+		await client.post(SUBSCRIPTION, { eventname: event }, { action: `subscribe to athena's ${event} events` });
+	}
+	return missing;
+}
+
+/** The refusal explained: what athena said, what this node did about it, and how long athena may take. */
+export function notAppliedError(node: INode, situation: 'justSubscribed' | 'waiting' | 'stillRefused', events: string[]): NodeOperationError {
+	const said = 'athena: Changed messages require setup (subscription) that has not been done.';
+	const description =
+		situation === 'justSubscribed'
+			? `The practice was not subscribed to ${events.join(', ')} in athena's changed-appointments feed, so the Trigger subscribed it just now. ${APPLY_DELAY_TEXT} Events from then on are kept for the Trigger; fetch again in 15 minutes.`
+			: situation === 'waiting'
+				? `The practice is subscribed to ${events.join(', ')}, but athena has not applied the subscription yet. ${APPLY_DELAY_TEXT} Fetch again in a few minutes.`
+				: `The practice has been subscribed to ${events.join(', ')} for more than 30 minutes and athena still refuses to read the feed. Check in the athenahealth Developer Portal that the app may use the changed-appointments subscription for this practice.`;
+	return new NodeOperationError(node, said, { description });
+}
