@@ -23,7 +23,7 @@ if (!process.env.N8N_USER_FOLDER) {
 // n8n's logger prints every node error n8n-core reports (also those a node continues on). Quiet unless asked for.
 process.env.N8N_LOG_LEVEL ??= 'silent';
 
-import { ExecutionLifecycleHooks, ExternalSecretsProxy, PollContext, TriggersAndPollers, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, ExternalSecretsProxy, LoadOptionsContext, PollContext, TriggersAndPollers, WorkflowExecute } from 'n8n-core';
 import type {
 	ExecutionError,
 	ICredentialDataDecryptedObject,
@@ -32,6 +32,7 @@ import type {
 	IDataObject,
 	INode,
 	INodeExecutionData,
+	INodeListSearchResult,
 	INodeType,
 	INodeTypeDescription,
 	INodeTypes,
@@ -445,6 +446,34 @@ export class TestEngine {
 		}
 		const execution = await this.run(workflow, { mode: 'trigger', startNode: pollNode.name, startData: emitted });
 		return { outcome: 'emitted', items: emitted?.[0] ?? [], execution, staticData: this.staticDataOf(workflowId) };
+	}
+
+	/**
+	 * A resource locator's list, as the editor asks for it: n8n-core's real `LoadOptionsContext`, with the node's
+	 * current parameters (what `getCurrentNodeParameter` reads) as n8n's LoadOptionsService passes them.
+	 */
+	async listSearch(node: INode, method: string, filter?: string): Promise<INodeListSearchResult> {
+		const [prepared] = normalisedNodes({ nodes: [node], connections: {} }, DEFAULT_WORKFLOW_ID);
+		const nodeType = this.nodeTypes.getByNameAndVersion(prepared.type, prepared.typeVersion);
+		const search = nodeType.methods?.listSearch?.[method];
+		if (!search) throw new UnexpectedError(`The node has no listSearch method "${method}"`);
+		const workflow = new Workflow({ id: DEFAULT_WORKFLOW_ID, nodes: [prepared], connections: {}, active: false, nodeTypes: this.nodeTypes, settings: {} });
+		const hooks = new ExecutionLifecycleHooks('internal', 'load-options', {
+			id: DEFAULT_WORKFLOW_ID,
+			name: DEFAULT_WORKFLOW_ID,
+			active: false,
+			isArchived: false,
+			nodes: [prepared],
+			connections: {},
+			settings: {},
+			createdAt: new Date(),
+			updatedAt: new Date(),
+			activeVersionId: null,
+		});
+		const additionalData = this.additionalData({ hooks, executionId: 'load-options', workflowId: DEFAULT_WORKFLOW_ID, settings: {} });
+		additionalData.currentNodeParameters = prepared.parameters;
+		const context = new LoadOptionsContext(workflow, prepared, additionalData, 'parameters');
+		return await search.call(context, filter);
 	}
 
 	private additionalData({

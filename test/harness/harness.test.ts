@@ -455,6 +455,6 @@ describe('engine harness', () => {
 		const { packageName, nodeTypes, credentialTypes } = loadPackageNodeTypes();
 		expect(packageName).toBe('n8n-nodes-athenahealth');
 		expect(Object.keys(credentialTypes)).toEqual(['athenahealthOAuth2Api']);
-		expect(Object.keys(nodeTypes)).toEqual(['n8n-nodes-athenahealth.athenahealth']);
+		expect(Object.keys(nodeTypes)).toEqual(['n8n-nodes-athenahealth.athenahealth', 'n8n-nodes-athenahealth.athenahealthTrigger']);
 	});
 });

@@ -138,6 +138,8 @@ export class AppointmentFeed {
 	private seq = 0;
 	private nextSlotId = 500001;
 	applyDelaySeconds = 0;
+	/** The most rows one /appointments/booked page holds, whatever `limit` asks (tests lower it to see paging). */
+	maxBookedPageSize = 5000;
 
 	constructor(
 		private readonly now: () => number,
@@ -153,6 +155,7 @@ export class AppointmentFeed {
 		this.seq = 0;
 		this.nextSlotId = 500001;
 		this.applyDelaySeconds = 0;
+		this.maxBookedPageSize = 5000;
 	}
 
 	/** The appointment as it is now (seed plus what admin calls changed), for GET /appointments/{id}. */
@@ -257,7 +260,10 @@ export class AppointmentFeed {
 	}
 
 	// ---------------------------------------------------------------- booked
-	private booked({ query, practiceId }: FeedRequest): FeedReply {
+	private booked({ query: asSent, practiceId }: FeedRequest): FeedReply {
+		// athena reads parameter names in any case; its own next links use UPPER-CASE ones (fact 15).
+		const query = new URLSearchParams();
+		for (const [key, value] of asSent) query.append(key.toLowerCase(), value);
 		const startText = query.get('startdate');
 		const endText = query.get('enddate');
 		const missing = [!startText ? 'startdate' : undefined, !endText ? 'enddate' : undefined].filter((field): field is string => !!field);
@@ -286,7 +292,7 @@ export class AppointmentFeed {
 			all.push(record);
 		}
 		all.sort((a, b) => `${a.date} ${a.starttime} ${a.appointmentid}`.localeCompare(`${b.date} ${b.starttime} ${b.appointmentid}`));
-		const limit = Math.min(5000, Math.max(1, Number(query.get('limit') ?? 1500) || 1500));
+		const limit = Math.min(this.maxBookedPageSize, Math.max(1, Number(query.get('limit') ?? 1500) || 1500));
 		const offset = Math.max(0, Number(query.get('offset') ?? 0) || 0);
 		const showCopay = isTrue(query.get('showcopay'));
 		const showPatient = isTrue(query.get('showpatientdetail'));

@@ -4,6 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { runWithLimit } from '../shared/pool';
 import { AthenaClient } from '../transport/athenaClient';
 import { getAppointment } from './appointment/get.operation';
+import { getManyAppointments } from './appointment/getAll.operation';
 import { getManyDepartments } from './department/getMany.operation';
 import { getPatient } from './patient/get.operation';
 import { searchPatients } from './patient/search.operation';
@@ -18,7 +19,7 @@ import type { ItemOperation, Operation } from './types';
 
 export const operations: Record<string, Record<string, Operation>> = {
 	patient: { get: getPatient, search: searchPatients },
-	appointment: { get: getAppointment },
+	appointment: { get: getAppointment, getAll: getManyAppointments },
 	department: { getAll: getManyDepartments },
 	paymentMethod: { getAll: getManyPaymentMethods },
 	payment: { record: recordPayment, collect: collectPayment, void: voidPayment },

@@ -1,6 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { patientSchema } from '../shared/athenaSchemas';
+import { appointmentSchema, patientSchema } from '../shared/athenaSchemas';
+import { toAthenaDate } from '../shared/dates';
 import { AthenaClient } from '../transport/athenaClient';
 
 /** The patient picker: athena's partial name / ID search. */
@@ -19,5 +20,45 @@ export async function searchPatients(this: ILoadOptionsFunctions, filter?: strin
 				value: patient.patientId ?? '',
 			};
 		}),
+	};
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The appointment picker of Appointment → Get: the chosen patient's booked appointments in the chosen department,
+ * from 90 days back to a year ahead, newest first. Typing filters by date, type or ID.
+ */
+export async function searchAppointments(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const patientId = String(this.getCurrentNodeParameter('listPatientId', { extractValue: true }) ?? '').trim();
+	const departmentId = String(this.getCurrentNodeParameter('listDepartmentId') ?? '').trim();
+	if (!/^\d+$/.test(patientId) || !/^\d+$/.test(departmentId)) return { results: [] };
+	const client = await AthenaClient.create(this);
+	const now = Date.now();
+	const answer = await client.get(
+		'/appointments/booked',
+		{
+			patientid: patientId,
+			departmentid: departmentId,
+			startdate: toAthenaDate(new Date(now - 90 * DAY_MS)),
+			enddate: toAthenaDate(new Date(now + 365 * DAY_MS)),
+			showcancelled: 'true',
+			limit: 200,
+		},
+		{ action: `list the appointments of patient ${patientId}` },
+	);
+	const rows = (answer.body as { appointments?: unknown[] } | undefined)?.appointments ?? [];
+	const term = (filter ?? '').trim().toLowerCase();
+	const sortKey = (date?: string, time?: string) => `${date?.slice(6) ?? ''}${date?.slice(0, 5) ?? ''} ${time ?? ''}`;
+	return {
+		results: rows
+			.map((row) => appointmentSchema.parse(row))
+			.filter((appointment) => appointment.appointmentId)
+			.sort((a, b) => sortKey(b.date, b.startTime).localeCompare(sortKey(a.date, a.startTime)))
+			.map((appointment) => ({
+				name: `${appointment.date ?? ''} ${appointment.startTime ?? ''} · ${appointment.appointmentType ?? 'Appointment'} · ${appointment.status ?? ''} (${appointment.appointmentId})`,
+				value: appointment.appointmentId as string,
+			}))
+			.filter((result) => !term || result.name.toLowerCase().includes(term)),
 	};
 }

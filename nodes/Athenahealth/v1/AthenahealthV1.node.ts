@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType,
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { operations, route } from '../actions/router';
-import { searchPatients } from '../methods/listSearch';
+import { searchAppointments, searchPatients } from '../methods/listSearch';
 import { getDepartments, getPaymentMethods } from '../methods/loadOptions';
 import { athenahealthIcon } from '../icons';
 
@@ -41,7 +41,15 @@ const operationProperties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['appointment'] } },
-		options: [{ name: 'Get', value: 'get', action: 'Get an appointment with its copay', description: 'Get an appointment and its copay' }],
+		options: [
+			{ name: 'Get', value: 'get', action: 'Get an appointment with its copay', description: 'Get an appointment and its copay' },
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many appointments',
+				description: 'List booked appointments by date, department, provider and status',
+			},
+		],
 		default: 'get',
 	},
 	{
@@ -126,7 +134,7 @@ export class AthenahealthV1 implements INodeType {
 
 	methods = {
 		loadOptions: { getDepartments, getPaymentMethods },
-		listSearch: { searchPatients },
+		listSearch: { searchPatients, searchAppointments },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

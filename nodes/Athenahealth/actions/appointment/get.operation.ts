@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { departmentField, patientLocator } from '../../descriptions/common';
 import { appointmentSchema } from '../../shared/athenaSchemas';
 import { paymentFieldRules } from '../../shared/fieldRules';
 import { parseOrThrow } from '../../shared/validate';
@@ -8,15 +9,47 @@ import type { AthenaClient } from '../../transport/athenaClient';
 import { unwrapOne } from '../../transport/parse';
 import type { ItemOperation } from '../types';
 
+// The picker lists one patient's appointments in one department: these two fields only feed the list. A workflow
+// saved with a plain Appointment ID string keeps working (n8n passes a non-locator value through as it is).
 const properties: INodeProperties[] = [
 	{
-		displayName: 'Appointment ID',
+		...patientLocator,
+		displayName: 'Patient (to List Appointments)',
+		name: 'listPatientId',
+		required: false,
+		description: 'Only used to list appointments to choose from below',
+	},
+	{
+		...departmentField,
+		displayName: 'Department Name or ID (to List Appointments)',
+		name: 'listDepartmentId',
+		required: false,
+		description:
+			'Only used to list appointments to choose from below. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+	},
+	{
+		displayName: 'Appointment',
 		name: 'appointmentId',
-		type: 'string',
-		default: '',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
 		required: true,
-		placeholder: 'e.g. 1001',
 		description: 'The output gives the expected copay, what was already collected for it and the copay still due',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: "Choose one of the patient's appointments…",
+				typeOptions: { searchListMethod: 'searchAppointments', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 1001',
+				validation: [{ type: 'regex', properties: { regex: '^\\s*\\d+\\s*$', errorMessage: 'An appointment ID is digits only' } }],
+			},
+		],
 	},
 ];
 
@@ -28,7 +61,7 @@ export const getAppointment: ItemOperation = {
 			this.getNode(),
 			itemIndex,
 			paymentFieldRules.appointmentId.schema.refine((value: string | undefined) => value !== undefined, 'Appointment ID is required'),
-			this.getNodeParameter('appointmentId', itemIndex, ''),
+			this.getNodeParameter('appointmentId', itemIndex, '', { extractValue: true }),
 		) as string;
 		return await fetchAppointment(client, appointmentId, itemIndex);
 	},
