@@ -7,6 +7,7 @@
  *   sim.ledger();                                  // what athena "stored"
  *   await sim.close();
  */
+import type { AnswerOverride } from './answerOverrides';
 import type { AppointmentFeed } from './appointmentFeed';
 import { SimulatorServer } from './server';
 import { PRACTICE_ID } from './seed';
@@ -21,6 +22,7 @@ import type {
 
 export * from './seed';
 export * from './types';
+export type { AnswerOverride } from './answerOverrides';
 export { SimulatorAdmin } from './admin-client';
 export { AppointmentFeedAdmin, NO_SUBSCRIPTION_ERROR } from './appointmentFeed';
 export { defaultConfig, DAILY_QUOTA } from './server';
@@ -49,6 +51,8 @@ export interface AthenaSimulator {
 	/** Appends faults; accepts faults or arrays of faults. Returns the number of active faults. */
 	addFaults(...faults: Array<Fault | Fault[]>): number;
 	clearFaults(): void;
+	/** athena processes matching requests as usual, then gives this answer instead (see answerOverrides.ts). */
+	overrideAnswers(...overrides: AnswerOverride[]): number;
 	faults(): Array<Fault & { seen: number; fired: number }>;
 	ledger(): LedgerEntry[];
 	stats(): SimulatorStats;
@@ -78,6 +82,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Athena
 		config: () => core.getConfig(),
 		addFaults: (...faults) => core.addFaults(faults.flat()),
 		clearFaults: () => core.clearFaults(),
+		overrideAnswers: (...overrides) => core.answerOverrides.add(overrides),
 		faults: () => core.listFaults(),
 		ledger: () => core.ledger(),
 		stats: () => core.stats(),

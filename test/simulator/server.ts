@@ -36,6 +36,7 @@ import type {
 	SimulatorConfigInput,
 	SimulatorStats,
 } from './types';
+import { AnswerOverrides } from './answerOverrides';
 
 export const DAILY_QUOTA = 50000;
 const REQUEST_LOG_SIZE = 10000;
@@ -311,6 +312,7 @@ export class SimulatorServer {
 	private rateWindowSecond = -1;
 	private rateWindowCount = 0;
 	private faults: CompiledFault[] = [];
+	readonly answerOverrides = new AnswerOverrides();
 	private ledgerEntries: LedgerEntry[] = [];
 	private historyByPatient = new Map<string, HistoryItem[]>();
 	private cardPayments = new Map<string, CardPayment>();
@@ -395,6 +397,7 @@ export class SimulatorServer {
 		this.rateWindowSecond = -1;
 		this.rateWindowCount = 0;
 		this.faults = [];
+		this.answerOverrides.clear();
 		this.ledgerEntries = [];
 		this.historyByPatient.clear();
 		this.cardPayments.clear();
@@ -730,7 +733,8 @@ export class SimulatorServer {
 			contentType,
 			entries: [],
 		};
-		const reply = this.route(ctx);
+		const routed = this.route(ctx);
+		const reply = this.answerOverrides.pick(method, sub) ?? routed;
 		if (fault) {
 			this.statsData.faultsInjected++;
 			for (const e of ctx.entries) e.answered = false;

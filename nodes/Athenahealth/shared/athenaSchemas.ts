@@ -167,9 +167,12 @@ export const receiptSchema = z
 		}),
 	);
 
-/** recordpayment / collectpayment / voidpayment / email answers: `[{"success":"true", …}]`. */
+/**
+ * recordpayment / collectpayment / voidpayment / email answers: `[{"success":"true", …}]`. `success` stays as athena
+ * sent it: whether it is a refusal, a success or neither is transport/writeResult.ts's decision, not a flag's.
+ */
 export const writeResultSchema = z
-	.object({ success: flag, paymentbatchid: id, epaymentid: id, errortext: text, error: text, message: text })
+	.object({ success: z.unknown(), paymentbatchid: id, epaymentid: id, errortext: text, error: text, message: text })
 	.passthrough()
 	.transform((row) => ({
 		success: row.success,

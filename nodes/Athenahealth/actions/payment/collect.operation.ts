@@ -8,7 +8,7 @@ import { cardFieldRules, collectPaymentSchema } from '../../shared/fieldRules';
 import { formatMoney } from '../../shared/money';
 import { lastFour } from '../../shared/redact';
 import type { AthenaClient } from '../../transport/athenaClient';
-import { acceptedWrite } from '../../transport/writeResult';
+import { UNKNOWN_POSTING_ADVICE, acceptedWrite } from '../../transport/writeResult';
 import type { PostingOperation } from '../types';
 import { postingFields } from './posting/postingFields';
 import type { PostingSpec } from './posting/postPayments';
@@ -121,10 +121,14 @@ export const collectPaymentSpec: PostingSpec<CollectPaymentInput> = {
 		);
 		// A decline is an HTTP 200 with success "false": a failure of this item, not a payment.
 		const result = acceptedWrite(client, answer, {
+			action: `collect the card payment of patient ${input.patientId}`,
+			kind: 'posting',
 			message: (errorText) => `Card declined: ${errorText ?? 'athena did not approve the payment'}`,
 			description: `athena did not charge the card ending ${lastFour(input.cardNumber)}. Nothing was collected. Ask for another card or payment method.`,
+			unknownAdvice: UNKNOWN_POSTING_ADVICE,
 			itemIndex,
 		});
+		if (!result.ePaymentId) return { ePaymentId: '', note: 'athena accepted the payment but its answer had no e-payment ID: find the payment in athenaOne to void it or email its receipt.' };
 		return { ePaymentId: result.ePaymentId };
 	},
 };

@@ -7,7 +7,7 @@ import type { RecordPaymentInput } from '../../shared/fieldRules';
 import { paymentFieldRules, recordPaymentSchema, referenceFieldOf } from '../../shared/fieldRules';
 import { formatMoney } from '../../shared/money';
 import type { AthenaClient } from '../../transport/athenaClient';
-import { acceptedWrite } from '../../transport/writeResult';
+import { UNKNOWN_POSTING_ADVICE, acceptedWrite } from '../../transport/writeResult';
 import type { PostingOperation } from '../types';
 import { postingFields } from './posting/postingFields';
 import type { PostingSpec } from './posting/postPayments';
@@ -131,10 +131,14 @@ export const recordPaymentSpec: PostingSpec<RecordPaymentInput> = {
 			},
 		);
 		const result = acceptedWrite(client, answer, {
+			action: `record the payment of patient ${input.patientId}`,
+			kind: 'posting',
 			message: (errorText) => `athena: ${errorText ?? 'the payment was not recorded'}`,
 			description: 'athena answered that it did not record the payment, so nothing was posted.',
+			unknownAdvice: UNKNOWN_POSTING_ADVICE,
 			itemIndex,
 		});
+		if (!result.paymentBatchId) return { paymentBatchId: '', note: 'athena accepted the payment but its answer had no payment batch ID: find its batch in athenaOne when reconciling.' };
 		return { paymentBatchId: result.paymentBatchId };
 	},
 };

@@ -40,8 +40,11 @@ export const voidPayment: ItemOperation = {
 			hint: (athenaError) => (/settle|no longer|cannot be voided|can't be voided/i.test(athenaError) ? SETTLED_HINT : undefined),
 		});
 		const result = acceptedWrite(client, answer, {
+			action: `void e-payment ${input.ePaymentId}`,
+			kind: 'action',
 			message: (errorText) => `athena did not void e-payment ${input.ePaymentId}: ${errorText ?? 'no reason given'}`,
 			description: SETTLED_HINT,
+			unknownAdvice: `Check in athenaOne whether e-payment ${input.ePaymentId} is voided before voiding it again.`,
 			itemIndex,
 		});
 		return { status: 'voided', patientId: input.patientId, ePaymentId: input.ePaymentId, athenaMessage: result.message ?? result.errorText };

@@ -46,8 +46,11 @@ export const emailReceipt: ItemOperation = {
 			{ action: `email the receipt of e-payment ${input.ePaymentId}`, itemIndex },
 		);
 		acceptedWrite(client, answer, {
+			action: `email the receipt of e-payment ${input.ePaymentId}`,
+			kind: 'action',
 			message: (errorText) => `athena did not email the receipt: ${errorText ?? 'no reason given'}`,
 			description: 'Check the e-payment ID and the address, then run again.',
+			unknownAdvice: 'Ask the patient whether the receipt arrived before emailing it again.',
 			itemIndex,
 		});
 		return { status: 'emailed', patientId: input.patientId, ePaymentId: input.ePaymentId, email: input.email };

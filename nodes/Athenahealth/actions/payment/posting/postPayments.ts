@@ -25,6 +25,8 @@ import { summarise } from './summary';
 export interface PostedIds {
 	paymentBatchId?: string;
 	ePaymentId?: string;
+	/** Said on the row when athena's success answer lacked something (an ID). */
+	note?: string;
 }
 
 /** A payment input that passed its schema; what Record and Collect have in common. */

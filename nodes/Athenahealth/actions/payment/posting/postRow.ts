@@ -53,9 +53,9 @@ export async function postRow<TInput extends PaymentCommon>(
 	try {
 		const ids = await spec.send(client, row.input, row.itemIndex);
 		const at = new Date().toISOString();
-		if (memory && key) memory.remember(key, { status: 'posted', at, executionId: context.getExecutionId(), ...dropEmpty(ids) });
+		if (memory && key) memory.remember(key, { status: 'posted', at, executionId: context.getExecutionId(), ...dropEmpty({ paymentBatchId: ids.paymentBatchId, ePaymentId: ids.ePaymentId }) });
 		row.status = 'posted';
-		row.json = { ...row.json, status: 'posted', ...described, ...dropEmpty(ids), postedAt: at, duplicateCheckKey: key };
+		row.json = { ...row.json, status: 'posted', ...described, ...ids, postedAt: at, duplicateCheckKey: key };
 	} catch (error) {
 		const apiError =
 			error instanceof NodeApiError || error instanceof NodeOperationError
