@@ -10,6 +10,7 @@ import { getPatient } from './patient/get.operation';
 import { searchPatients } from './patient/search.operation';
 import { collectPayment } from './payment/collect.operation';
 import { postPayments, readPostingSettings } from './payment/posting/postPayments';
+import { refuseUnsafePostingSetup } from './payment/posting/preflight';
 import { recordPayment } from './payment/record.operation';
 import { voidPayment } from './payment/void.operation';
 import { getManyPaymentMethods } from './paymentMethod/getMany.operation';
@@ -37,6 +38,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	if (!operation) throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
 
 	if (operation.kind === 'posting') {
+		refuseUnsafePostingSetup(this, items.length);
 		const settings = readPostingSettings(this);
 		const client = await AthenaClient.create(this, { requestsPerSecond: settings.requestsPerSecond, timeoutMs: settings.timeoutSeconds * 1000 });
 		return [await postPayments(this, items, client, operation.spec, settings)];

@@ -56,6 +56,8 @@ export interface Row<TInput> {
 	itemIndex: number;
 	input?: TInput;
 	key?: string;
+	/** Post Again, read and checked with the row's input. */
+	postAgain?: boolean;
 	status?: PostingStatus;
 	json: IDataObject;
 	error?: NodeApiError | NodeOperationError;
@@ -113,6 +115,14 @@ export async function postPayments<TInput extends PaymentCommon>(
 		const checked = validate(spec.schema, raw);
 		if (checked.ok) row.input = checked.value;
 		else markInvalid(row, checked.message);
+		if (row.input && settings.duplicateCheck !== 'off') {
+			const postAgain = context.getNodeParameter('postAgain', row.itemIndex, false);
+			if (typeof postAgain === 'boolean') row.postAgain = postAgain;
+			else {
+				markInvalid(row, `Post Again must be true or false; it is ${JSON.stringify(postAgain)}`);
+				row.input = undefined;
+			}
+		}
 	}
 
 	let methods: PaymentMethod[] | undefined;

@@ -4,6 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { AthenaClient } from '../../../transport/athenaClient';
 import { AthenaApiError } from '../../../transport/errors';
 import type { PaymentCommon, PostedIds, PostingSpec, Row } from './postPayments';
+import { claimForPosting, skipReason } from './postAgain';
 import type { PostingMemory } from './postingMemory';
 
 /**
@@ -20,19 +21,18 @@ export async function postRow<TInput extends PaymentCommon>(
 	const node = context.getNode();
 	const described = spec.describe(row.input);
 	const key = row.key;
+	let held: string[] = [];
 	if (memory && key) {
 		try {
-			if (context.getNodeParameter('postAgain', row.itemIndex, false)) await memory.release(key);
-			if (!(await memory.claim(key))) {
-				const previous = memory.previous(key);
+			const claim = await claimForPosting(memory, key, row.postAgain === true);
+			held = claim.held;
+			if (claim.blockedBy) {
+				const previous = memory.previous(claim.blockedBy);
 				row.status = 'skipped';
 				row.json = {
 					...row.json,
 					status: 'skipped',
-					reason:
-						previous?.status === 'unknown'
-							? `An earlier run sent this payment and got no answer${previous.at ? ` (${previous.at})` : ''}: athena may have posted it. Check athenaOne; to post it anyway, turn on Post Again for this row.`
-							: `Already posted${previous?.at ? ` on ${previous.at}` : ' by an earlier run'}${previous?.paymentBatchId ? ` in payment batch ${previous.paymentBatchId}` : ''}${previous?.ePaymentId ? ` as e-payment ${previous.ePaymentId}` : ''}. To post it again on purpose, turn on Post Again for this row.`,
+					reason: skipReason(claim, previous),
 					previous: previous ?? null,
 					duplicateCheckKey: key,
 					...described,
@@ -53,7 +53,8 @@ export async function postRow<TInput extends PaymentCommon>(
 	try {
 		const ids = await spec.send(client, row.input, row.itemIndex);
 		const at = new Date().toISOString();
-		if (memory && key) memory.remember(key, { status: 'posted', at, executionId: context.getExecutionId(), ...dropEmpty({ paymentBatchId: ids.paymentBatchId, ePaymentId: ids.ePaymentId }) });
+		const record = { status: 'posted' as const, at, executionId: context.getExecutionId(), ...dropEmpty({ paymentBatchId: ids.paymentBatchId, ePaymentId: ids.ePaymentId }) };
+		if (memory) for (const heldKey of held) memory.remember(heldKey, record);
 		row.status = 'posted';
 		row.json = { ...row.json, status: 'posted', ...described, ...ids, postedAt: at, duplicateCheckKey: key };
 	} catch (error) {
@@ -67,8 +68,11 @@ export async function postRow<TInput extends PaymentCommon>(
 		row.json = { ...row.json, status: row.status, error: apiError.message, description: apiError.description, ...described, duplicateCheckKey: key };
 		if (memory && key) {
 			// An unknown outcome keeps its key: the row must not post again until someone checks athenaOne.
-			if (outcomeUnknown) memory.remember(key, { status: 'unknown', at: new Date().toISOString(), executionId: context.getExecutionId() });
-			else await memory.release(key);
+			const record = { status: 'unknown' as const, at: new Date().toISOString(), executionId: context.getExecutionId() };
+			for (const heldKey of held) {
+				if (outcomeUnknown) memory.remember(heldKey, record);
+				else await memory.release(heldKey);
+			}
 		}
 	}
 }

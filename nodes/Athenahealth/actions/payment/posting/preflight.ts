@@ -1,0 +1,58 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+/**
+ * Checks made before a posting run reads a single row or calls athena: every posting setting is one this node can
+ * act on, and no node setting would make n8n post a payment twice. A setting that fails here stops the node with an
+ * error naming it; nothing was sent.
+ */
+export function refuseUnsafePostingSetup(context: IExecuteFunctions, itemCount: number): void {
+	const node = context.getNode();
+	const refuse = (message: string, description: string) => {
+		throw new NodeOperationError(node, message, { description: `${description} Nothing was sent to athena.` });
+	};
+
+	// n8n's Retry On Fail runs the whole node again when it fails: every row already posted would be posted again
+	// (with Duplicate Check Off), or come out "skipped" as if an earlier run had posted it.
+	if (node.retryOnFail === true) {
+		refuse(
+			'Turn off Retry On Fail for this node: a retry would post the payments already posted',
+			"n8n's Retry On Fail runs the whole node again after a failure, so the rows posted before it would be sent again. Turn it off in the node's Settings. The node already retries what is safe to retry on its own: throttling (429, 403 over-QPS), token refreshes, connections that never reached athena and look-ups; a payment whose outcome is unknown is never resent.",
+		);
+	}
+
+	const options = context.getNodeParameter('postingOptions', 0, {}) as IDataObject;
+	const number = (name: string, label: string, rule: string, ok: (value: number) => boolean) => {
+		const raw = options[name];
+		if (raw === undefined || raw === null) return;
+		const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+		if (!Number.isFinite(value) || !ok(value)) {
+			refuse(`Options → ${label} must be ${rule}; it is ${JSON.stringify(raw)}`, `Set ${label} in the node's Options to ${rule}.`);
+		}
+	};
+	number('concurrency', 'Concurrency', 'a whole number from 1 to 20', (value) => Number.isInteger(value) && value >= 1 && value <= 20);
+	number('requestsPerSecond', 'Requests per Second', 'a number of at least 0.1', (value) => value >= 0.1);
+	number('timeoutSeconds', 'Timeout (Seconds)', 'a number of seconds from 1 to 3600', (value) => value >= 1 && value <= 3600);
+	for (const [name, label] of [
+		['addSummary', 'Add Summary Item'],
+		['allowIdenticalRows', 'Identical Rows Are Separate Payments'],
+	] as const) {
+		const raw = options[name];
+		if (raw !== undefined && typeof raw !== 'boolean') refuse(`Options → ${label} must be true or false; it is ${JSON.stringify(raw)}`, `Set ${label} in the node's Options to on or off.`);
+	}
+
+	const validateOnly = context.getNodeParameter('validateOnly', 0, false);
+	if (typeof validateOnly !== 'boolean') refuse(`Validate Only must be true or false; it is ${JSON.stringify(validateOnly)}`, 'Turn Validate Only on or off.');
+	const duplicateCheck = context.getNodeParameter('duplicateCheck', 0, 'paymentDetails');
+	if (!['paymentDetails', 'rowReference', 'off'].includes(duplicateCheck as string)) {
+		refuse(`Duplicate Check must be By Payment Details, By Row Reference or Off; it is ${JSON.stringify(duplicateCheck)}`, 'Choose a Duplicate Check from the list.');
+	}
+
+	// A fixed Post Again re-sends every row of the sheet on every run; a re-post is a decision about one row.
+	if (duplicateCheck !== 'off' && node.parameters.postAgain === true && itemCount > 1) {
+		refuse(
+			`Post Again is on for all ${itemCount} rows`,
+			'Post Again re-posts a payment already posted (or of unknown outcome) after you checked athenaOne, so it is meant for the rows you checked, not a whole sheet. Set it with an expression on a column of those rows (e.g. {{ $json.postAgain === "yes" }}), or run the node on just that row.',
+		);
+	}
+}
