@@ -13,6 +13,8 @@ const stackOf = useStack();
 let stack: ReturnType<typeof stackOf>;
 beforeEach(() => {
 	stack = stackOf();
+	// The duplicate memory's details live in the workflow's static data, which the shared stack does not clear.
+	stack.engine.setStaticData('engine-test', undefined);
 });
 
 const record = (extra: IDataObject = {}, options: IDataObject = {}) => recordFromSheet(options, extra);

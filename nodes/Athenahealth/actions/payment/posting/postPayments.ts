@@ -1,11 +1,5 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	IPairedItemData,
-	NodeApiError,
-	NodeOperationError,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import { runWithLimit } from '../../../shared/pool';
@@ -14,6 +8,7 @@ import type { AthenaClient } from '../../../transport/athenaClient';
 import type { PaymentMethod } from '../../../transport/paymentMethods';
 import { fetchPaymentMethods } from '../../../transport/paymentMethods';
 import { duplicateCheckKey } from './duplicateKey';
+import { blockedInMemory, skipReason } from './postAgain';
 import type { PostingSettings } from './postingFields';
 import { PostingMemory } from './postingMemory';
 import type { PostingStatus } from './statuses';
@@ -103,6 +98,15 @@ export async function postPayments<TInput extends PaymentCommon>(
 		row.json = { ...row.json, status: 'invalid', error: row.error.message, description: row.error.description };
 	};
 
+	// A check the node could not make (athena's list or record unavailable): the row is not sent.
+	const markFailed = (row: Row<TInput>, error: unknown, why: string) => {
+		const cause = error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(node, (error as Error).message);
+		row.status = 'failed';
+		row.error = cause;
+		row.json = { ...row.json, status: 'failed', error: cause.message, description: [cause.description, `Nothing was posted: ${why}`].filter(Boolean).join(' ') };
+		row.input = undefined;
+	};
+
 	// 1. Every item is checked before anything is posted.
 	for (const row of rows) {
 		let raw: IDataObject;
@@ -127,11 +131,16 @@ export async function postPayments<TInput extends PaymentCommon>(
 
 	let methods: PaymentMethod[] | undefined;
 	if (spec.paymentMethodOf && rows.some((row) => row.input)) {
-		methods = await fetchPaymentMethods(client);
-		const codes = methods.map((method) => method.code);
+		try {
+			methods = await fetchPaymentMethods(client);
+		} catch (error) {
+			if (!continueOnFail) throw error;
+			for (const row of rows) if (row.input) markFailed(row, error, "the node could not check the row's payment method against the practice's list.");
+		}
+		const codes = (methods ?? []).map((method) => method.code);
 		for (const row of rows) {
 			const method = row.input && spec.paymentMethodOf(row.input);
-			if (method && !codes.includes(method)) {
+			if (methods && method && !codes.includes(method)) {
 				markInvalid(row, `Payment Method ${method} is not one of this practice's methods (${codes.join(', ')}). Use one of those codes.`);
 				row.input = undefined;
 			}
@@ -181,10 +190,26 @@ export async function postPayments<TInput extends PaymentCommon>(
 	// 3. Dry run: check references against athena, post nothing.
 	if (settings.validateOnly) {
 		const checkReferences = createReferenceChecker(client);
+		// What a real run would skip, read from the remembered postings: nothing is claimed (see postAgain.ts).
+		const remembered = settings.duplicateCheck === 'off' ? undefined : new PostingMemory(context);
 		await runWithLimit(rows.length, settings.concurrency, async (index) => {
 			const row = rows[index];
 			if (!row.input || row.status) return;
-			const problem = await checkReferences(row.input, row.itemIndex);
+			const blocked = remembered && row.key ? blockedInMemory(remembered, row.key, row.postAgain === true) : undefined;
+			if (blocked?.blockedBy && remembered) {
+				const previous = remembered.previous(blocked.blockedBy);
+				row.status = 'skipped';
+				row.json = { ...row.json, status: 'skipped', reason: skipReason(blocked, previous), previous: previous ?? null, duplicateCheckKey: row.key, ...spec.describe(row.input) };
+				return;
+			}
+			let problem: string | undefined;
+			try {
+				problem = await checkReferences(row.input, row.itemIndex);
+			} catch (error) {
+				if (!continueOnFail) throw error;
+				markFailed(row, error, 'the dry run could not check this row against athena.');
+				return;
+			}
 			if (problem) {
 				markInvalid(row, problem);
 				return;

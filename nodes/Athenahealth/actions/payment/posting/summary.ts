@@ -11,7 +11,8 @@ export function summarise<TInput extends PaymentCommon>(rows: Array<Row<TInput>>
 	const byDepartment: Record<string, number> = {};
 	for (const row of rows) {
 		if (row.status) counts[row.status]++;
-		if ((row.status === 'posted' || row.status === 'valid') && row.input) {
+		// Only money athena took: a dry run's "valid" rows are counted, not totalled.
+		if (row.status === 'posted' && row.input) {
 			const cents = spec.totalCents(row.input);
 			const method = spec.methodLabel(row.input);
 			byMethod[method] = (byMethod[method] ?? 0) + cents;
