@@ -155,6 +155,14 @@ describe(`a sheet of ${ROWS} payments under each fault`, () => {
 		expect(counts.unknown).toBe(Math.floor(ROWS / 60));
 	}, 30000);
 
+	it('a 2xx answer of another shape after storing: unknown, never re-posted', async () => {
+		const { counts } = await postUnderFault('200 [] after storing (every 13th)', () =>
+			stack.simulator.overrideAnswers({ method: 'POST', path: '/recordpayment$', body: [], every: 13 }),
+		);
+		expect(counts.unknown).toBe(Math.floor(ROWS / 13));
+		expect(counts.posted).toBe(ROWS - counts.unknown);
+	});
+
 	it('the token expires mid-batch: one new token, no lost row', async () => {
 		const { counts } = await postUnderFault(
 			'token expiry mid-batch',

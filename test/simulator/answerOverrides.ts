@@ -14,6 +14,8 @@ export interface AnswerOverride {
 	/** Sent as is (content type `contentType`, default text/plain). */
 	raw?: string;
 	contentType?: string;
+	/** Answer this way to every k-th matching request (default 1 = every one). */
+	every?: number;
 	/** Answer this way at most this many times (default unlimited). */
 	count?: number;
 }
@@ -28,6 +30,7 @@ export interface OverrideReply {
 interface Compiled {
 	override: AnswerOverride;
 	re: RegExp | null;
+	seen: number;
 	fired: number;
 }
 
@@ -37,7 +40,7 @@ export class AnswerOverrides {
 	add(overrides: AnswerOverride[]): number {
 		for (const override of overrides) {
 			if (typeof override !== 'object' || override === null) throw new Error('an answer override must be an object');
-			this.list.push({ override: { ...override }, re: override.path !== undefined ? new RegExp(override.path) : null, fired: 0 });
+			this.list.push({ override: { ...override }, re: override.path !== undefined ? new RegExp(override.path) : null, seen: 0, fired: 0 });
 		}
 		return this.list.length;
 	}
@@ -52,6 +55,8 @@ export class AnswerOverrides {
 			const { override } = entry;
 			if (override.method && override.method !== method) continue;
 			if (entry.re && !entry.re.test(sub)) continue;
+			entry.seen++;
+			if (entry.seen % (override.every ?? 1) !== 0) continue;
 			if (override.count !== undefined && entry.fired >= override.count) continue;
 			entry.fired++;
 			return { status: override.status ?? 200, body: override.body, raw: override.raw, contentType: override.contentType };

@@ -438,6 +438,7 @@ export class SimulatorServer {
 
 	clearFaults(): void {
 		this.faults = [];
+		this.answerOverrides.clear();
 	}
 
 	listFaults(): Array<Fault & { seen: number; fired: number }> {

@@ -99,8 +99,10 @@ export async function postPayments<TInput extends PaymentCommon>(
 	};
 
 	// A check the node could not make (athena's list or record unavailable): the row is not sent.
+	const nodeErrorOf = (error: unknown) =>
+		error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(node, (error as Error).message);
 	const markFailed = (row: Row<TInput>, error: unknown, why: string) => {
-		const cause = error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(node, (error as Error).message);
+		const cause = nodeErrorOf(error);
 		row.status = 'failed';
 		row.error = cause;
 		row.json = { ...row.json, status: 'failed', error: cause.message, description: [cause.description, `Nothing was posted: ${why}`].filter(Boolean).join(' ') };
@@ -134,7 +136,7 @@ export async function postPayments<TInput extends PaymentCommon>(
 		try {
 			methods = await fetchPaymentMethods(client);
 		} catch (error) {
-			if (!continueOnFail) throw error;
+			if (!continueOnFail) throw nodeErrorOf(error);
 			for (const row of rows) if (row.input) markFailed(row, error, "the node could not check the row's payment method against the practice's list.");
 		}
 		const codes = (methods ?? []).map((method) => method.code);
@@ -206,7 +208,7 @@ export async function postPayments<TInput extends PaymentCommon>(
 			try {
 				problem = await checkReferences(row.input, row.itemIndex);
 			} catch (error) {
-				if (!continueOnFail) throw error;
+				if (!continueOnFail) throw nodeErrorOf(error);
 				markFailed(row, error, 'the dry run could not check this row against athena.');
 				return;
 			}

@@ -54,7 +54,7 @@ export const postingFields: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to post this item even though it was posted before (or its outcome was unknown). Use it per row, after checking athenaOne; turn it off again afterwards.',
+			'Whether to post this item even though it was posted before (or its outcome was unknown). Use it per row (an expression on a column), after checking athenaOne. It acts once: a run with it still on skips the re-posted row.',
 		displayOptions: { hide: { duplicateCheck: ['off'] } },
 	},
 	{
