@@ -167,7 +167,12 @@ if (!n8nVersions().includes(EDITOR_N8N)) {
 				const item = creator.locator('[data-test-id=node-creator-item-name]').filter({ hasText: new RegExp(`^${NODE_NAME}$`) });
 				await item.waitFor();
 				assert.equal(await item.count(), 1, 'exactly one "athenahealth" entry in the search results');
-				await creator.getByText('record, collect, void and receipt patient payments').first().waitFor();
+				// On a workflow's first step n8n lists the package under its Trigger (same app, one entry), so the entry
+				// shows either node's description.
+				await creator
+					.getByText(/record, collect, void and receipt patient payments|Starts the workflow when a patient checks in/)
+					.first()
+					.waitFor();
 				await shotDownTo(creator, item.locator('xpath=ancestor::*[@data-test-id="item-iterator-item"][1]'), '01-node-search.png');
 
 				// A community node opens its details panel (installed, via npm) with the node's actions.
@@ -175,6 +180,10 @@ if (!n8nVersions().includes(EDITOR_N8N)) {
 				await creator.getByText('Node details').waitFor();
 				await creator.getByText('Installed', { exact: true }).waitFor();
 				const action = creator.locator('[data-test-id=node-creator-item-name]').filter({ hasText: new RegExp(`^${ACTION}$`) });
+				// With a Trigger in the package the details panel opens on its triggers; the actions sit in their category.
+				const actionsCategory = creator.locator('[data-test-id=node-creator-category-item]').filter({ hasText: /^Actions/ });
+				await Promise.race([action.waitFor(), actionsCategory.first().waitFor()]);
+				if (!(await action.first().isVisible()) && (await actionsCategory.count()) > 0) await actionsCategory.first().click();
 				await action.waitFor();
 				const actions = await creator.locator('[data-test-id=node-creator-item-name]').allInnerTexts();
 				seen.actionsInDetailsPanel = actions;

@@ -130,24 +130,59 @@ export class InMemoryProcessedDataStore implements IDataDeduplicator {
 	}
 
 	/**
-	 * n8n's database implementation reads a row, awaits, and writes it back with no lock, so two calls on one row in
-	 * flight together lose an update (or fail on the row's unique key). The store gives each call that same await and
-	 * refuses an overlapping one loudly, so a node that overlaps them fails here instead of posting twice in n8n.
+	 * n8n's `DeduplicationHelper` (packages/cli/src/deduplication/deduplication-helper.ts) does, per call: `findOne`
+	 * the row, await, change the copy in memory, `update` the whole row (or `insert` it when there was none), with no
+	 * lock and no version check. So two calls in flight on one row: the later write wins silently and erases what the
+	 * earlier one recorded or removed; two first calls both `insert` and the second fails on the row's primary key.
+	 * The store does exactly that: each call reads a copy, yields (a database round trip), and writes the copy back.
 	 */
-	private readonly busyRows = new Set<string>();
-
-	private async exclusively<T>(contextData: ICheckProcessedContextData, scope: DeduplicationScope, job: () => Promise<T>): Promise<T> {
+	private async readModifyWrite<T>(
+		call: 'checkProcessedAndRecord' | 'removeProcessed',
+		contextData: ICheckProcessedContextData,
+		scope: DeduplicationScope,
+		job: (row: ProcessedDataRow | undefined) => { result: T; write?: ProcessedDataRow },
+	): Promise<T> {
 		const key = rowKey(this.workflowIdOf(contextData), processedDataContext(scope, contextData));
-		if (this.busyRows.has(key)) {
-			throw new DeduplicationError('overlapping calls on one processed-data row: n8n\'s database would lose one of them');
+		this.calls++;
+		await this.roundTrip();
+		const fault = this.faults.find((candidate) => candidate.remaining > 0 && candidate.call === call);
+		if (fault) {
+			fault.remaining--;
+			throw fault.error;
 		}
-		this.busyRows.add(key);
-		try {
-			await new Promise((resolve) => setImmediate(resolve));
-			return await job();
-		} finally {
-			this.busyRows.delete(key);
+		const existed = this.rows.has(key);
+		const read = this.rows.get(key);
+		const { result, write } = job(read && structuredClone(read));
+		if (!write) return result;
+		await this.roundTrip();
+		if (!existed && this.rows.has(key)) {
+			throw new ApplicationError('SQLITE_CONSTRAINT: UNIQUE constraint failed: processed_data.workflowId, processed_data.context');
 		}
+		this.rows.set(key, write);
+		return result;
+	}
+
+	/** How many store calls were made (each one reads and rewrites the node's whole list). */
+	calls = 0;
+
+	private readonly faults: Array<{ call: 'checkProcessedAndRecord' | 'removeProcessed'; error: Error; remaining: number }> = [];
+
+	/** The next `times` calls of `call` fail with `error` (database busy or down), before reading anything. */
+	failNext(call: 'checkProcessedAndRecord' | 'removeProcessed', error: Error, times = 1): void {
+		this.faults.push({ call, error, remaining: times });
+	}
+
+	/** A database round trip: other executions' calls run in between. */
+	private async roundTrip(): Promise<void> {
+		await new Promise((resolve) => setImmediate(resolve));
+	}
+
+	/** Record values directly, as an earlier version of the node would have (mode `entries`). */
+	seed(workflowId: string, context: string, values: DeduplicationItemTypes[]): void {
+		const key = rowKey(workflowId, context);
+		const row = this.rows.get(key) ?? { workflowId, context, value: { mode: 'entries' as DeduplicationMode, data: [] } };
+		(row.value.data as DeduplicationItemTypes[]).push(...values.map(hashProcessedValue));
+		this.rows.set(key, row);
 	}
 
 	// ---- IDataDeduplicator ----------------------------------------------------------------------------------------
@@ -158,7 +193,7 @@ export class InMemoryProcessedDataStore implements IDataDeduplicator {
 		contextData: ICheckProcessedContextData,
 		options: ICheckProcessedOptions,
 	): Promise<IDeduplicationOutput> {
-		return await this.exclusively(contextData, scope, async () => this.checkAndRecordNow(items, scope, contextData, options));
+		return await this.readModifyWrite('checkProcessedAndRecord', contextData, scope, (row) => this.checkAndRecordNow(items, scope, contextData, options, row));
 	}
 
 	private checkAndRecordNow(
@@ -166,10 +201,10 @@ export class InMemoryProcessedDataStore implements IDataDeduplicator {
 		scope: DeduplicationScope,
 		contextData: ICheckProcessedContextData,
 		options: ICheckProcessedOptions,
-	): IDeduplicationOutput {
+		row: ProcessedDataRow | undefined,
+	): { result: IDeduplicationOutput; write?: ProcessedDataRow } {
 		const workflowId = this.workflowIdOf(contextData);
 		const context = processedDataContext(scope, contextData);
-		const row = this.rows.get(rowKey(workflowId, context));
 
 		if (row && row.value.mode !== options.mode) {
 			throw new DeduplicationError(
@@ -180,12 +215,7 @@ export class InMemoryProcessedDataStore implements IDataDeduplicator {
 		if (LATEST_MODES.includes(options.mode)) {
 			const sorted = ascending(options.mode, items);
 			if (!row) {
-				this.rows.set(rowKey(workflowId, context), {
-					workflowId,
-					context,
-					value: { mode: options.mode, data: sorted[sorted.length - 1] },
-				});
-				return { new: items, processed: [] };
+				return { result: { new: items, processed: [] }, write: { workflowId, context, value: { mode: options.mode, data: sorted[sorted.length - 1] } } };
 			}
 			const stored = row.value.data as DeduplicationItemTypes;
 			let largest = stored;
@@ -199,14 +229,13 @@ export class InMemoryProcessedDataStore implements IDataDeduplicator {
 				}
 			}
 			row.value.data = largest;
-			return result;
+			return { result, write: row };
 		}
 
 		const hashes = items.map(hashProcessedValue);
 		if (!row) {
 			const data = options.maxEntries ? hashes.slice(Math.max(0, hashes.length - options.maxEntries)) : hashes;
-			this.rows.set(rowKey(workflowId, context), { workflowId, context, value: { mode: options.mode, data } });
-			return { new: items, processed: [] };
+			return { result: { new: items, processed: [] }, write: { workflowId, context, value: { mode: options.mode, data } } };
 		}
 
 		const data = row.value.data as DeduplicationItemTypes[];
@@ -220,7 +249,7 @@ export class InMemoryProcessedDataStore implements IDataDeduplicator {
 			}
 		});
 		if (options.maxEntries) data.splice(0, Math.max(0, data.length - options.maxEntries));
-		return result;
+		return { result, write: row };
 	}
 
 	async removeProcessed(
@@ -232,14 +261,14 @@ export class InMemoryProcessedDataStore implements IDataDeduplicator {
 		if (LATEST_MODES.includes(options.mode)) {
 			throw new DeduplicationError('Removing processed data is not possible in mode "latest"');
 		}
-		await this.exclusively(contextData, scope, async () => {
-			const row = this.rows.get(rowKey(this.workflowIdOf(contextData), processedDataContext(scope, contextData)));
-			if (!row) return;
+		await this.readModifyWrite('removeProcessed', contextData, scope, (row) => {
+			if (!row) return { result: undefined };
 			const data = row.value.data as DeduplicationItemTypes[];
 			for (const hash of items.map(hashProcessedValue)) {
 				const index = data.indexOf(hash);
 				if (index !== -1) data.splice(index, 1);
 			}
+			return { result: undefined, write: row };
 		});
 	}
 

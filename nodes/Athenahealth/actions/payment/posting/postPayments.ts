@@ -230,10 +230,25 @@ export async function postPayments<TInput extends PaymentCommon>(
 		async (index) => {
 			const row = rows[index];
 			if (!row.input || row.status) return;
-			await postRow(context, client, spec, row as Row<TInput> & { input: TInput }, memory);
+			try {
+				await postRow(context, client, spec, row as Row<TInput> & { input: TInput }, memory, stop);
+			} catch (error) {
+				// The engine never throws past its rows: whatever escaped, the row comes out with its status.
+				row.status ??= 'unknown';
+				row.error = new NodeOperationError(node, `The outcome of this row is not known: ${(error as Error).message}`, { itemIndex: row.itemIndex });
+				row.json = { ...row.json, status: row.status, error: row.error.message };
+			}
 		},
 		stop,
 	);
+	// Rows no lane reached because the node stopped: not sent, and said so.
+	for (const row of rows) {
+		if (row.input && !row.status) {
+			row.status = 'failed';
+			row.error = new NodeOperationError(node, 'Not sent: the node stopped at an earlier failed row', { itemIndex: row.itemIndex });
+			row.json = { ...row.json, status: 'failed', error: row.error.message };
+		}
+	}
 	return finish(rows, spec, settings, continueOnFail, errorOutput);
 }
 

@@ -17,6 +17,7 @@ export async function postRow<TInput extends PaymentCommon>(
 	spec: PostingSpec<TInput>,
 	row: Row<TInput> & { input: TInput },
 	memory: PostingMemory | undefined,
+	mustStop: () => boolean = () => false,
 ): Promise<void> {
 	const node = context.getNode();
 	const described = spec.describe(row.input);
@@ -41,14 +42,21 @@ export async function postRow<TInput extends PaymentCommon>(
 			}
 		} catch (error) {
 			row.status = 'failed';
-			row.error = new NodeOperationError(node, `n8n's duplicate check is not available: ${(error as Error).message}`, {
+			row.error = new NodeOperationError(node, `Nothing was posted: n8n's duplicate check failed (${(error as Error).message})`, {
 				itemIndex: row.itemIndex,
 				description:
-					'Nothing was posted. The duplicate check uses n8n\'s processed-data store, which needs a saved workflow. Save the workflow, or set Duplicate Check to Off if it can never run twice.',
+					'The row was not sent. The duplicate check uses n8n\'s processed-data store (its database; the workflow must be saved). Run the sheet again once the database answers: rows already posted are skipped.',
 			});
 			row.json = { ...row.json, status: 'failed', error: row.error.message, description: row.error.description, ...described };
 			return;
 		}
+	}
+	if (mustStop()) {
+		// The node is stopping: this lane sends nothing more, and gives back the key it just took.
+		row.status = 'failed';
+		row.error = new NodeOperationError(node, 'Not sent: the node stopped at an earlier failed row', { itemIndex: row.itemIndex });
+		row.json = { ...row.json, status: 'failed', error: row.error.message, ...described, ...(await releaseOrSay(memory, held)) };
+		return;
 	}
 	try {
 		const ids = await spec.send(client, row.input, row.itemIndex);
@@ -68,12 +76,29 @@ export async function postRow<TInput extends PaymentCommon>(
 		row.json = { ...row.json, status: row.status, error: apiError.message, description: apiError.description, ...described, duplicateCheckKey: key };
 		if (memory && key) {
 			// An unknown outcome keeps its key: the row must not post again until someone checks athenaOne.
-			const record = { status: 'unknown' as const, at: new Date().toISOString(), executionId: context.getExecutionId() };
-			for (const heldKey of held) {
-				if (outcomeUnknown) memory.remember(heldKey, record);
-				else await memory.release(heldKey);
-			}
+			if (outcomeUnknown) {
+				const record = { status: 'unknown' as const, at: new Date().toISOString(), executionId: context.getExecutionId() };
+				for (const heldKey of held) memory.remember(heldKey, record);
+			} else row.json = { ...row.json, ...(await releaseOrSay(memory, held)) };
 		}
+	}
+}
+
+/**
+ * Gives a key back; when the store fails, the key stays held (fail closed: a re-run skips the row) and the row says
+ * so, instead of the error escaping past the rows.
+ */
+async function releaseOrSay(memory: PostingMemory | undefined, keys: string[]): Promise<IDataObject> {
+	if (!memory || keys.length === 0) return {};
+	try {
+		for (const key of keys) await memory.release(key);
+		return {};
+	} catch (error) {
+		return {
+			keyHeld: true,
+			keyNote: `Its duplicate-check key could not be given back (${(error as Error).message}), so a re-run will skip this row although nothing was posted. After checking athenaOne, post it with Post Again.`,
+			duplicateCheckKey: keys[0],
+		};
 	}
 }
 
