@@ -20,12 +20,9 @@ const SCANNER = '@n8n/scan-community-package/scanner/scanner.mjs';
 
 type Scanner = typeof import('@n8n/scan-community-package/scanner/scanner.mjs');
 
-// tsconfig's CommonJS output would turn `import()` into `require()`, which cannot load this ES module.
-const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Scanner>;
-
 async function main(): Promise<number> {
 	const begin = Date.now();
-	const { analyzePackage, SOURCE_FILE_PATTERNS } = await importEsm(pathToFileURL(require.resolve(SCANNER)).href);
+	const { analyzePackage, SOURCE_FILE_PATTERNS } = (await import(pathToFileURL(require.resolve(SCANNER)).href)) as Scanner;
 	const tarball = await buildAndPack({ build: !process.argv.includes('--no-build') });
 	const unpacked = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-community-package-'));
 	try {

@@ -106,8 +106,13 @@ export function installManifest(version: string): Record<string, unknown> {
 		dependencies: { n8n: version },
 	};
 	if (isV1(version)) {
-		// n8n-nodes-base points xlsx at a CDN tarball that cannot be reached.
-		pkg.overrides = { xlsx: '0.18.5' };
+		pkg.overrides = {
+			// n8n-nodes-base points xlsx at a CDN tarball that cannot be reached.
+			xlsx: '0.18.5',
+			// As on 2.8.4: 1.2.x requires @langchain/core >= 1.1.48 (n8n 1.123.81 pins 1.1.8), and `n8n start` fails
+			// with "Command "start" not found" (seen; `import` and `execute` still load).
+			'@langchain/langgraph-checkpoint': '1.0.0',
+		};
 	} else if (!needsNode24(version)) {
 		pkg.overrides = {
 			// n8n-nodes-base points xlsx at a CDN tarball that cannot be reached.
