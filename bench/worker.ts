@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * One measured run, in its own process (started by bench/run.ts: `node --expose-gc --import tsx bench/worker.ts <spec>`),
  * so the CPU time and the peak memory it reports belong to this run alone. The simulator runs in the parent.

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * `npm run demo`: the package in a real n8n, end to end, on this machine alone.
  *
@@ -119,7 +120,7 @@ async function main(): Promise<string> {
 	log(`demo: wrote ${rows.length} payment rows to ${input}`);
 
 	// 5. Credential and the scheduled-posting example (only its file paths and credential id changed), then run it.
-	const credentialId = 'demoSimulatorCred1';
+	const credentialId = 'demoSimCred01';
 	await n8n.importCredential(simulatorCredential(sim.url, credentialId));
 	const example = loadExample(EXAMPLE_FILES.posting);
 	await n8n.importWorkflow(prepareExample(example, { credentialId, files: { [POSTING_READ_NODE]: input, [POSTING_WRITE_NODE]: results } }));

@@ -1,8 +1,9 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * The real-n8n end-to-end suite: ensures the pinned n8n lines (cached in .cache/), builds and packs the project
  * once, then runs every test file in test/e2e/ (node's test runner, one file at a time: each boots its own n8n).
  *
- *   npm run e2e                              # all files, both n8n lines
+ *   npm run e2e                              # all files, all pinned n8n lines (2.41.1, 2.8.4, 1.123.81)
  *   npm run e2e -- smoke                     # only files whose name contains "smoke"
  *   E2E_N8N_VERSIONS=2.41.1 npm run e2e      # one line only
  */
@@ -10,7 +11,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { log, ROOT, secs, timed } from './lib/common';
-import { ensureN8n, N8N_NEWEST, N8N_OLDER } from './lib/n8n-install';
+import { ensureN8n, N8N_LINES } from './lib/n8n-install';
 import { buildAndPack } from './lib/pack';
 
 async function main(): Promise<number> {
@@ -27,7 +28,7 @@ async function main(): Promise<number> {
 		log(`e2e: no test files match ${filters.join(' ')}`);
 		return 1;
 	}
-	const versions = process.env.E2E_N8N_VERSIONS?.split(',').map((v) => v.trim()).filter(Boolean) ?? [N8N_NEWEST, N8N_OLDER];
+	const versions = process.env.E2E_N8N_VERSIONS?.split(',').map((v) => v.trim()).filter(Boolean) ?? [...N8N_LINES];
 	for (const v of versions) await timed(`e2e: n8n ${v} install`, () => ensureN8n(v));
 	const tarball = await timed('e2e: build and pack', () => buildAndPack());
 	log(`e2e: running ${files.join(', ')} on n8n ${versions.join(', ')}`);

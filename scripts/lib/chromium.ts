@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * Debian's Chromium (installed with apt-get when /usr/bin/chromium is missing) driven by playwright-core.
  * Playwright's own browser download cannot work here; the flags keep Chromium off the closed network and

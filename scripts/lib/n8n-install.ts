@@ -1,9 +1,12 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * Ensures a pinned n8n release in the project-local cache `.cache/n8n-<version>/` (reused when present, keyed on
  * the version). Two lines are supported:
  *   NEWEST  n8n 2.41.1 on Node 24 (from ./node24; n8n 2.37+ requires Node 24; 2.41.3 failed with ETARGET)
  *   OLDER   n8n 2.8.4  on the system Node 20 (needs overrides.xlsx = 0.18.5: n8n-nodes-base points xlsx at a CDN
  *           tarball that cannot be reached)
+ *   V1      n8n 1.123.81 (the last 1.x) on the system Node 20, with N8N_EXPRESSION_ENGINE=legacy (isolated-vm ships
+ *           no Node 20 build, and installs run without scripts), same xlsx override
  * Installed (npm ci from the committed lockfile, else npm install) with --ignore-scripts (an optional Kafka client's native build fails and would roll back everything),
  * then sqlite3 is compiled from source (its prebuilt download is unreachable). A marker file is written only after
  * a complete install, so an interrupted install is redone from scratch.
@@ -11,7 +14,7 @@
  * When scripts/n8n-locks/n8n-<version>.package-lock.json exists, the install is `npm ci` from it: the exact tree
  * that was verified to boot (the registry's ranges move: 2.8.4 broke twice that way, see installManifest).
  *
- *   npx tsx scripts/lib/n8n-install.ts [newest|older|all|<version>]
+ *   npx tsx scripts/lib/n8n-install.ts [newest|older|v1|all|<version>]
  *   npx tsx scripts/lib/n8n-install.ts save-lock <version>...     # after a fresh install booted and ran
  */
 import * as fs from 'fs';
@@ -22,7 +25,9 @@ import { ensureNode24, node24Dir } from './node24';
 
 export const N8N_NEWEST = '2.41.1';
 export const N8N_OLDER = '2.8.4';
-export const N8N_LINES = [N8N_NEWEST, N8N_OLDER] as const;
+/** The last 1.x release (npm `n8n@1.123`), which many self-hosted instances still run. */
+export const N8N_V1 = '1.123.81';
+export const N8N_LINES = [N8N_NEWEST, N8N_OLDER, N8N_V1] as const;
 
 export interface N8nInstall {
 	version: string;
@@ -36,6 +41,12 @@ export interface N8nInstall {
 	env: NodeJS.ProcessEnv;
 	/** Whether this n8n line knows the `mcp-registry` module (2.41 does; 2.8 refuses an unknown name). */
 	hasMcpRegistryModule: boolean;
+	/** Environment every n8n process of this line needs (1.x on Node 20: the legacy expression engine). */
+	lineEnv: Record<string, string>;
+}
+
+function isV1(version: string): boolean {
+	return version.split('.')[0] === '1';
 }
 
 function readMarker(file: string): { recipe?: string } | undefined {
@@ -94,7 +105,15 @@ export function installManifest(version: string): Record<string, unknown> {
 		private: true,
 		dependencies: { n8n: version },
 	};
-	if (!needsNode24(version)) {
+	if (isV1(version)) {
+		pkg.overrides = {
+			// n8n-nodes-base points xlsx at a CDN tarball that cannot be reached.
+			xlsx: '0.18.5',
+			// As on 2.8.4: 1.2.x requires @langchain/core >= 1.1.48 (n8n 1.123.81 pins 1.1.8), and `n8n start` fails
+			// with "Command "start" not found" (seen; `import` and `execute` still load).
+			'@langchain/langgraph-checkpoint': '1.0.0',
+		};
+	} else if (!needsNode24(version)) {
 		pkg.overrides = {
 			// n8n-nodes-base points xlsx at a CDN tarball that cannot be reached.
 			xlsx: '0.18.5',
@@ -156,6 +175,7 @@ export async function ensureN8n(version: string = N8N_NEWEST): Promise<N8nInstal
 		n8nBin,
 		env,
 		hasMcpRegistryModule: needsNode24(version),
+		lineEnv: isV1(version) ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {},
 	};
 	const lockFile = lockFileFor(version);
 	const lock = exists(lockFile) ? fs.readFileSync(lockFile, 'utf8') : undefined;
@@ -209,7 +229,7 @@ if (isMain(__filename)) {
 		process.exit(0);
 	}
 	const arg = process.argv[2] ?? 'all';
-	const versions = arg === 'all' ? [...N8N_LINES] : arg === 'newest' ? [N8N_NEWEST] : arg === 'older' ? [N8N_OLDER] : [arg];
+	const versions = arg === 'all' ? [...N8N_LINES] : arg === 'newest' ? [N8N_NEWEST] : arg === 'older' ? [N8N_OLDER] : arg === 'v1' ? [N8N_V1] : [arg];
 	(async () => {
 		for (const v of versions) {
 			const start = Date.now();

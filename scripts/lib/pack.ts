@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * Builds the project (`npm run build`) and packs it with `npm pack` into `.cache/pack/`, the tarball that users'
  * n8n would install. Returns the tarball's path.

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error, @typescript-eslint/no-explicit-any, no-console -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * n8n in queue mode on loopback: a throwaway Redis and PostgreSQL (Debian packages, installed with apt-get when
  * missing, each in a temp folder), an n8n main (`n8n start`) and one worker (`n8n worker`) sharing the database,

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * Shared pieces of the real-n8n end-to-end tests: the packed tarball (built once per run), the n8n lines, and the
  * example workflows run through n8n's CLI (also used by scripts/demo.ts and scripts/dev.ts).
@@ -6,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ROOT, writeFile } from '../../scripts/lib/common';
-import { ensureN8n, N8N_NEWEST, N8N_OLDER, N8nInstall } from '../../scripts/lib/n8n-install';
+import { ensureN8n, N8N_LINES, N8nInstall } from '../../scripts/lib/n8n-install';
 import {
 	executeWorkflow,
 	ExecuteResult,
@@ -27,7 +28,7 @@ export const CREDENTIAL_TYPE = 'athenahealthOAuth2Api';
 /** The n8n lines the tests run on; E2E_N8N_VERSIONS="2.41.1" (comma-separated) narrows it. */
 export function n8nVersions(): string[] {
 	const env = process.env.E2E_N8N_VERSIONS;
-	return env ? env.split(',').map((v) => v.trim()).filter(Boolean) : [N8N_NEWEST, N8N_OLDER];
+	return env ? env.split(',').map((v) => v.trim()).filter(Boolean) : [...N8N_LINES];
 }
 
 let tarball: Promise<string> | undefined;

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * Queue mode (n8n 2.41.1 only): Redis + PostgreSQL + an n8n main + one worker, the packed tarball installed on
  * both. The posting example runs on the worker (`n8n execute` never uses the queue, a production webhook does, so

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * Smoke: the packed tarball, installed the way users install community packages, loads in a real n8n on each
  * pinned line, which then lists the node type and its credential type.

@@ -1,10 +1,11 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * The three example workflows (examples/*.json) in a real n8n on each pinned line, run with n8n's CLI the way a
  * user's n8n runs them: the packed tarball installed into `.n8n/nodes` as users install community packages, the
  * simulator as athena (a credential in the Custom environment pointing at it), the examples imported as they are
  * with only their file paths and credential id changed. Judged by the simulator's ledger and the parsed run data.
  *
- *   npx tsx scripts/e2e.ts workflows                               # both lines
+ *   npx tsx scripts/e2e.ts workflows                               # all pinned lines
  *   E2E_N8N_VERSIONS=2.41.1 npx tsx scripts/e2e.ts workflows
  */
 import assert from 'node:assert/strict';
@@ -34,7 +35,7 @@ import {
 	simulatorCredential,
 } from './helpers';
 
-const CREDENTIAL_ID = 'e2eSimulatorCred1';
+const CREDENTIAL_ID = 'e2eSimCred01';
 /** Every row's post date: after the simulator's close date (10/31/2026), fixed so the run is clock-independent. */
 const POST_DATE = '11/25/2026';
 const TIMEOUT = 10 * 60_000;

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * Credentials for the harness: an in-memory `ICredentialsHelper` that behaves like n8n's CLI `CredentialsHelper`
  * (n8n 2.41.1, packages/cli/src/credentials-helper.ts) for what a community node touches:

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * n8n's "processed data" store (deduplication), kept in memory.
  *
@@ -322,11 +323,7 @@ class RoutingDeduplicator implements IDataDeduplicator {
 		await this.store().removeProcessed(...args);
 	}
 
-	async clearAllProcessedItems(
-		scope: DeduplicationScope,
-		contextData: ICheckProcessedContextData,
-		_options: ICheckProcessedOptions,
-	): Promise<void> {
+	async clearAllProcessedItems(scope: DeduplicationScope, contextData: ICheckProcessedContextData): Promise<void> {
 		await this.store().clearAllProcessedItems(scope, contextData);
 	}
 

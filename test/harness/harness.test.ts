@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/node-usable-as-tool, @n8n/community-nodes/require-node-api-error -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * Proves the engine harness: n8n-core's real WorkflowExecute, its real OAuth2 client-credentials flow against a local
  * token endpoint (token fetched once, reused across runs, replaced after a 401), processed data and static data that

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 import type { IDataObject, INode, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { EngineResult } from '../harness/engine';
@@ -126,7 +127,8 @@ export function useStack(options: { freshToken?: boolean } = {}): () => Stack {
 		stack.simulator.reset();
 		stack.engine.processedData.clear();
 		if (options.freshToken) {
-			const { oauthTokenData: _token, ...withoutToken } = stack.engine.storedCredential(CREDENTIAL_ID);
+			const withoutToken = { ...stack.engine.storedCredential(CREDENTIAL_ID) };
+			delete withoutToken.oauthTokenData;
 			stack.engine.setStoredCredential(CREDENTIAL_ID, withoutToken);
 		}
 	});

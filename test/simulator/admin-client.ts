@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * HTTP client of the simulator's admin API (/__admin/...), for tests and scripts where the simulator
  * runs in another process (e.g. started with `npx tsx test/simulator/cli.ts`). Uses global fetch.

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * npx tsx test/simulator/cli.ts [--port 8787] [--host 127.0.0.1]
  * Prints one line "athena-simulator listening on http://HOST:PORT" and runs until SIGINT/SIGTERM.

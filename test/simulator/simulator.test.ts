@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /** The simulator's own behaviours that tests of the node rely on. */
 import {
 	APPOINTMENT_OF_OTHER_PATIENT,
