@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * The simulator's appointment feed and lists against what athena really sent (test/fixtures/athena-recorded, copied
  * from shared/athena-recorded; see NOTICES), and the Trigger's parsing of those recorded bodies.

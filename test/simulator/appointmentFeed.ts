@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * athena's appointment lists in the simulator: the changed-data feed (`/appointments/changed`), its subscription and
  * `/appointments/booked`, in the shapes recorded in shared/athena-recorded (facts 18-25), plus admin calls that make
