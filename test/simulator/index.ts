@@ -19,6 +19,7 @@ import type {
 } from './types';
 
 export * from './seed';
+export * from './echoingCards';
 export * from './types';
 export { SimulatorAdmin } from './admin-client';
 export { defaultConfig, DAILY_QUOTA } from './server';

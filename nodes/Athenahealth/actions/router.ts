@@ -8,6 +8,7 @@ import { getManyDepartments } from './department/getMany.operation';
 import { getPatient } from './patient/get.operation';
 import { searchPatients } from './patient/search.operation';
 import { collectPayment } from './payment/collect.operation';
+import { keepCardDataIn } from './payment/posting/cardData';
 import { postPayments, readPostingSettings } from './payment/posting/postPayments';
 import { recordPayment } from './payment/record.operation';
 import { voidPayment } from './payment/void.operation';
@@ -38,7 +39,8 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	if (operation.kind === 'posting') {
 		const settings = readPostingSettings(this);
 		const client = await AthenaClient.create(this, { requestsPerSecond: settings.requestsPerSecond, timeoutMs: settings.timeoutSeconds * 1000 });
-		return [await postPayments(this, items, client, operation.spec, settings)];
+		const sentOf = operation.spec.sentCardData && ((itemIndex: number) => operation.spec.sentCardData!(this, itemIndex));
+		return [await keepCardDataIn(this, items, sentOf, async () => await postPayments(this, items, client, operation.spec, settings))];
 	}
 	const client = await AthenaClient.create(this, { requestsPerSecond: 5 });
 	const isWrite = resource === 'payment' || operationName === 'email';
