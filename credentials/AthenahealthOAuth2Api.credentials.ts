@@ -21,6 +21,9 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 
 	documentationUrl = 'https://docs.athenahealth.com/api/guides/authentication';
 
+	// A Custom base URL on plain http:// to another machine would carry the client secret in clear. The token URL and the
+	// test URL then point at a host that cannot exist (.invalid, RFC 2606) whose name says why, so nothing is sent; the
+	// node itself refuses it with a clear message first (transport/athenaClient.ts).
 	properties: INodeProperties[] = [
 		{
 			displayName: 'Environment',
@@ -52,7 +55,7 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 			default: '',
 			placeholder: 'e.g. http://127.0.0.1:8787',
 			description:
-				'The host athena is reached at, without /v1 or the practice ID. The token is requested from <Base URL>/oauth2/v1/token.',
+				'The host athena is reached at, without /v1 or the practice ID. The token is requested from <Base URL>/oauth2/v1/token. Must be https://; plain http:// only to this machine (127.0.0.1, ::1, localhost).',
 			required: true,
 			displayOptions: { show: { environment: ['custom'] } },
 		},
@@ -77,7 +80,7 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 			name: 'accessTokenUrl',
 			type: 'hidden',
 			default:
-				'={{ ($self["environment"] === "custom" ? String($self["baseUrl"]).trim().replace(/\\/+$/, "") : $self["environment"] === "production" ? "https://api.platform.athenahealth.com" : "https://api.preview.platform.athenahealth.com") + "/oauth2/v1/token" }}',
+				'={{ ($self["environment"] === "custom" ? (/^http:\\/\\/(?!(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/|$))/i.test(String($self["baseUrl"]).trim()) ? "https://plain-http-base-url-refused-use-https.invalid" : String($self["baseUrl"]).trim().replace(/\\/+$/, "")) : $self["environment"] === "production" ? "https://api.platform.athenahealth.com" : "https://api.preview.platform.athenahealth.com") + "/oauth2/v1/token" }}',
 		},
 		{
 			displayName: 'Scope',
@@ -103,7 +106,7 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL:
-				'={{ $credentials.environment === "custom" ? String($credentials.baseUrl).trim().replace(/\\/+$/, "") : $credentials.environment === "production" ? "https://api.platform.athenahealth.com" : "https://api.preview.platform.athenahealth.com" }}',
+				'={{ $credentials.environment === "custom" ? (/^http:\\/\\/(?!(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/|$))/i.test(String($credentials.baseUrl).trim()) ? "https://plain-http-base-url-refused-use-https.invalid" : String($credentials.baseUrl).trim().replace(/\\/+$/, "")) : $credentials.environment === "production" ? "https://api.platform.athenahealth.com" : "https://api.preview.platform.athenahealth.com" }}',
 			url: '=/v1/{{ encodeURIComponent(String($credentials.practiceId).trim()) }}/departments',
 			qs: { limit: 1 },
 		},

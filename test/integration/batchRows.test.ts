@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { APPOINTMENT_OF_OTHER_PATIENT, APPOINTMENT_WITH_COPAY, CARD_APPROVED } from '../simulator';
-import { recordFromSheet, useStack } from './stack';
+import { expectNoCardData, recordFromSheet, useStack } from './stack';
 
 const parameters = (extra: IDataObject = {}, options: IDataObject = {}) => recordFromSheet(options, extra);
 
@@ -210,6 +210,20 @@ describe('reporting', () => {
 		});
 		expect(run.json.map((json) => json.status)).toEqual(['posted', 'posted']);
 		expect(run.errorItems).toHaveLength(1);
+		// n8n merges the input row under a failed item (`patient` here): harmless for a row holding no card data. A row
+		// that holds card data is not merged (cardData.test.ts: its redacted copy is in details.input instead).
 		expect(run.errorItems[0].json).toMatchObject({ patient: '2', error: expect.stringContaining('Copay Amount'), details: { status: 'invalid', item: 1 } });
+		expectNoCardData(run, { cardNumbers: [CARD_APPROVED], securityCodes: [] });
+	});
+
+	it('a row holding a full card number goes to the error output unmerged, its copy redacted', async () => {
+		const run = await stack.run(parameters(), {
+			input: [good(1), good(2, { method: 'MC/VISA', last4: CARD_APPROVED }), good(3)],
+			settings: { onError: 'continueErrorOutput' },
+		});
+		expect(run.errorItems).toHaveLength(1);
+		expect(run.errorItems[0].json).not.toHaveProperty('patient');
+		expect(run.errorItems[0].json.details).toMatchObject({ status: 'invalid', item: 1, input: { patient: '2', last4: '••••1111' } });
+		expectNoCardData(run, { cardNumbers: [CARD_APPROVED], securityCodes: [] });
 	});
 });

@@ -1,6 +1,8 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 import type { IDataObject, INode, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
+import type { CardSecrets } from '../cardLeaks';
+import { assertNoCardData } from '../cardLeaks';
 import type { EngineResult } from '../harness/engine';
 import { MANUAL_TRIGGER_TYPE, TestEngine, loadPackageNodeTypes } from '../harness/engine';
 import type { AthenaSimulator } from '../simulator';
@@ -93,6 +95,16 @@ export function everythingSaid(run: NodeRun): string {
 	return JSON.stringify({ runData: run.result.runData, error: run.result.error });
 }
 
+/** Everything the athenahealth node produced in a run: its task (both outputs, item errors, hints, its error) and the execution's error. */
+export function nodeProduced(run: NodeRun): unknown {
+	return { task: run.result.runData[ATHENA_NODE], items: run.items, errorItems: run.errorItems, error: run.result.error };
+}
+
+/** Fails the test, naming where, when any of the card numbers (any spelling) or codes is in what the node produced. */
+export function expectNoCardData(run: NodeRun, secrets: CardSecrets): void {
+	assertNoCardData(nodeProduced(run), secrets, 'what the athenahealth node produced');
+}
+
 /** Record Payment with every field mapped from the input item's columns, as a spreadsheet workflow maps them. */
 export function recordFromSheet(postingOptions: IDataObject = {}, extra: IDataObject = {}): INodeParameters {
 	return {
@@ -108,6 +120,26 @@ export function recordFromSheet(postingOptions: IDataObject = {}, extra: IDataOb
 		appointmentId: '={{ $json.appointment }}',
 		postDate: '={{ $json.postDate }}',
 		postingOptions: { concurrency: 3, requestsPerSecond: 1000, ...postingOptions },
+		...(extra as INodeParameters),
+	};
+}
+
+/** Collect Payment with the card mapped from the input item (`card`, `cvv`, `copay`), as a form or a webhook feeds it. */
+export function collectFromInput(extra: IDataObject = {}): INodeParameters {
+	return {
+		resource: 'payment',
+		operation: 'collect',
+		patientId: { mode: 'id', value: '1' },
+		departmentId: '1',
+		cardNumber: '={{ $json.card }}',
+		cardSecurityCode: '={{ $json.cvv }}',
+		expirationMonth: '12',
+		expirationYear: '2035',
+		nameOnCard: 'ROSA QUINTERO',
+		billingAddress: '12 Elm St',
+		billingZip: '02472',
+		copayAmount: '={{ $json.copay }}',
+		postingOptions: { requestsPerSecond: 1000 },
 		...(extra as INodeParameters),
 	};
 }

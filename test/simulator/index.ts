@@ -21,6 +21,7 @@ import type {
 } from './types';
 
 export * from './seed';
+export * from './echoingCards';
 export * from './types';
 export type { AnswerOverride } from './answerOverrides';
 export { SimulatorAdmin } from './admin-client';

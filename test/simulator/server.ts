@@ -26,6 +26,7 @@ import {
 	seedCardPayments,
 	seedData,
 } from './seed';
+import { echoingAnswer } from './echoingCards';
 import type {
 	Fault,
 	FaultKind,
@@ -1222,6 +1223,8 @@ export class SimulatorServer {
 				return bad('Invalid billingaddress.', 'billingaddress may hold at most 20 characters.');
 			}
 			if (!/^(\d{5}|\d{9})$/.test(f.billingzip)) return bad('Invalid billingzip.', 'billingzip must be 5 or 9 digits.');
+			const echoed = echoingAnswer(pan, f.cardsecuritycode);
+			if (echoed) return echoed;
 		}
 		if (!has('copayamount') && !has('otheramount') && !has('claimpayment')) {
 			return bad(

@@ -1,6 +1,6 @@
 import { describeHttpFailure, isThrottleAnswer } from '../../nodes/Athenahealth/transport/failure';
 import { parseAthenaJson, readAthenaBody, unwrapOne } from '../../nodes/Athenahealth/transport/parse';
-import { redactCardNumbers } from '../../nodes/Athenahealth/shared/redact';
+import { redactCardData } from '../../nodes/Athenahealth/shared/redact';
 
 describe("reading athena's answers", () => {
 	it('parses JSON that starts with blank lines and unwraps one-record arrays', () => {
@@ -50,9 +50,9 @@ describe('what a failure says about whether athena acted', () => {
 	});
 });
 
-describe('redactCardNumbers', () => {
+describe('redactCardData', () => {
 	it('keeps only the last four digits of anything that looks like a card number', () => {
-		expect(redactCardNumbers('card 4111 1111 1111 1111 refused')).toBe('card ••••1111 refused');
-		expect(redactCardNumbers('patient 12345 paid 20.00')).toBe('patient 12345 paid 20.00');
+		expect(redactCardData('card 4111 1111 1111 1111 refused')).toBe('card ••••1111 refused');
+		expect(redactCardData('patient 12345 paid 20.00')).toBe('patient 12345 paid 20.00');
 	});
 });

@@ -9,6 +9,7 @@ import { getManyDepartments } from './department/getMany.operation';
 import { getPatient } from './patient/get.operation';
 import { searchPatients } from './patient/search.operation';
 import { collectPayment } from './payment/collect.operation';
+import { keepCardDataIn } from './payment/posting/cardData';
 import { postPayments, readPostingSettings } from './payment/posting/postPayments';
 import { refuseUnsafePostingSetup } from './payment/posting/preflight';
 import { recordPayment } from './payment/record.operation';
@@ -41,7 +42,8 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		refuseUnsafePostingSetup(this, items.length);
 		const settings = readPostingSettings(this);
 		const client = await AthenaClient.create(this, { requestsPerSecond: settings.requestsPerSecond, timeoutMs: settings.timeoutSeconds * 1000 });
-		return [await postPayments(this, items, client, operation.spec, settings)];
+		const sentOf = operation.spec.sentCardData && ((itemIndex: number) => operation.spec.sentCardData!(this, itemIndex));
+		return [await keepCardDataIn(this, items, sentOf, async () => await postPayments(this, items, client, operation.spec, settings))];
 	}
 	const client = await AthenaClient.create(this, { requestsPerSecond: 5 });
 	const isWrite = resource === 'payment' || operationName === 'email';

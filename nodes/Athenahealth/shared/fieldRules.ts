@@ -54,7 +54,7 @@ const requiredPositiveMoney = (label: string) =>
 	optionalMoney(label).refine((value) => value !== undefined, `${label} must be more than 0.00`);
 
 export const FULL_CARD_NUMBER_MESSAGE =
-	'looks like a full card number. Enter only the last four digits; the full number was not kept or shown.';
+	'looks like a full card number. Enter only the last four digits. This node does not repeat or output it, but n8n keeps what it was given: in the workflow when typed into the node, in the run data of the node before when mapped. Delete it there.';
 
 export interface FieldRule {
 	displayName: string;
@@ -246,7 +246,7 @@ export const cardFieldRules = {
 	cardNumber: {
 		displayName: 'Card Number',
 		athenaField: 'accountnumber',
-		rule: 'Required. The full card number, 13 to 19 digits (spaces and dashes are ignored). Never shown again: outputs carry only the last four digits.',
+		rule: 'Required, as an expression mapping the incoming data (a typed value is refused: n8n would save it with the workflow). The full card number, 13 to 19 digits (spaces and dashes are ignored). Outputs and errors carry only the last four digits.',
 		schema: z
 			.preprocess((value) => (typeof asTrimmedText(value) === 'string' ? String(asTrimmedText(value)).replace(/[\s-]/g, '') : asTrimmedText(value)), z.string({ required_error: 'Card Number is required' }))
 			.refine((value) => /^\d{13,19}$/.test(value), 'Card Number must be 13 to 19 digits'),
@@ -254,7 +254,7 @@ export const cardFieldRules = {
 	cardSecurityCode: {
 		displayName: 'Card Security Code',
 		athenaField: 'cardsecuritycode',
-		rule: 'Required. The 3 or 4 digit CVV. Sent to athena only; never stored or shown.',
+		rule: 'Required, as an expression mapping the incoming data (a typed value is refused: n8n would save it with the workflow). The 3 or 4 digit CVV, sent to athena only: outputs and errors never carry it.',
 		schema: z
 			.preprocess(asTrimmedText, z.string({ required_error: 'Card Security Code is required' }))
 			.refine((value) => /^\d{3,4}$/.test(value), 'Card Security Code must be 3 or 4 digits'),

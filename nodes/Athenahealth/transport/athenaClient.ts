@@ -6,7 +6,7 @@ import type {
 	INode,
 	IPollFunctions,
 } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { toAthenaApiError } from './errors';
 import type { HttpFailure } from './failure';
@@ -15,6 +15,25 @@ import { parseAthenaJson } from './parse';
 import { RateLimiter } from './rateLimiter';
 
 export const CREDENTIAL_NAME = 'athenahealthOAuth2Api';
+
+/** Plain http:// only to this machine (the simulator, a local proxy): elsewhere it would carry the secret and cards in clear. */
+export const LOOPBACK_HTTP = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/i;
+
+/** Why a Custom base URL is refused (without repeating it: it may hold a user name and password), or undefined. */
+export function baseUrlProblem(baseUrl: string): { message: string; description: string } | undefined {
+	if (/^https:\/\/[^/\s]+/i.test(baseUrl) || LOOPBACK_HTTP.test(baseUrl)) return undefined;
+	if (/^http:\/\//i.test(baseUrl)) {
+		return {
+			message: "The credential's Custom Base URL uses plain http://",
+			description:
+				'It would send the client secret, the access token and card data unencrypted. Use https://, or http:// only to this machine (127.0.0.1, ::1, localhost). Nothing was sent.',
+		};
+	}
+	return {
+		message: "The credential's Custom Base URL is not an https:// address",
+		description: 'Enter it as https://host (or http://127.0.0.1:port for a local proxy or the simulator). Nothing was sent.',
+	};
+}
 
 const HOSTS: Record<string, string> = {
 	preview: 'https://api.preview.platform.athenahealth.com',
@@ -78,6 +97,8 @@ export class AthenaClient {
 		const credentials = await context.getCredentials(CREDENTIAL_NAME);
 		const environment = String(credentials.environment ?? 'preview');
 		const host = environment === 'custom' ? String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '') : HOSTS[environment] ?? HOSTS.preview;
+		const problem = environment === 'custom' ? baseUrlProblem(host) : undefined;
+		if (problem) throw new NodeOperationError(context.getNode(), problem.message, { description: problem.description });
 		const practiceId = String(credentials.practiceId ?? '').trim();
 		return new AthenaClient(context, `${host}/v1/${encodeURIComponent(practiceId)}`, practiceId, new RateLimiter(options.requestsPerSecond ?? 0), {
 			timeoutMs: options.timeoutMs ?? 30000,

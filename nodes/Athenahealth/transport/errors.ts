@@ -1,7 +1,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { redactCardNumbers } from '../shared/redact';
+import { redactCardData } from '../shared/redact';
 import type { FailureKind, HttpFailure } from './failure';
 import { readAthenaBody } from './parse';
 
@@ -13,8 +13,8 @@ export class AthenaApiError extends NodeApiError {
 		node: INode,
 		details: { outcome: FailureKind; message: string; description: string; httpCode?: number; itemIndex?: number },
 	) {
-		const message = redactCardNumbers(details.message);
-		const description = redactCardNumbers(details.description);
+		const message = redactCardData(details.message);
+		const description = redactCardData(details.description);
 		const response: JsonObject = { message, description, outcome: details.outcome };
 		super(node, response, {
 			message,

@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { amountFields, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
@@ -6,10 +6,12 @@ import { departmentField, patientLocator } from '../../descriptions/common';
 import type { CollectPaymentInput } from '../../shared/fieldRules';
 import { cardFieldRules, collectPaymentSchema } from '../../shared/fieldRules';
 import { formatMoney } from '../../shared/money';
+import type { SentCardData } from '../../shared/redact';
 import { lastFour } from '../../shared/redact';
 import type { AthenaClient } from '../../transport/athenaClient';
 import { UNKNOWN_POSTING_ADVICE, acceptedWrite } from '../../transport/writeResult';
 import type { PostingOperation } from '../types';
+import { isTypedIntoNode, typedCardDataMessage } from './posting/cardData';
 import { postingFields } from './posting/postingFields';
 import type { PostingSpec } from './posting/postPayments';
 
@@ -25,15 +27,15 @@ const cardField = (name: keyof typeof cardFieldRules, extra: Partial<INodeProper
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			"Collect Payment charges a card through athena's card processing. It sends the full card number and security code through this n8n instance, which puts the n8n host, its logs and its execution data in PCI DSS scope. Outputs keep only the last four digits.",
+			"Collect Payment charges a card through athena's card processing. It sends the full card number and security code through this n8n instance, which puts the n8n host, its logs and its execution data in PCI DSS scope. Outputs keep only the last four digits. Map Card Number and Security Code from the incoming data with expressions: a value typed into a node is saved in plain text with the workflow, so the node refuses one.",
 		name: 'pciNotice',
 		type: 'notice',
 		default: '',
 	},
 	patientLocator,
 	departmentField,
-	cardField('cardNumber', { typeOptions: { password: true }, required: true, placeholder: 'e.g. 4111 1111 1111 1111' }),
-	cardField('cardSecurityCode', { typeOptions: { password: true }, required: true }),
+	cardField('cardNumber', { typeOptions: { password: true }, required: true, placeholder: 'e.g. {{ $json.cardNumber }}' }),
+	cardField('cardSecurityCode', { typeOptions: { password: true }, required: true, placeholder: 'e.g. {{ $json.cardSecurityCode }}' }),
 	cardField('expirationMonth', { required: true, placeholder: 'e.g. 04' }),
 	cardField('expirationYear', { required: true, placeholder: 'e.g. 2028' }),
 	cardField('nameOnCard', { required: true, placeholder: 'e.g. Jane Doe' }),
@@ -58,11 +60,26 @@ const properties: INodeProperties[] = [
 	...postingFields,
 ];
 
+function sentCardData(context: IExecuteFunctions, itemIndex: number): SentCardData {
+	return {
+		cardNumber: String(context.getNodeParameter('cardNumber', itemIndex, '') ?? ''),
+		securityCode: String(context.getNodeParameter('cardSecurityCode', itemIndex, '') ?? ''),
+	};
+}
+
 export const collectPaymentSpec: PostingSpec<CollectPaymentInput> = {
 	operation: 'collect',
 	schema: collectPaymentSchema,
 	readInput(context, itemIndex) {
 		const value = (name: string) => context.getNodeParameter(name, itemIndex, '');
+		// Refused before anything is sent: every item is read and checked before the first payment goes out.
+		const sent = sentCardData(context, itemIndex);
+		const parameters = context.getNode().parameters;
+		const typed = [
+			{ name: 'cardNumber', label: cardFieldRules.cardNumber.displayName, value: { cardNumber: sent.cardNumber } },
+			{ name: 'cardSecurityCode', label: cardFieldRules.cardSecurityCode.displayName, value: { securityCode: sent.securityCode } },
+		].filter((field) => isTypedIntoNode(parameters, field.name, field.value));
+		if (typed.length) throw new Error(typedCardDataMessage(typed));
 		return {
 			patientId: context.getNodeParameter('patientId', itemIndex, '', { extractValue: true }),
 			departmentId: value('departmentId'),
@@ -92,6 +109,7 @@ export const collectPaymentSpec: PostingSpec<CollectPaymentInput> = {
 		appointmentId: input.appointmentId ?? null,
 		applyToTodaysService: input.applyToTodaysService,
 	}),
+	sentCardData,
 	totalCents: totalCentsOf,
 	methodLabel: () => 'CARD (athena)',
 	async send(client: AthenaClient, input, itemIndex) {

@@ -3,6 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import { runWithLimit } from '../../../shared/pool';
+import type { SentCardData } from '../../../shared/redact';
 import { invalidInputError, validate } from '../../../shared/validate';
 import type { AthenaClient } from '../../../transport/athenaClient';
 import type { PaymentMethod } from '../../../transport/paymentMethods';
@@ -45,6 +46,8 @@ export interface PostingSpec<TInput extends PaymentCommon> {
 	totalCents(input: TInput): number;
 	methodLabel(input: TInput): string;
 	send(client: AthenaClient, input: TInput, itemIndex: number): Promise<PostedIds>;
+	/** The card data an item sends (Collect): found and redacted in any spelling in everything that comes out. */
+	sentCardData?(context: IExecuteFunctions, itemIndex: number): SentCardData;
 }
 
 export interface Row<TInput> {
