@@ -16,7 +16,8 @@ const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. 1001',
-		description: 'The output gives the expected copay, what was already collected for it and the copay still due',
+		description:
+			"The output gives athena's copay figures as athena sends them (expectedCopay, insuranceCopay, collectedForAppointment, collectedForOther). copayDue is athena's expected copay, which athena says already takes collected copays into account: nothing is subtracted again.",
 	},
 ];
 

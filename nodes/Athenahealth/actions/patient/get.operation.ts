@@ -24,7 +24,8 @@ const properties: INodeProperties[] = [
 				name: 'showBalanceDetails',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to include the balance of each claim (for Claim Payments)',
+				description:
+					'Whether to include the claims with a balance (claims: claim ID, provider group, department, service date, patient balance) for Claim Payments',
 			},
 			{
 				displayName: 'Department ID for Balance',
