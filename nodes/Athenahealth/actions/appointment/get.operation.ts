@@ -5,7 +5,7 @@ import { appointmentSchema } from '../../shared/athenaSchemas';
 import { paymentFieldRules } from '../../shared/fieldRules';
 import { parseOrThrow } from '../../shared/validate';
 import type { AthenaClient } from '../../transport/athenaClient';
-import { unwrapOne } from '../../transport/parse';
+import { recordOf } from '../../transport/parse';
 import type { ItemOperation } from '../types';
 
 const properties: INodeProperties[] = [
@@ -32,6 +32,6 @@ export const getAppointment: ItemOperation = {
 			this.getNodeParameter('appointmentId', itemIndex, ''),
 		) as string;
 		const answer = await client.get(`/appointments/${appointmentId}`, { showcopay: 'true' }, { action: `get appointment ${appointmentId}`, itemIndex });
-		return appointmentSchema.parse(unwrapOne(answer.body) ?? {});
+		return appointmentSchema.parse(recordOf(answer.body, 'appointmentid', appointmentId) ?? {});
 	},
 };
