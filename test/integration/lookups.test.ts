@@ -1,4 +1,4 @@
-import { APPOINTMENT_WITH_COPAY, APPOINTMENT_WITH_COPAY_ARRAY, PATIENT_WITH_BALANCES, PATIENT_WITH_CREDIT_BALANCE, UNKNOWN_PATIENT_ID } from '../simulator';
+import { APPOINTMENT_WITH_COPAY, APPOINTMENT_WITHOUT_APPOINTMENTCOPAY, PATIENT_WITH_BALANCES, PATIENT_WITH_CREDIT_BALANCE, UNKNOWN_PATIENT_ID } from '../simulator';
 import { useStack } from './stack';
 
 const stackOf = useStack();
@@ -23,8 +23,9 @@ describe('look-ups through the real engine', () => {
 			departmentBalanceCollectable: true,
 		});
 		const balances = patient.balances as Array<Record<string, unknown>>;
-		expect(balances[0]).toMatchObject({ balance: '150.50', cleanBalance: true, departmentIds: ['1', '21'] });
-		expect(balances[0].claims).toEqual(expect.arrayContaining([expect.objectContaining({ claimId: '101', balance: '100.50' })]));
+		expect(balances[0]).toMatchObject({ balance: '150.50', cleanBalance: true, departmentIds: ['1', '21', '150'] });
+		// athena's claimbalancedetails is top-level (grouped by provider group): the claim IDs Claim Payments needs.
+		expect(patient.claims).toEqual(expect.arrayContaining([expect.objectContaining({ claimId: '101', providerGroupId: '1', patientBalance: '100.50' })]));
 		expect(run.items[0].pairedItem).toEqual({ item: 0 });
 	});
 
@@ -40,18 +41,30 @@ describe('look-ups through the real engine', () => {
 		expect(run.json[0]).not.toHaveProperty('balances');
 	});
 
-	it('gets an appointment copay whether athena sends appointmentcopay as an object or an array', async () => {
-		for (const appointmentId of [APPOINTMENT_WITH_COPAY, APPOINTMENT_WITH_COPAY_ARRAY]) {
-			const run = await stack.run({ resource: 'appointment', operation: 'get', appointmentId });
-			expect(run.json[0]).toMatchObject({ appointmentId, patientId: '1', expectedCopay: '25.00' });
-			expect(run.json[0].copayDue).toMatch(/^\d+\.\d{2}$/);
-			expect(typeof run.json[0].collectedForAppointment).toBe('string');
-		}
+	it("gets an appointment's copay figures as athena gives them, with or without appointmentcopay", async () => {
+		const withFigures = await stack.run({ resource: 'appointment', operation: 'get', appointmentId: APPOINTMENT_WITH_COPAY });
+		expect(withFigures.json[0]).toMatchObject({
+			appointmentId: APPOINTMENT_WITH_COPAY,
+			patientId: '1',
+			status: 'filled',
+			expectedCopay: '25.00',
+			insuranceCopay: '25.00',
+			collectedForAppointment: '0.00',
+			collectedForOther: '0.00',
+			copayDue: '25.00',
+		});
+		const without = await stack.run({ resource: 'appointment', operation: 'get', appointmentId: APPOINTMENT_WITHOUT_APPOINTMENTCOPAY });
+		expect(without.json[0]).toMatchObject({ expectedCopay: '25.00', copayDue: '25.00' });
+		expect(without.json[0]).not.toHaveProperty('collectedForAppointment');
 	});
 
 	it('lists departments and payment methods (athena codes, never invented ones)', async () => {
 		const departments = await stack.run({ resource: 'department', operation: 'getAll', returnAll: true });
-		expect(departments.json.map((department) => department.departmentId)).toEqual(['1', '21', '62', '82']);
+		// The portal-hidden department 150 too: the node asks with showalldepartments=true.
+		expect(departments.json.map((department) => department.departmentId)).toEqual(['1', '21', '62', '82', '150']);
+		expect(departments.json[0]).toMatchObject({ ecommerceCardTypes: ['AX', 'DS', 'MC', 'VI'], timezoneName: 'America/New_York' });
+		expect(typeof departments.json[0].timezone).toBe('number');
+		expect(departments.json[3].ecommerceCardTypes).toEqual([]);
 		const methods = await stack.run({ resource: 'paymentMethod', operation: 'getAll' });
 		expect(methods.json.map((method) => method.code)).toEqual(['CASH', 'CHECK', 'AMEX', 'MC/VISA', 'DISCOVER']);
 	});

@@ -103,7 +103,7 @@ describe('Payment → Record refusals, each with its own clear error', () => {
 		const { json } = await refused({ patient: '1', department: '1', method: 'CASH', copay: '5', postDate: '10/15/2026' });
 		expect(json.status).toBe('failed');
 		expect(json.error).toBe('athena: The post date is in a closed period.');
-		expect(json.description).toContain("after the practice's close date");
+		expect(json.description).toContain("on or before the practice's close date");
 		expect(json.description).toContain('nothing was posted');
 	});
 
@@ -145,6 +145,22 @@ describe('Payment → Collect', () => {
 		});
 		expect(run.json[0]).toMatchObject({ status: 'posted', ePaymentId: entry.epaymentid, cardLast4: '1111', copayAmount: '25.00' });
 		expectNoCardData(run, { cardNumbers: [CARD_APPROVED], securityCodes: ['987'] });
+	});
+
+	it("sends todayservice as the boolean athena's spec types here, and cuts a long name and address as athena asks, saying so", async () => {
+		const run = await stack.run(
+			collectParameters({ applyToTodaysService: true, nameOnCard: 'MAXIMILIANA ALESSANDRA FEATHERSTONEHAUGH', billingAddress: '1234 Northwestern Boulevard' }),
+			{ input: [{ card: CARD_APPROVED, cvv: '987', copay: '25' }] },
+		);
+		expect(run.error).toBeUndefined();
+		const [entry] = stack.simulator.ledger();
+		expect(entry.form).toMatchObject({ todayservice: 'true', nameoncard: 'MAXIMILIANA ALESSANDRA FEATHER', billingaddress: '1234 Northwestern Bo' });
+		expect(entry.form.nameoncard.length).toBeLessThanOrEqual(30);
+		expect(entry.form.billingaddress.length).toBeLessThanOrEqual(20);
+		expect(run.json[0]).toMatchObject({
+			status: 'posted',
+			truncatedFields: ["Name on Card was cut to athena's 30 characters", "Billing Address was cut to athena's 20 characters"],
+		});
 	});
 
 	it('a decline is a failure of the item with athena\'s text, and no card digits beyond the last four anywhere', async () => {

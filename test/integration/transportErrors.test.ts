@@ -53,7 +53,7 @@ describe('transport against the simulator, through the real engine and n8n-core 
 		stack.simulator.addFaults({ method: 'GET', path: '^/departments$', kind: '500-before', count: 2 });
 		const run = await stack.run({ resource: 'department', operation: 'getAll', returnAll: true });
 		expect(run.error).toBeUndefined();
-		expect(run.json).toHaveLength(4);
+		expect(run.json).toHaveLength(5); // the portal-hidden department included (showalldepartments=true)
 	});
 
 	it('waits out throttling (403 "Developer Over Qps" and 429) and loses nothing', async () => {

@@ -5,7 +5,7 @@
  *  - patients: "1".."2000" (PATIENT_COUNT); a few low ids are hand-made (named constants below), the rest
  *    come from an index-based generator (names, dob, department, balances all derived from the id).
  *  - appointments: patient p owns "1000{p*10+1}"-style ids: 100000 + p*10 + 1 and 100000 + p*10 + 2
- *    (appointmentIdsOf(p)); the first one's appointmentcopay is an object, the second one's an array of one object.
+ *    (appointmentIdsOf(p)); the first one has appointmentcopay (an object of numbers), the second none.
  *  - claims: patient p owns claims p*100+1 and p*100+2 (claimIdsOf(p)).
  *  - card payments: seeded epaymentids 9001 (settled) and 9002 (voided); live ones start at 100001.
  *  - payment batches (recordpayment): start at 1001.
@@ -28,93 +28,94 @@ export const DEPARTMENT_IDS: readonly string[] = [
 	DEPARTMENT_DERMATOLOGY,
 ];
 export const UNKNOWN_DEPARTMENT_ID = '999';
-/** Provider group 1 holds departments 1 and 21; group 2 holds 62 and 82. */
+/** Hidden from the patient portal: athena lists it only with showalldepartments=true. Payments can be posted in it. */
+export const DEPARTMENT_PORTAL_HIDDEN = '150';
+export const PORTAL_HIDDEN_DEPARTMENT_IDS: readonly string[] = [DEPARTMENT_PORTAL_HIDDEN];
+/** Provider group 1 holds departments 1, 21 and 150; group 2 holds 62 and 82. */
 export const PROVIDER_GROUP_OF_DEPARTMENT: Readonly<Record<string, string>> = {
 	'1': '1',
 	'21': '1',
 	'62': '2',
 	'82': '2',
+	'150': '1',
 };
-export const DEPARTMENT_LIST_OF_GROUP: Readonly<Record<string, string>> = { '1': '1,21', '2': '62,82' };
+export const DEPARTMENT_LIST_OF_GROUP: Readonly<Record<string, string>> = { '1': '1,21,150', '2': '62,82' };
 
-export const DEPARTMENTS: ReadonlyArray<Readonly<Record<string, string>>> = [
-	{
-		departmentid: '1',
-		name: 'Preview Family Medicine',
-		providergroupid: '1',
-		providergroupname: 'Preview Medical Group',
-		timezone: '-5',
-		timezonename: 'America/New_York',
-		timezoneoffset: '-5',
-		ecommercecreditcardtypes: 'AX,DI,MC,VI',
-		address: '311 Arsenal St',
-		city: 'Watertown',
-		state: 'MA',
-		zip: '02472',
-		phone: '(617) 555-0100',
-		clinicals: 'ON',
-		ischargeentryenabled: 'true',
-		placeofservicefacility: 'false',
-		communicatorbrandid: '1',
-	},
-	{
-		departmentid: '21',
-		name: 'Preview Pediatrics',
-		providergroupid: '1',
-		providergroupname: 'Preview Medical Group',
-		timezone: '-5',
-		timezonename: 'America/New_York',
-		timezoneoffset: '-5',
-		ecommercecreditcardtypes: 'MC,VI',
-		address: '100 Main St',
-		city: 'Belmont',
-		state: 'MA',
-		zip: '02478',
-		phone: '(617) 555-0121',
-		clinicals: 'ON',
-		ischargeentryenabled: 'true',
-		placeofservicefacility: 'false',
-		communicatorbrandid: '1',
-	},
-	{
-		departmentid: '62',
-		name: 'Preview Cardiology',
-		providergroupid: '2',
-		providergroupname: 'Preview Heart Partners',
-		timezone: '-6',
-		timezonename: 'America/Chicago',
-		timezoneoffset: '-6',
-		ecommercecreditcardtypes: 'AX,DI,MC,VI',
-		address: '2 Lake Shore Dr',
-		city: 'Chicago',
-		state: 'IL',
-		zip: '60601',
-		phone: '(312) 555-0162',
-		clinicals: 'ON',
-		ischargeentryenabled: 'true',
-		placeofservicefacility: 'true',
-		communicatorbrandid: '2',
-	},
-	{
-		departmentid: '82',
-		name: 'Preview Dermatology',
-		providergroupid: '2',
-		providergroupname: 'Preview Heart Partners',
-		timezone: '-6',
-		timezonename: 'America/Chicago',
-		timezoneoffset: '-6',
-		ecommercecreditcardtypes: 'MC,VI',
-		address: '40 Wacker Dr',
-		city: 'Chicago',
-		state: 'IL',
-		zip: '60606',
-		phone: '(312) 555-0182',
-		clinicals: 'OFF',
-		ischargeentryenabled: 'false',
-		placeofservicefacility: 'false',
-		communicatorbrandid: '2',
-	},
+/**
+ * athena's current UTC offset of a time zone, daylight saving included: what athena sends as `timezone` (-4 for
+ * Eastern in summer), while `timezoneoffset` stays the standard offset (-5).
+ */
+export function currentUtcOffset(timeZone: string, at = Date.now()): number {
+	const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'shortOffset' }).formatToParts(new Date(at)).find((part) => part.type === 'timeZoneName')?.value ?? 'GMT';
+	const match = /GMT([+-]\d+)?/.exec(name);
+	return match?.[1] ? Number(match[1]) : 0;
+}
+
+interface DepartmentSpec {
+	departmentid: string;
+	name: string;
+	group: '1' | '2';
+	timezonename: string;
+	standardOffset: number;
+	/** Absent on about half the recorded departments: then the department takes no e-commerce cards. */
+	ecommercecreditcardtypes?: string[];
+	creditcardtypes?: string[];
+	address: string;
+	city: string;
+	state: string;
+	zip: string;
+	phone: string;
+	clinicals: 'ON' | 'OFF';
+	placeofservicefacility: boolean;
+}
+
+const GROUP_NAMES: Record<string, string> = { '1': 'Preview Medical Group', '2': 'Preview Heart Partners' };
+
+const DEPARTMENT_SPECS: DepartmentSpec[] = [
+	{ departmentid: '1', name: 'Preview Family Medicine', group: '1', timezonename: 'America/New_York', standardOffset: -5, ecommercecreditcardtypes: ['AX', 'DS', 'MC', 'VI'], creditcardtypes: ['AX', 'DS', 'MC', 'VI'], address: '311 Arsenal St', city: 'WATERTOWN', state: 'MA', zip: '02472', phone: '(617) 555-0100', clinicals: 'ON', placeofservicefacility: false },
+	{ departmentid: '21', name: 'Preview Pediatrics', group: '1', timezonename: 'America/New_York', standardOffset: -5, ecommercecreditcardtypes: ['MC', 'VI'], address: '100 Main St', city: '', state: 'MA', zip: '02478', phone: '(617) 555-0121', clinicals: 'ON', placeofservicefacility: false },
+	{ departmentid: '62', name: 'Preview Cardiology', group: '2', timezonename: 'America/Chicago', standardOffset: -6, ecommercecreditcardtypes: ['AX', 'DS', 'MC', 'VI'], creditcardtypes: ['AX', 'MC', 'VI'], address: '2 Lake Shore Dr', city: 'CHICAGO', state: 'IL', zip: '60601', phone: '(312) 555-0162', clinicals: 'ON', placeofservicefacility: true },
+	{ departmentid: '82', name: 'Preview Dermatology', group: '2', timezonename: 'America/Chicago', standardOffset: -6, creditcardtypes: ['MC', 'VI'], address: '40 Wacker Dr', city: '', state: 'IL', zip: '60606', phone: '(312) 555-0182', clinicals: 'OFF', placeofservicefacility: false },
+	{ departmentid: '150', name: 'Preview Billing Office', group: '1', timezonename: 'America/New_York', standardOffset: -5, address: '311 Arsenal St', city: 'WATERTOWN', state: 'MA', zip: '02472', phone: '(617) 555-0150', clinicals: 'OFF', placeofservicefacility: false },
 ];
+
+/** A department as athena sends it (types as recorded: IDs strings, offsets numbers, flags booleans, card codes arrays). */
+function departmentRecord(d: DepartmentSpec): Readonly<Record<string, unknown>> {
+	return Object.freeze({
+		departmentid: d.departmentid,
+		name: d.name,
+		patientdepartmentname: d.name,
+		providergroupid: d.group,
+		providergroupname: GROUP_NAMES[d.group],
+		timezone: currentUtcOffset(d.timezonename),
+		timezonename: d.timezonename,
+		timezoneoffset: d.standardOffset,
+		...(d.ecommercecreditcardtypes ? { ecommercecreditcardtypes: [...d.ecommercecreditcardtypes] } : {}),
+		...(d.creditcardtypes ? { creditcardtypes: [...d.creditcardtypes] } : {}),
+		address: d.address,
+		city: d.city,
+		state: d.state,
+		zip: d.zip,
+		phone: d.phone,
+		clinicals: d.clinicals,
+		communicatorbrandid: d.group,
+		chartsharinggroupid: d.group,
+		placeofservicetypeid: '11',
+		placeofservicetypename: 'OFFICE',
+		placeofservicefacility: d.placeofservicefacility,
+		medicationhistoryconsent: false,
+		ishospitaldepartment: false,
+		servicedepartment: true,
+		doesnotobservedst: false,
+		latitude: d.group === '1' ? '42.36' : '41.88',
+		longitude: d.group === '1' ? '-71.18' : '-87.63',
+		oneyearcontractmax: '1000',
+		singleappointmentcontractmax: '250',
+	});
+}
+
+/** Every department, portal-hidden ones included (GET /departments?showalldepartments=true). */
+export const DEPARTMENTS: ReadonlyArray<Readonly<Record<string, unknown>>> = DEPARTMENT_SPECS.map(departmentRecord);
 
 // ---------------------------------------------------------------- payment methods and cards
 export const PAYMENT_METHODS: ReadonlyArray<{ name: string; paymentmethod: string }> = [
@@ -164,7 +165,8 @@ export function trackDataFor(cardNumber: string, yymm = '3512', name = 'QUINTERO
 export function cardType(cardNumber: string): { abbreviation: string; name: string } {
 	if (/^3[47]/.test(cardNumber)) return { abbreviation: 'AX', name: 'American Express' };
 	if (/^(5[1-5]|2[2-7])/.test(cardNumber)) return { abbreviation: 'MC', name: 'MasterCard' };
-	if (/^6(011|5)/.test(cardNumber)) return { abbreviation: 'DI', name: 'Discover' };
+	// athena's code for Discover is DS (recorded in departments and receipts), not DI.
+	if (/^6(011|5)/.test(cardNumber)) return { abbreviation: 'DS', name: 'Discover' };
 	if (/^4/.test(cardNumber)) return { abbreviation: 'VI', name: 'Visa' };
 	return { abbreviation: 'OT', name: 'Other' };
 }
@@ -196,7 +198,7 @@ export const PATIENT_OTHER = '3';
 export const PATIENTS_SHARING_NAME: readonly string[] = ['4', '5'];
 /** Patient 6, department 21: credit balance "-978.7". */
 export const PATIENT_WITH_CREDIT_BALANCE = '6';
-/** Patient 7, department 62: balance in collections, cleanbalance "false". */
+/** Patient 7, department 62: a balance that is not clean (cleanbalance false). */
 export const PATIENT_IN_COLLECTIONS = '7';
 /** Patient 8, department 1: no email on file. */
 export const PATIENT_WITHOUT_EMAIL = '8';
@@ -225,10 +227,12 @@ export function claimIdsOf(patientId: string | number): string[] {
 	return [String(p * 100 + 1), String(p * 100 + 2)];
 }
 
-/** Patient 1's first appointment: copay "25", appointmentcopay as an OBJECT, status "f". */
+/** Patient 1's first appointment: copay 25, appointmentcopay an object of numbers (as recorded on /appointments/booked), status "f". */
 export const APPOINTMENT_WITH_COPAY = appointmentIdsOf(1)[0];
-/** Patient 1's second appointment: copay "25", appointmentcopay as an ARRAY of one object, status "2". */
-export const APPOINTMENT_WITH_COPAY_ARRAY = appointmentIdsOf(1)[1];
+/** Patient 1's second appointment: copay 25 and NO appointmentcopay key (as recorded on GET /appointments/{id}), status "2". */
+export const APPOINTMENT_WITHOUT_APPOINTMENTCOPAY = appointmentIdsOf(1)[1];
+/** @deprecated The old name of APPOINTMENT_WITHOUT_APPOINTMENTCOPAY: no recording shows appointmentcopay as an array. */
+export const APPOINTMENT_WITH_COPAY_ARRAY = APPOINTMENT_WITHOUT_APPOINTMENTCOPAY;
 /** Patient 2's first appointment: copay 0 (a number). */
 export const APPOINTMENT_WITHOUT_COPAY = appointmentIdsOf(2)[0];
 /** Patient 2's second appointment: cancelled (status "x"). */
@@ -248,20 +252,23 @@ export const FIRST_PAYMENT_BATCH_ID = 1001;
 export const DEFAULT_CLOSE_DATE = '10/31/2026';
 
 // ---------------------------------------------------------------- generated records
+/** One claim with a balance, as athena's top-level claimbalancedetails[].claimdetails[] holds it (numbers as recorded). */
 export interface ClaimDetail {
-	claimid: string;
-	balance: string;
+	claimid: number;
+	departmentid: number;
 	servicedate: string;
-	providerid: string;
-	departmentid: string;
+	cleanbalance: boolean;
+	patientbalance: number;
+	supervisingproviderid: number;
+	amount: number;
 }
 
 export interface SeedPatient {
 	id: string;
 	/** The JSON athena returns (without claimbalancedetails). Treat as read-only. */
 	record: Readonly<Record<string, unknown>>;
-	/** claimbalancedetails per balance index. */
-	claimsByBalance: ReadonlyArray<readonly ClaimDetail[]>;
+	/** The top-level claimbalancedetails (with showbalancedetails=true): one entry per provider group with claims. */
+	claimBalanceDetails: ReadonlyArray<Readonly<Record<string, unknown>>>;
 	firstLower: string;
 	lastLower: string;
 	dob: string;
@@ -316,20 +323,18 @@ interface PatientSpec {
 	/** Balance of the patient's own provider group (cents), as athena sends it. */
 	ownBalance: string | number;
 	clean: boolean;
-	collections: string | number;
 	claimSplit: number[]; // cents per claim (sum = own balance when positive)
-	stringTypes: boolean;
 }
 
 function specOf(p: number): PatientSpec {
 	const named: Record<number, Partial<PatientSpec>> = {
 		1: { first: 'Rosa', last: 'Quintero', dob: '04/12/1978', sex: 'F', department: '1', ownBalance: '150.5', claimSplit: [10050, 5000] },
-		2: { first: 'Tomas', last: 'Albright', dob: '09/30/1985', sex: 'M', department: '1', ownBalance: 0, claimSplit: [], stringTypes: false },
+		2: { first: 'Tomas', last: 'Albright', dob: '09/30/1985', sex: 'M', department: '1', ownBalance: 0, claimSplit: [] },
 		3: { first: 'Priya', last: 'Nandakumar', dob: '01/05/1990', sex: 'F', department: '1', ownBalance: '42', claimSplit: [4200] },
 		4: { first: 'Sam', last: 'Okafor', dob: '03/03/1970', sex: 'M', department: '1', ownBalance: '10', claimSplit: [1000] },
 		5: { first: 'Sam', last: 'Okafor', dob: '11/21/1999', sex: 'F', department: '21', ownBalance: '20', claimSplit: [2000] },
 		6: { first: 'Walter', last: 'Castellanos', dob: '07/14/1962', sex: 'M', department: '21', ownBalance: '-978.7', claimSplit: [] },
-		7: { first: 'Greta', last: 'Lindqvist', dob: '02/28/1955', sex: 'F', department: '62', ownBalance: '310', clean: false, collections: '220', claimSplit: [31000] },
+		7: { first: 'Greta', last: 'Lindqvist', dob: '02/28/1955', sex: 'F', department: '62', ownBalance: '310', clean: false, claimSplit: [31000] },
 		8: { first: 'Marcus', last: 'Feldman', dob: '12/01/2001', sex: 'M', department: '1', email: null, ownBalance: '75.25', claimSplit: [7525] },
 		9: { first: 'Ines', last: 'Marchetti', dob: '06/17/1948', sex: 'F', department: '62', ownBalance: '64.1', claimSplit: [4000, 2410] },
 	};
@@ -338,7 +343,6 @@ function specOf(p: number): PatientSpec {
 	const dob = `${pad2(1 + (p % 12))}/${pad2(1 + ((p * 5) % 28))}/${1940 + ((p * 17) % 65)}`;
 	const department = ['1', '21', '62', '1', '82'][p % 5];
 	const cents = p % 5 === 0 ? 0 : 500 + ((p * 7919) % 45000);
-	const stringTypes = p % 2 === 0;
 	const generated: PatientSpec = {
 		first,
 		last,
@@ -346,15 +350,14 @@ function specOf(p: number): PatientSpec {
 		sex: p % 2 === 0 ? 'F' : 'M',
 		department,
 		email: `${first}.${last}${p}@example.com`.toLowerCase(),
-		ownBalance: cents === 0 ? 0 : stringTypes ? String(Number(money(cents))) : Number(money(cents)),
+		// athena: the number 0 when zero, else a decimal string without trailing zeros ("-978.7", "150.5").
+		ownBalance: cents === 0 ? 0 : String(Number(money(cents))),
 		clean: p % 11 !== 0,
-		collections: p % 11 === 0 ? (stringTypes ? money(cents) : Number(money(cents))) : stringTypes ? '0' : 0,
 		claimSplit: cents === 0 ? [] : [Math.floor(cents / 2), cents - Math.floor(cents / 2)],
-		stringTypes,
 	};
 	const n = named[p];
 	if (!n) return generated;
-	const spec: PatientSpec = { ...generated, stringTypes: true, clean: true, collections: '0', ...n };
+	const spec: PatientSpec = { ...generated, clean: true, ...n };
 	if (n.email === undefined) spec.email = `${spec.first}.${spec.last}@example.com`.toLowerCase();
 	return spec;
 }
@@ -364,33 +367,24 @@ function buildPatient(p: number): SeedPatient {
 	const id = String(p);
 	const ownGroup = PROVIDER_GROUP_OF_DEPARTMENT[s.department];
 	const otherGroup = ownGroup === '1' ? '2' : '1';
-	const str = (v: string | number): string | number => (s.stringTypes ? String(v) : v);
+	// Recorded on GET /patients(/{id}): exactly these four keys, providergroupid a number, cleanbalance a boolean.
 	const balances: Array<Record<string, unknown>> = [
-		{
-			balance: s.ownBalance,
-			departmentlist: DEPARTMENT_LIST_OF_GROUP[ownGroup],
-			providergroupid: str(ownGroup),
-			cleanbalance: s.clean ? 'true' : 'false',
-			collectionsbalance: s.collections,
-			paymentplanbalance: str(0),
-		},
-		{
-			balance: 0,
-			departmentlist: DEPARTMENT_LIST_OF_GROUP[otherGroup],
-			providergroupid: str(otherGroup),
-			cleanbalance: 'true',
-			collectionsbalance: 0,
-			paymentplanbalance: 0,
-		},
+		{ balance: s.ownBalance, departmentlist: DEPARTMENT_LIST_OF_GROUP[ownGroup], providergroupid: Number(ownGroup), cleanbalance: s.clean },
+		{ balance: 0, departmentlist: DEPARTMENT_LIST_OF_GROUP[otherGroup], providergroupid: Number(otherGroup), cleanbalance: true },
 	];
 	const claimIds = claimIdsOf(p);
 	const claims: ClaimDetail[] = s.claimSplit.map((c, i) => ({
-		claimid: claimIds[i],
-		balance: money(c),
+		claimid: Number(claimIds[i]),
+		departmentid: Number(s.department),
 		servicedate: `${pad2(1 + ((p + i) % 9))}/${pad2(1 + ((p * 3 + i) % 28))}/2026`,
-		providerid: String(70 + (p % 5)),
-		departmentid: s.department,
+		cleanbalance: s.clean,
+		patientbalance: c / 100,
+		supervisingproviderid: 70 + (p % 5),
+		amount: (c + 2000) / 100,
 	}));
+	const claimBalanceDetails = claims.length
+		? [Object.freeze({ providergroupid: Number(ownGroup), departmentids: DEPARTMENT_LIST_OF_GROUP[ownGroup], claimdetails: claims })]
+		: [];
 	const [city, state, zip] = CITIES[p % CITIES.length];
 	const phone = `(617) 555-${String(1000 + (p % 9000)).padStart(4, '0')}`;
 	const record: Record<string, unknown> = {
@@ -400,7 +394,7 @@ function buildPatient(p: number): SeedPatient {
 		middlename: p % 3 === 0 ? 'J' : undefined,
 		dob: s.dob,
 		sex: s.sex,
-		...(s.email ? { email: s.email } : { emailexists: 'false' }),
+		...(s.email ? { email: s.email, emailexists: true } : { emailexists: false }),
 		homephone: phone,
 		mobilephone: `(857) 555-${String(2000 + (p % 7000)).padStart(4, '0')}`,
 		address1: `${10 + (p % 990)} ${STREETS[p % STREETS.length]}`,
@@ -416,29 +410,28 @@ function buildPatient(p: number): SeedPatient {
 		registrationdate: `${pad2(1 + (p % 12))}/${pad2(1 + (p % 27))}/20${pad2(10 + (p % 15))}`,
 		lastupdated: '10/01/2026',
 		ssn: `*****${String(1000 + ((p * 37) % 9000))}`,
-		driverslicense: 'false',
-		consenttotext: p % 4 === 0 ? 'true' : 'false',
+		driverslicense: false,
+		consenttotext: p % 4 === 0,
 		contactpreference: 'MOBILEPHONE',
 		guarantorfirstname: s.first,
 		guarantorlastname: s.last,
+		guarantoraddresssameaspatient: true,
 		guarantordob: s.dob,
 		guarantorrelationshiptopatient: '1',
 		guarantoraddress1: `${10 + (p % 990)} ${STREETS[p % STREETS.length]}`,
 		guarantorcity: city,
 		guarantorstate: state,
 		guarantorzip: zip,
-		confidentialitycode: 'N',
-		portalaccessgiven: p % 2 === 0 ? 'true' : 'false',
-		patientphoto: 'false',
-		privacyinformationverified: 'true',
+		portalaccessgiven: p % 2 === 0,
+		patientphoto: false,
+		privacyinformationverified: true,
 		balances,
 	};
 	if (record.middlename === undefined) delete record.middlename;
-	const claimsByBalance: ClaimDetail[][] = [claims, []];
 	return {
 		id,
 		record: Object.freeze(record),
-		claimsByBalance,
+		claimBalanceDetails,
 		firstLower: s.first.toLowerCase(),
 		lastLower: s.last.toLowerCase(),
 		dob: s.dob,
@@ -448,18 +441,17 @@ function buildPatient(p: number): SeedPatient {
 
 function buildAppointment(p: number, k: 1 | 2, patient: SeedPatient): SeedAppointment {
 	const id = String(APPOINTMENT_ID_BASE + p * 10 + k);
-	let copay: string | number = ['25', '10', '15', '20', 0, '30', '40'][p % 7];
+	// Recorded only as the number 0; non-zero copays are numbers here too (athena's type for them is unrecorded).
+	let copay = [25, 10, 15, 20, 0, 30, 40][p % 7];
 	let status = k === 1 ? 'f' : ['2', '3', '4', 'o'][p % 4];
-	if (p === 1) copay = '25';
+	if (p === 1) copay = 25;
 	if (p === 2) {
 		copay = 0;
 		if (k === 2) status = 'x';
 	}
-	const copayObj = {
-		insurancecopay: copay,
-		collectedforappointment: '0',
-		collectedforother: '0',
-	};
+	// Recorded as an object of numbers on /appointments/booked, and absent on GET /appointments/{id}: the first
+	// appointment of each patient has it, the second does not.
+	const appointmentcopay = { insurancecopay: copay, collectedforappointment: 0, collectedforother: 0 };
 	const minutes = 8 * 60 + (p % 16) * 30 + (k === 2 ? 15 : 0);
 	const record: Record<string, unknown> = {
 		appointmentid: id,
@@ -467,24 +459,31 @@ function buildAppointment(p: number, k: 1 | 2, patient: SeedPatient): SeedAppoin
 		departmentid: patient.departmentid,
 		date: `${k === 1 ? '11' : '12'}/${pad2(1 + (p % 28))}/2026`,
 		starttime: `${pad2(Math.floor(minutes / 60))}:${pad2(minutes % 60)}`,
-		duration: '30',
+		duration: 30,
 		appointmentstatus: status,
 		appointmenttype: k === 1 ? 'Office Visit' : 'Follow Up',
 		appointmenttypeid: k === 1 ? '82' : '83',
 		providerid: String(70 + (p % 5)),
 		copay,
-		appointmentcopay: k === 1 ? copayObj : [copayObj],
-		chargeentrynotrequired: 'false',
-		frozenyn: 'false',
-		hl7providerid: String(70 + (p % 5)),
+		...(k === 1 ? { appointmentcopay } : {}),
+		chargeentrynotrequired: false,
+		coordinatorenterprise: false,
+		hl7providerid: 70 + (p % 5),
 		patientappointmenttypename: k === 1 ? 'Office Visit' : 'Follow Up',
 		scheduledby: 'API-SIM',
 		scheduleddatetime: '09/15/2026 10:12:00',
 		templateappointmentid: String(900000 + p * 10 + k),
+		templateappointmenttypeid: k === 1 ? '82' : '83',
+		lastmodified: '09/15/2026 10:12:00',
+		lastmodifiedby: 'API-SIM',
 	};
 	if (status === 'x') {
 		record.cancelleddatetime = '10/20/2026 08:00:00';
 		record.cancelreasonname = 'PATIENT CANCELLED';
+		record.cancelledby = 'API-SIM';
+		record.cancelreasonid = '-5';
+		record.cancelreasonnoshow = false;
+		record.cancelreasonslotavailable = true;
 	}
 	return { id, patientid: String(p), departmentid: patient.departmentid, record: Object.freeze(record) };
 }

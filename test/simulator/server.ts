@@ -18,6 +18,7 @@ import {
 	FIRST_PAYMENT_BATCH_ID,
 	NON_CARD_PAYMENT_METHODS,
 	PAYMENT_METHODS,
+	PORTAL_HIDDEN_DEPARTMENT_IDS,
 	PRACTICE_ID,
 	SCOPE,
 	type SeedCardPayment,
@@ -179,6 +180,10 @@ function pad2(n: number): string {
 function centsToMoney(cents: number): string {
 	return `${Math.floor(cents / 100)}.${pad2(cents % 100)}`;
 }
+/** An amount the way athena's receipts write it: no trailing zeros, no leading zero ("25", "2.5", ".16", "0"). */
+function athenaAmount(cents: number): string {
+	return centsToMoney(cents).replace(/\.?0+$/, '').replace(/^0(?=\.)/, '') || '0';
+}
 const MONEY_RE = /^\d{1,9}(\.\d{1,2})?$/;
 /** Decimal string with at most 2 decimals → cents; null when malformed. */
 function parseMoney(v: string): number | null {
@@ -247,7 +252,8 @@ function err(status: number, error: string, detailedmessage?: string, extra?: Re
 	const body: Record<string, unknown> = { error };
 	if (detailedmessage !== undefined) body.detailedmessage = detailedmessage;
 	if (extra) Object.assign(body, extra);
-	return { status, body, blankLines: status === 404 };
+	// Every error athena was recorded sending (400, 403, 404, 409) begins with "\n\n".
+	return { status, body, blankLines: true };
 }
 /** A refusal of recordpayment/collectpayment input: 400 beginning with blank lines. */
 function bad(error: string, detailedmessage: string, extra?: Record<string, unknown>): Reply {
@@ -878,9 +884,10 @@ export class SimulatorServer {
 		const limit = Math.min(5000, limitRaw === null ? 1500 : Math.max(1, Number(limitRaw)));
 		const offset = offsetRaw === null ? 0 : Number(offsetRaw);
 		const body: Record<string, unknown> = { [key]: items.slice(offset, offset + limit).map(toJson), totalcount: items.length };
+		// As recorded on GET /patients: the query's names in UPPER CASE, and offset only (no limit).
 		const link = (o: number) => {
-			const q = new URLSearchParams(ctx.query);
-			q.set('limit', String(limit));
+			const q = new URLSearchParams();
+			for (const [name, value] of ctx.query) if (name !== 'limit' && name !== 'offset') q.append(name.toUpperCase(), value);
 			q.set('offset', String(o));
 			return `/v1/${ctx.practiceId}${basePath}?${q.toString()}`;
 		};
@@ -890,7 +897,9 @@ export class SimulatorServer {
 	}
 
 	private getDepartments(ctx: Ctx): Reply {
-		return this.page(ctx, 'departments', DEPARTMENTS.map((d) => ({ ...d })), '/departments');
+		const all = isTrue(ctx.query.get('showalldepartments') ?? undefined);
+		const listed = DEPARTMENTS.filter((d) => all || !PORTAL_HIDDEN_DEPARTMENT_IDS.includes(String(d.departmentid)));
+		return this.page(ctx, 'departments', listed.map((d) => structuredClone(d)), '/departments');
 	}
 
 	private getPaymentMethods(): Reply {
@@ -902,12 +911,11 @@ export class SimulatorServer {
 		const rec: Record<string, unknown> = { ...p.record };
 		const balances = p.record.balances as Array<Record<string, unknown>>;
 		if (opts.omitBalances) delete rec.balances;
-		else if (isTrue(ctx.query.get('showbalancedetails') ?? undefined)) {
-			rec.balances = balances.map((b, i) => ({
-				...b,
-				claimbalancedetails: (p.claimsByBalance[i] ?? []).map((c) => ({ ...c })),
-			}));
-		} else rec.balances = balances.map((b) => ({ ...b }));
+		else rec.balances = balances.map((b) => ({ ...b }));
+		// Top-level, beside balances; left out when there is no claim to detail (as recorded for a zero balance).
+		if (!opts.omitBalances && isTrue(ctx.query.get('showbalancedetails') ?? undefined) && p.claimBalanceDetails.length) {
+			rec.claimbalancedetails = structuredClone(p.claimBalanceDetails);
+		}
 		if (isTrue(ctx.query.get('showinsurance') ?? undefined)) {
 			rec.insurances = [
 				{
@@ -966,6 +974,9 @@ export class SimulatorServer {
 				words.every((w) => p.firstLower.includes(w) || p.lastLower.includes(w)),
 			);
 		}
+		// athena's page size here is maxresults (its spec has no limit on this endpoint).
+		const maxResults = ctx.query.get('maxresults');
+		if (maxResults !== null && /^\d+$/.test(maxResults)) found = found.slice(0, Number(maxResults));
 		return this.page(ctx, 'patients', found, '/patients/search', (p) =>
 			this.patientJson(p.id, ctx, { omitBalances: true }),
 		);
@@ -979,9 +990,8 @@ export class SimulatorServer {
 		if (showCopay !== null && /^(false|n|0)$/i.test(showCopay)) {
 			delete rec.copay;
 			delete rec.appointmentcopay;
-		} else {
-			const c = rec.appointmentcopay;
-			rec.appointmentcopay = Array.isArray(c) ? c.map((o) => ({ ...o })) : { ...(c as object) };
+		} else if (rec.appointmentcopay) {
+			rec.appointmentcopay = structuredClone(rec.appointmentcopay);
 		}
 		if (isTrue(ctx.query.get('showinsurance') ?? undefined)) {
 			rec.insurances = [{ insurancepackageid: String(1000 + (Number(a.patientid) % 7)), sequencenumber: '1' }];
@@ -1337,7 +1347,7 @@ export class SimulatorServer {
 	private receiptOf(p: SeedCardPayment, type: 'PURCHASE' | 'VOID', requestdate: string): Receipt {
 		return {
 			epaymentid: p.epaymentid,
-			amount: centsToMoney(p.cents),
+			amount: athenaAmount(p.cents),
 			cardnumberlast4digits: p.last4,
 			cardtypeabbreviation: p.cardtype.abbreviation,
 			cardtypename: p.cardtype.name,

@@ -3,7 +3,7 @@
 import {
 	APPOINTMENT_OF_OTHER_PATIENT,
 	APPOINTMENT_WITH_COPAY,
-	APPOINTMENT_WITH_COPAY_ARRAY,
+	APPOINTMENT_WITHOUT_APPOINTMENTCOPAY,
 	type AthenaSimulator,
 	CARD_APPROVED,
 	CARD_DECLINED,
@@ -101,15 +101,26 @@ test('bearer checks: missing, expired, unknown practice', async () => {
 test('athena quirks: one-record arrays, loose types, copay shapes, lists', async () => {
 	const patient = await api('GET', `/patients/${P}?showbalancedetails=true`);
 	expect(Array.isArray(patient.body)).toBe(true);
-	expect(patient.body[0].balances[0]).toMatchObject({ balance: '150.5', cleanbalance: 'true', departmentlist: '1,21' });
-	expect(patient.body[0].balances[0].claimbalancedetails).toHaveLength(2);
+	expect(patient.body[0].balances[0]).toEqual({ balance: '150.5', cleanbalance: true, departmentlist: '1,21,150', providergroupid: 1 });
+	expect(patient.body[0].claimbalancedetails[0]).toMatchObject({ providergroupid: 1, departmentids: '1,21,150' });
+	expect(patient.body[0].claimbalancedetails[0].claimdetails).toHaveLength(2);
+	expect(patient.body[0].claimbalancedetails[0].claimdetails[0]).toMatchObject({ claimid: 101, patientbalance: 100.5 });
+	expect((await api('GET', `/patients/2?showbalancedetails=true`)).body[0]).not.toHaveProperty('claimbalancedetails');
 	const a1 = await api('GET', `/appointments/${APPOINTMENT_WITH_COPAY}`);
-	const a2 = await api('GET', `/appointments/${APPOINTMENT_WITH_COPAY_ARRAY}`);
-	expect(Array.isArray(a1.body[0].appointmentcopay)).toBe(false);
-	expect(Array.isArray(a2.body[0].appointmentcopay)).toBe(true);
+	const a2 = await api('GET', `/appointments/${APPOINTMENT_WITHOUT_APPOINTMENTCOPAY}`);
+	expect(a1.body[0].appointmentcopay).toEqual({ insurancecopay: 25, collectedforappointment: 0, collectedforother: 0 });
+	expect(a2.body[0]).not.toHaveProperty('appointmentcopay');
+	expect(a2.body[0].copay).toBe(25);
 	const list = await api('GET', '/patients?lastname=Okafor&limit=1');
 	expect(list.body.totalcount).toBe(2);
-	expect(list.body.next).toContain('offset=1');
+	expect(list.body.next).toBe(`/v1/${PRACTICE_ID}/patients?LASTNAME=Okafor&offset=1`);
+	const departments = await api('GET', '/departments');
+	const all = await api('GET', '/departments?showalldepartments=true');
+	expect(all.body.departments.map((d: { departmentid: string }) => d.departmentid)).toEqual([...departments.body.departments.map((d: { departmentid: string }) => d.departmentid), '150']);
+	expect(all.body.departments[0].ecommercecreditcardtypes).toEqual(['AX', 'DS', 'MC', 'VI']);
+	expect(all.body.departments.some((d: object) => !('ecommercecreditcardtypes' in d))).toBe(true);
+	expect(typeof all.body.departments[0].timezone).toBe('number');
+	expect((await api('GET', '/patients/search?searchterm=okafor&maxresults=1')).body.patients).toHaveLength(1);
 	expect((await api('GET', `/appointments/${appointmentIdsOf(1500)[1]}`)).body[0].patientid).toBe('1500');
 });
 

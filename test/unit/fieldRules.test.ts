@@ -86,7 +86,22 @@ describe('collectPaymentSchema', () => {
 		const message = !result.ok ? result.message : '';
 		expect(message).toContain('Card Number must be 13 to 19 digits');
 		expect(message).toContain('Card Security Code must be 3 or 4 digits');
-		expect(message).toContain('Name on Card must be at most 30 characters');
+		expect(message).not.toContain('Name on Card');
 		expect(message).not.toMatch(/1111|12345/);
+	});
+
+	it("cuts Name on Card at 30 and Billing Address at 20 characters, as athena's spec asks, and says so", () => {
+		const name = 'Maximiliana Alessandra Featherstonehaugh';
+		const address = '1234 Northwestern Boulevard Apt 5';
+		const result = validate(collectPaymentSchema, { ...card, nameOnCard: name, billingAddress: address });
+		expect(result.ok && result.value).toMatchObject({
+			nameOnCard: name.slice(0, 30).trimEnd(),
+			billingAddress: address.slice(0, 20).trimEnd(),
+			truncatedFields: ["Name on Card was cut to athena's 30 characters", "Billing Address was cut to athena's 20 characters"],
+		});
+		expect(result.ok && result.value.nameOnCard.length).toBeLessThanOrEqual(30);
+		expect(result.ok && result.value.billingAddress.length).toBeLessThanOrEqual(20);
+		const short = validate(collectPaymentSchema, card);
+		expect(short.ok && short.value).toMatchObject({ nameOnCard: 'Jane Doe', billingAddress: '12 Elm St', truncatedFields: [] });
 	});
 });

@@ -75,8 +75,11 @@ export interface Amounts {
 	applyToTodaysService: boolean;
 }
 
-/** The amount fields of athena's form: claimpayment is a JSON string of one-key objects. */
-export function amountsForm(amounts: Amounts): Record<string, string | undefined> {
+/**
+ * The amount fields of athena's form: claimpayment is a JSON string of one-key objects. athena's OpenAPI types
+ * `todayservice` as a string (Y/N) on recordpayment and as a boolean on collectpayment, so each gets its own.
+ */
+export function amountsForm(amounts: Amounts, endpoint: 'recordpayment' | 'collectpayment'): Record<string, string | undefined> {
 	return {
 		copayamount: amounts.copayAmount,
 		otheramount: amounts.otherAmount,
@@ -84,7 +87,7 @@ export function amountsForm(amounts: Amounts): Record<string, string | undefined
 			? JSON.stringify(amounts.claimPayments.map((claim) => ({ [claim.claimId]: claim.amount })))
 			: undefined,
 		appointmentid: amounts.appointmentId,
-		todayservice: amounts.applyToTodaysService ? 'Y' : undefined,
+		todayservice: amounts.applyToTodaysService ? (endpoint === 'recordpayment' ? 'Y' : 'true') : undefined,
 	};
 }
 

@@ -4,12 +4,12 @@ import { appointmentSchema, patientSchema } from '../shared/athenaSchemas';
 import { toAthenaDate } from '../shared/dates';
 import { AthenaClient } from '../transport/athenaClient';
 
-/** The patient picker: athena's partial name / ID search. */
+/** The patient picker: athena's partial name / ID search (its page size is `maxresults`, not `limit`). */
 export async function searchPatients(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const term = (filter ?? '').trim();
 	if (term.length < 2) return { results: [] };
 	const client = await AthenaClient.create(this);
-	const answer = await client.get('/patients/search', { searchterm: term, limit: 50 }, { action: 'search patients' });
+	const answer = await client.get('/patients/search', { searchterm: term, maxresults: 50 }, { action: 'search patients' });
 	const body = answer.body as { patients?: unknown[] } | unknown[] | undefined;
 	const rows = Array.isArray(body) ? body : (body?.patients ?? []);
 	return {

@@ -2,12 +2,12 @@ import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { departmentSchema } from '../shared/athenaSchemas';
 import { AthenaClient } from '../transport/athenaClient';
-import { fetchList } from '../transport/lists';
+import { fetchDepartments } from '../transport/departments';
 import { fetchPaymentMethods } from '../transport/paymentMethods';
 
 export async function getDepartments(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const client = await AthenaClient.create(this);
-	const rows = await fetchList(client, '/departments', 'departments', { call: { action: 'list departments' } });
+	const rows = await fetchDepartments(client);
 	return rows
 		.map((row) => departmentSchema.parse(row))
 		.filter((department) => department.departmentId)

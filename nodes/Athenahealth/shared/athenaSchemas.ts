@@ -7,7 +7,11 @@ import { normaliseAthenaMoney } from './money';
  * IDs as strings, money as two-place strings, flags as booleans. Only what the next step needs is kept.
  */
 
-const text = z.preprocess((value) => (typeof value === 'number' ? String(value) : value === null ? undefined : value), z.string().optional());
+// athena sends IDs and codes as strings or numbers (`providergroupid` 1 and "1" for the same group).
+const text = z.preprocess(
+	(value) => (typeof value === 'number' || typeof value === 'boolean' ? String(value) : value === null ? undefined : value),
+	z.string().optional(),
+);
 const id = text;
 const money = z.unknown().transform((value) => normaliseAthenaMoney(value));
 const flag = z.unknown().transform((value) => {
@@ -16,28 +20,49 @@ const flag = z.unknown().transform((value) => {
 	if (typeof value === 'number') return value !== 0;
 	return undefined;
 });
+/** A count or offset such as `timezone` (-4): a number, also when athena sends it as "-4". */
+const count = z.unknown().transform((value) => {
+	const parsed = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+	return Number.isFinite(parsed) ? parsed : undefined;
+});
 const idList = z.unknown().transform((value) =>
 	(Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(',') : value === undefined || value === null ? [] : [String(value)])
 		.map((entry) => entry.trim())
 		.filter(Boolean),
 );
+/** Card codes: recorded as an array (`["AX","DS","MC","VI"]`) or absent; a comma string is read too. */
+const codeList = idList.transform((codes) => codes.map((code) => code.toUpperCase()));
 
-const claimBalanceSchema = z
-	.object({ claimid: id, balance: money, servicedate: text, patientbalance: money, insurancebalance: money })
+/** One claim of `claimbalancedetails[].claimdetails[]`: numeric `claimid`, `patientbalance` (no per-claim `balance`). */
+const claimDetailSchema = z
+	.object({ claimid: id, departmentid: id, servicedate: text, patientbalance: money, amount: money, cleanbalance: flag })
 	.passthrough()
-	.transform(({ claimid, balance, servicedate, patientbalance, insurancebalance }) =>
-		dropUndefined({ claimId: claimid, balance, serviceDate: servicedate, patientBalance: patientbalance, insuranceBalance: insurancebalance }),
+	.transform((row) =>
+		dropUndefined({
+			claimId: row.claimid,
+			departmentId: row.departmentid,
+			serviceDate: row.servicedate,
+			patientBalance: row.patientbalance,
+			chargeAmount: row.amount,
+			cleanBalance: row.cleanbalance,
+		}),
 	);
 
+/** Top-level `claimbalancedetails[]` (a sibling of `balances`), one entry per provider group. */
+const claimGroupSchema = z
+	.object({ providergroupid: id, departmentids: idList, claimdetails: z.array(claimDetailSchema).optional() })
+	.passthrough()
+	.transform((group) => (group.claimdetails ?? []).map((claim) => ({ providerGroupId: group.providergroupid, ...claim })));
+
+export type ClaimBalance = z.output<typeof claimDetailSchema> & { providerGroupId?: string };
+
+// Recorded balances have exactly balance, departmentlist, providergroupid and cleanbalance.
 const balanceSchema = z
 	.object({
 		balance: money,
 		departmentlist: idList,
 		providergroupid: id,
 		cleanbalance: flag,
-		collectionsbalance: money,
-		paymentplanbalance: money,
-		claimbalancedetails: z.array(claimBalanceSchema).optional(),
 	})
 	.transform((row) =>
 		dropUndefined({
@@ -45,9 +70,6 @@ const balanceSchema = z
 			departmentIds: row.departmentlist,
 			balance: row.balance ?? '0.00',
 			cleanBalance: row.cleanbalance ?? false,
-			collectionsBalance: row.collectionsbalance,
-			paymentPlanBalance: row.paymentplanbalance,
-			claims: row.claimbalancedetails,
 		}),
 	);
 
@@ -63,6 +85,7 @@ export const patientSchema = z
 		primarydepartmentid: id,
 		departmentid: id,
 		balances: z.array(balanceSchema).optional(),
+		claimbalancedetails: z.array(claimGroupSchema).optional(),
 	})
 	.transform((row) =>
 		dropUndefined({
@@ -73,20 +96,25 @@ export const patientSchema = z
 			email: row.email,
 			primaryDepartmentId: row.primarydepartmentid ?? row.departmentid,
 			balances: row.balances,
+			// Present only when athena sent claim details (showbalancedetails=true and a balance to detail).
+			claims: row.claimbalancedetails?.flat(),
 		}),
 	);
 
 export type Patient = z.output<typeof patientSchema>;
 
+// Recorded as an object of numbers ({"collectedforother":0,…}); an array of one is read too (the .NET SDK's model).
 const appointmentCopaySchema = z
 	.object({ insurancecopay: money, collectedforappointment: money, collectedforother: money })
+	.passthrough()
 	.transform((row) =>
 		dropUndefined({ insuranceCopay: row.insurancecopay, collectedForAppointment: row.collectedforappointment, collectedForOther: row.collectedforother }),
 	);
 
 export const APPOINTMENT_STATUS: Record<string, string> = {
 	x: 'cancelled',
-	f: 'future',
+	// athena's own word for `f` is "filled" (a booked slot), not "future".
+	f: 'filled',
 	o: 'open',
 	'2': 'checked in',
 	'3': 'checked out',
@@ -109,11 +137,8 @@ export const appointmentSchema = z
 			.optional()
 			.transform((value) => (Array.isArray(value) ? value[0] : value)),
 	})
-	.transform((row) => {
-		const expected = row.copay;
-		const collected = row.appointmentcopay?.collectedForAppointment;
-		const remainingCents = expected ? Math.max(0, toCents(expected) - toCents(collected ?? '0')) : undefined;
-		return dropUndefined({
+	.transform((row) =>
+		dropUndefined({
 			appointmentId: row.appointmentid,
 			patientId: row.patientid,
 			departmentId: row.departmentid,
@@ -121,23 +146,38 @@ export const appointmentSchema = z
 			startTime: row.starttime,
 			status: row.appointmentstatus ? APPOINTMENT_STATUS[row.appointmentstatus] ?? row.appointmentstatus : undefined,
 			appointmentType: row.appointmenttype,
-			expectedCopay: expected,
-			collectedForAppointment: collected,
-			collectedForOther: row.appointmentcopay?.collectedForOther,
+			// athena's own figures, as athena gives them.
+			expectedCopay: row.copay,
 			insuranceCopay: row.appointmentcopay?.insuranceCopay,
-			copayDue: remainingCents === undefined ? undefined : (remainingCents / 100).toFixed(2),
-		});
-	});
+			collectedForAppointment: row.appointmentcopay?.collectedForAppointment,
+			collectedForOther: row.appointmentcopay?.collectedForOther,
+			// athena describes `copay` as the expected copay with the copays already collected taken into account, so
+			// it is the figure still due: subtracting collectedforappointment again would under-collect. If `copay` were
+			// ever the gross figure, this over-states, never under-states. See docs/athena-facts.md (copay).
+			copayDue: row.copay,
+		}),
+	);
 
 export const departmentSchema = z
-	.object({ departmentid: id, name: text, providergroupid: id, timezone: text, state: text, ecommercecreditcardtypes: text })
+	.object({
+		departmentid: id,
+		name: text,
+		providergroupid: id,
+		timezone: count,
+		timezonename: text,
+		state: text,
+		ecommercecreditcardtypes: codeList,
+	})
 	.transform((row) =>
 		dropUndefined({
 			departmentId: row.departmentid,
 			name: row.name,
 			providerGroupId: row.providergroupid,
+			// The current UTC offset, daylight saving included (-4 for Eastern in summer), as athena gives it.
 			timezone: row.timezone,
+			timezoneName: row.timezonename,
 			state: row.state,
+			// athena leaves the key out when the department takes no e-commerce cards: that reads as [].
 			ecommerceCardTypes: row.ecommercecreditcardtypes,
 		}),
 	);
@@ -181,10 +221,6 @@ export const writeResultSchema = z
 		errorText: row.errortext ?? row.error,
 		message: row.message,
 	}));
-
-function toCents(amount: string): number {
-	return Math.round(Number(amount) * 100);
-}
 
 function dropUndefined<T extends Record<string, unknown>>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
 	return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as never;

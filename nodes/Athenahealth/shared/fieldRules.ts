@@ -162,7 +162,7 @@ export const paymentFieldRules = {
 	applyToTodaysService: {
 		displayName: "Apply to Today's Service",
 		athenaField: 'todayservice',
-		rule: "Whether to apply the payment to today's service (sent to athena as Y). Optional.",
+		rule: "Whether to apply the payment to today's service. Optional. Sent as athena's spec types it: Y to recordpayment, true to collectpayment.",
 		schema: z.preprocess(
 			(value) => (typeof value === 'string' ? ['true', 'y', 'yes', '1'].includes(value.trim().toLowerCase()) : value),
 			z.boolean().default(false),
@@ -235,11 +235,10 @@ export const recordPaymentSchema = z
 
 export type RecordPaymentInput = z.infer<typeof recordPaymentSchema>;
 
-const limitedText = (label: string, max: number) =>
-	z.preprocess(
-		asTrimmedText,
-		z.string({ required_error: `${label} is required` }).max(max, `${label} must be at most ${max} characters (athena's limit)`),
-	);
+/** athena's spec says to cut these to its length rather than refuse them; collectPaymentSchema cuts and says so. */
+export const CARD_TEXT_LIMITS = { nameOnCard: 30, billingAddress: 20 } as const;
+
+const requiredText = (label: string) => z.preprocess(asTrimmedText, z.string({ required_error: `${label} is required` }));
 
 /** Card fields of collectpayment. Messages never repeat what was typed: it is card data. */
 export const cardFieldRules = {
@@ -283,14 +282,14 @@ export const cardFieldRules = {
 	nameOnCard: {
 		displayName: 'Name on Card',
 		athenaField: 'nameoncard',
-		rule: 'Required. At most 30 characters.',
-		schema: limitedText('Name on Card', 30),
+		rule: "Required. athena takes at most 30 characters: a longer name is cut to 30, and the output's truncatedFields says so.",
+		schema: requiredText('Name on Card'),
 	},
 	billingAddress: {
 		displayName: 'Billing Address',
 		athenaField: 'billingaddress',
-		rule: 'Required. Street line of the card\'s billing address, at most 20 characters.',
-		schema: limitedText('Billing Address', 20),
+		rule: "Required. Street line of the card's billing address. athena takes at most 20 characters: a longer one is cut to 20, and the output's truncatedFields says so.",
+		schema: requiredText('Billing Address'),
 	},
 	billingZip: {
 		displayName: 'Billing ZIP',
@@ -319,7 +318,17 @@ export const collectPaymentSchema = z
 		ecommerceMode: z.boolean().default(true),
 		allowDuplicatePayments: z.boolean().default(false),
 	})
-	.and(amountsSchema);
+	.and(amountsSchema)
+	.transform((input) => {
+		const truncatedFields: string[] = [];
+		const cut = (name: keyof typeof CARD_TEXT_LIMITS) => {
+			const max = CARD_TEXT_LIMITS[name];
+			if (input[name].length <= max) return input[name];
+			truncatedFields.push(`${cardFieldRules[name].displayName} was cut to athena's ${max} characters`);
+			return input[name].slice(0, max).trimEnd();
+		};
+		return { ...input, nameOnCard: cut('nameOnCard'), billingAddress: cut('billingAddress'), truncatedFields };
+	});
 
 export type CollectPaymentInput = z.infer<typeof collectPaymentSchema>;
 

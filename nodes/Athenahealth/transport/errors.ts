@@ -4,6 +4,7 @@ import { NodeApiError } from 'n8n-workflow';
 import { redactCardData } from '../shared/redact';
 import type { FailureKind, HttpFailure } from './failure';
 import { readAthenaBody } from './parse';
+import { knownRefusalHint } from './refusalHints';
 
 /** A failed athena call, with whether athena may have acted on it (`outcome`). Carries no request data. */
 export class AthenaApiError extends NodeApiError {
@@ -84,6 +85,7 @@ export function toAthenaApiError(
 	const athenaError = answer.error ?? (failure.body ? plainSnippet(failure.body) : `HTTP ${failure.status}`);
 	const advice =
 		context.hint?.(athenaError, failure.status) ??
+		knownRefusalHint(answer.error, answer.detailedMessage) ??
 		(failure.status === 401
 			? 'athena refused the access token even after n8n fetched a new one. Check that the app is enabled for this practice and environment in the athenahealth Developer Portal.'
 			: failure.status === 403

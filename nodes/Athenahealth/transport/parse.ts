@@ -18,6 +18,15 @@ export function unwrapOne(value: unknown): unknown {
 	return Array.isArray(value) && value.length === 1 ? value[0] : value;
 }
 
+/**
+ * The record asked for from a one-record GET. athena wraps it in an array; a recorded GET /patients/{id} holds two
+ * records, so the one whose `key` matches the ID asked for is taken, else the first.
+ */
+export function recordOf(value: unknown, key: string, wanted: string): unknown {
+	if (!Array.isArray(value)) return value;
+	return value.find((row) => row && typeof row === 'object' && String((row as Record<string, unknown>)[key]) === wanted) ?? value[0];
+}
+
 export interface AthenaAnswerSummary {
 	error?: string;
 	detailedMessage?: string;

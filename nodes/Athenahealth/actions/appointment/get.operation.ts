@@ -6,7 +6,7 @@ import { appointmentSchema } from '../../shared/athenaSchemas';
 import { paymentFieldRules } from '../../shared/fieldRules';
 import { parseOrThrow } from '../../shared/validate';
 import type { AthenaClient } from '../../transport/athenaClient';
-import { unwrapOne } from '../../transport/parse';
+import { recordOf } from '../../transport/parse';
 import type { ItemOperation } from '../types';
 
 // The picker lists one patient's appointments in one department: these two fields only feed the list. A workflow
@@ -33,7 +33,8 @@ const properties: INodeProperties[] = [
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
 		required: true,
-		description: 'The output gives the expected copay, what was already collected for it and the copay still due',
+		description:
+			"The output gives athena's copay figures as athena sends them (expectedCopay, insuranceCopay, collectedForAppointment, collectedForOther). copayDue is athena's expected copay, which athena says already takes collected copays into account: nothing is subtracted again.",
 		modes: [
 			{
 				displayName: 'From List',
@@ -70,5 +71,5 @@ export const getAppointment: ItemOperation = {
 /** One appointment with its copay, normalised: also what the Trigger's Include Copay adds to an event. */
 export async function fetchAppointment(client: AthenaClient, appointmentId: string, itemIndex?: number): Promise<IDataObject> {
 	const answer = await client.get(`/appointments/${appointmentId}`, { showcopay: 'true' }, { action: `get appointment ${appointmentId}`, itemIndex });
-	return appointmentSchema.parse(unwrapOne(answer.body) ?? {});
+	return appointmentSchema.parse(recordOf(answer.body, 'appointmentid', appointmentId) ?? {});
 }

@@ -6,7 +6,7 @@ import { patientLocator } from '../../descriptions/common';
 import { patientSchema, type PatientBalance } from '../../shared/athenaSchemas';
 import { paymentFieldRules } from '../../shared/fieldRules';
 import { parseOrThrow } from '../../shared/validate';
-import { unwrapOne } from '../../transport/parse';
+import { recordOf } from '../../transport/parse';
 import type { AthenaClient } from '../../transport/athenaClient';
 import type { ItemOperation } from '../types';
 
@@ -24,7 +24,8 @@ const properties: INodeProperties[] = [
 				name: 'showBalanceDetails',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to include the balance of each claim (for Claim Payments)',
+				description:
+					'Whether to include the claims with a balance (claims: claim ID, provider group, department, service date, patient balance) for Claim Payments',
 			},
 			{
 				displayName: 'Department ID for Balance',
@@ -69,7 +70,7 @@ export const getPatient: ItemOperation = {
 			{ showbalancedetails: options.showBalanceDetails ? 'true' : undefined, departmentid: input.departmentId },
 			{ action: `get patient ${input.patientId}`, itemIndex },
 		);
-		const patient = patientSchema.parse(unwrapOne(answer.body) ?? {});
+		const patient = patientSchema.parse(recordOf(answer.body, 'patientid', input.patientId) ?? {});
 		return {
 			...patient,
 			...(input.departmentId ? { departmentId: input.departmentId, ...balanceForDepartment(patient.balances, input.departmentId) } : {}),

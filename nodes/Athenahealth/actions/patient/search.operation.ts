@@ -69,6 +69,7 @@ export const searchPatients: ItemOperation = {
 		return rows.map((row) => {
 			const patient: IDataObject = patientSchema.parse(row);
 			delete patient.balances;
+			delete patient.claims;
 			return patient;
 		});
 	},

@@ -108,6 +108,7 @@ export const collectPaymentSpec: PostingSpec<CollectPaymentInput> = {
 		totalAmount: formatMoney(totalCentsOf(input)),
 		appointmentId: input.appointmentId ?? null,
 		applyToTodaysService: input.applyToTodaysService,
+		...(input.truncatedFields.length ? { truncatedFields: input.truncatedFields } : {}),
 	}),
 	sentCardData,
 	totalCents: totalCentsOf,
@@ -126,14 +127,15 @@ export const collectPaymentSpec: PostingSpec<CollectPaymentInput> = {
 				billingzip: input.billingZip,
 				ecommercemode: input.ecommerceMode ? 'true' : undefined,
 				allowduplicatepayments: input.allowDuplicatePayments ? 'true' : undefined,
-				...amountsForm(input),
+				...amountsForm(input, 'collectpayment'),
 			},
 			{
 				action: `collect the card payment of patient ${input.patientId}`,
 				itemIndex,
 				hint: (athenaError) =>
 					/duplicate/i.test(athenaError)
-						? 'athena thinks this is the same payment as one it took recently. If it really is a second payment, turn on Allow Duplicate Payments.'
+						? // athena's words are not on record; what is known is that it refuses suspected duplicates unless allowed.
+							'athena refuses a card payment that looks like one it took recently unless Allow Duplicate Payments is on. If this really is a second payment, turn it on.'
 						: undefined,
 			},
 		);

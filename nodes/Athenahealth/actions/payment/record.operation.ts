@@ -65,8 +65,10 @@ const properties: INodeProperties[] = [
 	...postingFields,
 ];
 
+// athena's words for this refusal are not on record: the hint says what is known (athena refuses a post date on or
+// before the practice's close date) and is given when the answer mentions a close date or period.
 const CLOSED_PERIOD_HINT =
-	"The post date falls in a period the practice has closed in athenaOne. Use a later Post Date (after the practice's close date), or leave it empty to post today.";
+	"athena refuses a Post Date on or before the practice's close date in athenaOne. If that is the case here, use a later Post Date, or leave it empty to post today.";
 
 export const recordPaymentSpec: PostingSpec<RecordPaymentInput> = {
 	operation: 'record',
@@ -122,7 +124,7 @@ export const recordPaymentSpec: PostingSpec<RecordPaymentInput> = {
 				checknumber: 'checkNumber' in input ? input.checkNumber : undefined,
 				cardnumberlast4: 'cardLast4' in input ? input.cardLast4 : undefined,
 				postdate: input.postDate,
-				...amountsForm(input),
+				...amountsForm(input, 'recordpayment'),
 			},
 			{
 				action: `record the payment of patient ${input.patientId}`,

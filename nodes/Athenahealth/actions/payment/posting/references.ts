@@ -1,7 +1,7 @@
 import { appointmentSchema, departmentSchema } from '../../../shared/athenaSchemas';
 import type { AthenaClient } from '../../../transport/athenaClient';
 import { AthenaApiError } from '../../../transport/errors';
-import { fetchList } from '../../../transport/lists';
+import { fetchDepartments } from '../../../transport/departments';
 import { unwrapOne } from '../../../transport/parse';
 import type { PaymentCommon } from './postPayments';
 
@@ -22,7 +22,7 @@ export function createReferenceChecker(client: AthenaClient) {
 		});
 
 	return async function checkReferences(input: PaymentCommon, itemIndex: number): Promise<string | undefined> {
-		departments ??= fetchList(client, '/departments', 'departments', { call: { action: 'list departments', itemIndex } }).then(
+		departments ??= fetchDepartments(client, { itemIndex }).then(
 			(rows) => new Set(rows.map((row) => departmentSchema.parse(row).departmentId ?? '')),
 		);
 		if (!(await departments).has(input.departmentId)) return `Department ${input.departmentId} does not exist in this practice. Use a department ID from Department → Get Many.`;
