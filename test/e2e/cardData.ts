@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * Card data in a real n8n: Collect with On Error: Continue (using error output), fed a declined card and a card whose
  * refusal repeats the number and the code, run with n8n's CLI. The execution n8n saved in its database is read

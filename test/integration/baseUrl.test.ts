@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 import { AthenahealthOAuth2Api } from '../../credentials/AthenahealthOAuth2Api.credentials';
 import { baseUrlProblem } from '../../nodes/Athenahealth/transport/athenaClient';
 import { CLIENT_SECRET } from '../simulator';
