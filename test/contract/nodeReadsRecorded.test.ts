@@ -13,7 +13,6 @@ import {
 	patientSchema,
 	paymentMethodSchema,
 	receiptSchema,
-	writeResultSchema,
 } from '../../nodes/Athenahealth/shared/athenaSchemas';
 import type { AthenaClient } from '../../nodes/Athenahealth/transport/athenaClient';
 import { toAthenaApiError } from '../../nodes/Athenahealth/transport/errors';
@@ -21,6 +20,7 @@ import { failureOfAnswer } from '../../nodes/Athenahealth/transport/failure';
 import { fetchList } from '../../nodes/Athenahealth/transport/lists';
 import { fetchPaymentMethods } from '../../nodes/Athenahealth/transport/paymentMethods';
 import { readAthenaBody, recordOf, unwrapOne } from '../../nodes/Athenahealth/transport/parse';
+import { readWriteAnswer } from '../../nodes/Athenahealth/transport/writeResult';
 import { body, bodiesIn, rawBody } from './recorded';
 
 const MONEY = /^-?\d+\.\d{2}$/;
@@ -192,9 +192,9 @@ describe('appointments as athena sends them', () => {
 });
 
 describe('payments and receipts as athena sends them', () => {
-	it('recordpayment\'s recorded answer: success "true" is true, the batch ID a string', () => {
-		expect(writeResultSchema.parse(unwrapOne(body('athena-recorded/patients-id-recordpayment/ruby-htd-1.json')))).toMatchObject({ success: true, paymentBatchId: '5' });
-		expect(writeResultSchema.parse(unwrapOne(body('athena-recorded/appointments-changed-subscription-post/ruby-htd-1.json'))).success).toBe(true);
+	it('recordpayment\'s recorded answer: success "true" reads as done, the batch ID a string', () => {
+		expect(readWriteAnswer(body('athena-recorded/patients-id-recordpayment/ruby-htd-1.json'), 'posting')).toMatchObject({ kind: 'done', result: { paymentBatchId: '5' } });
+		expect(readWriteAnswer(body('athena-recorded/appointments-changed-subscription-post/ruby-htd-1.json'), 'action').kind).toBe('done');
 	});
 
 	it('card methods: athena\'s codes kept as they are (spaces, slashes), after Cash and Check', async () => {
