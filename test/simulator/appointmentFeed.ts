@@ -346,10 +346,13 @@ export class AppointmentFeed {
 		const expected = moneyCents(record.copay);
 		const seeded = record.appointmentcopay;
 		const seededCopay = (Array.isArray(seeded) ? seeded[0] : seeded) as Record<string, unknown> | undefined;
-		row.copay = centsToNumber(expected);
+		const collected = moneyCents(seededCopay?.collectedforappointment) + this.collectedCents(String(row.appointmentid));
+		// athena describes `copay` as the expected copay taking copays already collected into account
+		// (docs/athena-facts.md): what is left to collect, never below zero.
+		row.copay = centsToNumber(Math.max(0, expected - collected));
 		row.appointmentcopay = {
 			collectedforother: centsToNumber(moneyCents(seededCopay?.collectedforother)),
-			collectedforappointment: centsToNumber(moneyCents(seededCopay?.collectedforappointment) + this.collectedCents(String(row.appointmentid))),
+			collectedforappointment: centsToNumber(collected),
 			insurancecopay: centsToNumber(moneyCents(seededCopay?.insurancecopay ?? record.copay)),
 		};
 	}
