@@ -4,6 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { SentCardData } from '../../../shared/redact';
 import { redactCardData, redactDeep } from '../../../shared/redact';
 import { AthenaApiError } from '../../../transport/errors';
+import { isErrorOutputJson } from './errorOutput';
 
 /** The keys of what the posting engine puts out that carry text from an error or from athena. */
 const TEXT_KEYS = new Set(['error', 'description', 'message', 'reason']);
@@ -84,7 +85,7 @@ export async function keepCardDataIn(
 		const index = pairedIndex(item);
 		const mine = index === undefined ? sent : [sent[index] ?? {}];
 		const json = redactTexts(item.json, mine) as IDataObject;
-		const routedToErrorOutput = errorOutput && index !== undefined && 'details' in json && Object.keys(json).every((key) => ['error', 'details'].includes(key));
+		const routedToErrorOutput = errorOutput && index !== undefined && isErrorOutputJson(json);
 		if (!routedToErrorOutput) return { ...item, json };
 		const input = items[index]?.json ?? {};
 		const redactedInput = redactDeep(input, mine);

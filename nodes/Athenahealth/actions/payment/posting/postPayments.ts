@@ -9,6 +9,7 @@ import type { AthenaClient } from '../../../transport/athenaClient';
 import type { PaymentMethod } from '../../../transport/paymentMethods';
 import { fetchPaymentMethods } from '../../../transport/paymentMethods';
 import { duplicateCheckKey } from './duplicateKey';
+import { errorOutputJson } from './errorOutput';
 import { blockedInMemory, skipReason } from './postAgain';
 import type { PostingSettings } from './postingFields';
 import { PostingMemory } from './postingMemory';
@@ -266,9 +267,7 @@ function finish<TInput extends PaymentCommon>(
 	if (firstFailure?.error && !continueOnFail) throw firstFailure.error;
 	const output: INodeExecutionData[] = rows.map((row) => {
 		const failed = row.status !== undefined && FAILURE_STATUSES.includes(row.status);
-		// n8n sends an item to the error output only when its json holds nothing but error/message/details, so there
-		// the status travels in `details`; on the regular output the row stays flat for the results sheet.
-		const json = failed && errorOutput ? { error: row.json.error, details: row.json } : row.json;
+		const json = failed && errorOutput ? errorOutputJson(row.json) : row.json;
 		return { json, pairedItem: { item: row.itemIndex } };
 	});
 	if (settings.addSummary) {
