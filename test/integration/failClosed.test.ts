@@ -1,8 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { CARD_APPROVED, PATIENT_WITH_BALANCES, SEED_EPAYMENT_SETTLED } from '../simulator';
+import { CARD_APPROVED, SEED_EPAYMENT_SETTLED } from '../simulator';
 import type { AnswerOverride } from '../simulator';
-import { recordFromSheet, useStack } from './stack';
+import { collectFromInput, recordFromSheet, useStack } from './stack';
 
 /**
  * Payments fail closed (issue 9): an answer the node cannot read, a node setting, or a re-run never posts a payment
@@ -21,22 +21,7 @@ const record = (extra: IDataObject = {}, options: IDataObject = {}) => recordFro
 const good = (patient: number, extra: IDataObject = {}): IDataObject => ({ patient: String(patient), department: '1', method: 'CASH', copay: '15.00', ...extra });
 const keepGoing = { onError: 'continueRegularOutput' as const };
 
-const collect = (extra: IDataObject = {}) => ({
-	resource: 'payment',
-	operation: 'collect',
-	patientId: { mode: 'id', value: PATIENT_WITH_BALANCES },
-	departmentId: '1',
-	cardNumber: '={{ $json.card }}',
-	cardSecurityCode: '={{ $json.cvv }}',
-	expirationMonth: '12',
-	expirationYear: '2035',
-	nameOnCard: 'ROSA QUINTERO',
-	billingAddress: '12 Elm St',
-	billingZip: '02472',
-	copayAmount: '={{ $json.copay }}',
-	postingOptions: { requestsPerSecond: 1000 },
-	...extra,
-});
+const collect = (extra: IDataObject = {}) => collectFromInput(extra);
 const card = { card: CARD_APPROVED, cvv: '987', copay: '25' };
 
 const odd = (path: string, answer: Omit<AnswerOverride, 'path' | 'method'>): AnswerOverride => ({ method: 'POST', path, count: 1, ...answer });

@@ -7,12 +7,11 @@ import {
 	CARD_APPROVED,
 	CARD_DECLINED,
 	CARD_EXPIRED,
-	PATIENT_WITH_BALANCES,
 	SEED_EPAYMENT_SETTLED,
 } from '../simulator';
 import type { NodeRun } from './stack';
 import { allTextOf } from '../cardLeaks';
-import { CREDENTIAL_ID, expectNoCardData, nodeProduced, recordFromSheet, useStack } from './stack';
+import { collectFromInput, CREDENTIAL_ID, expectNoCardData, nodeProduced, recordFromSheet, useStack } from './stack';
 
 const stackOf = useStack();
 let stack: ReturnType<typeof stackOf>;
@@ -22,22 +21,8 @@ beforeEach(() => {
 
 const recordFromRow = (extra: IDataObject = {}) => recordFromSheet({}, extra);
 
-const collectParameters = (extra: IDataObject = {}) => ({
-	resource: 'payment',
-	operation: 'collect',
-	patientId: { mode: 'id', value: PATIENT_WITH_BALANCES },
-	departmentId: '1',
-	cardNumber: '={{ $json.card }}',
-	cardSecurityCode: '={{ $json.cvv }}',
-	expirationMonth: '12',
-	expirationYear: '2035',
-	nameOnCard: 'ROSA QUINTERO',
-	billingAddress: '12 Elm St',
-	billingZip: '02472',
-	copayAmount: '={{ $json.copay }}',
-	appointmentId: APPOINTMENT_WITH_COPAY,
-	...extra,
-});
+// Default posting options here (no raised request rate): these tests look at one collect at a time.
+const collectParameters = (extra: IDataObject = {}) => collectFromInput({ appointmentId: APPOINTMENT_WITH_COPAY, postingOptions: {}, ...extra });
 
 /** What the athena node itself put out or threw, error objects included: card data must never be in it (the input items may hold it). */
 const nodeSaid = (run: NodeRun) => allTextOf(nodeProduced(run));

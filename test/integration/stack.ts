@@ -6,7 +6,7 @@ import { assertNoCardData } from '../cardLeaks';
 import type { EngineResult } from '../harness/engine';
 import { MANUAL_TRIGGER_TYPE, TestEngine, loadPackageNodeTypes } from '../harness/engine';
 import type { AthenaSimulator } from '../simulator';
-import { CLIENT_ID, CLIENT_SECRET, PRACTICE_ID, startSimulator } from '../simulator';
+import { CLIENT_ID, CLIENT_SECRET, PATIENT_WITH_BALANCES, PRACTICE_ID, startSimulator } from '../simulator';
 import type { SimulatorConfigInput } from '../simulator/types';
 
 export const ATHENA_NODE = 'athenahealth';
@@ -129,7 +129,7 @@ export function collectFromInput(extra: IDataObject = {}): INodeParameters {
 	return {
 		resource: 'payment',
 		operation: 'collect',
-		patientId: { mode: 'id', value: '1' },
+		patientId: { mode: 'id', value: PATIENT_WITH_BALANCES },
 		departmentId: '1',
 		cardNumber: '={{ $json.card }}',
 		cardSecurityCode: '={{ $json.cvv }}',
