@@ -14,6 +14,7 @@
  *    processed in that window; such a read changes nothing.
  *  - rows carry no copay unless `showcopay=true` (fact 18); open-slot rows have no patientid, scheduledby or lastmodified.
  */
+import { easternDate, easternDateTime, parseEasternDateTime } from './easternTime';
 import { DEPARTMENT_IDS, seedData } from './seed';
 
 /** The events `/subscription/events` lists (recorded: go-eleanor ListSubscriptionEvents.json). */
@@ -58,47 +59,6 @@ export interface FeedMessage {
 }
 
 type AdminAction = 'checkin' | 'checkout' | 'cancel' | 'update' | 'schedule';
-
-const EASTERN = new Intl.DateTimeFormat('en-US', {
-	timeZone: 'America/New_York',
-	year: 'numeric',
-	month: '2-digit',
-	day: '2-digit',
-	hour: '2-digit',
-	minute: '2-digit',
-	second: '2-digit',
-	hourCycle: 'h23',
-});
-
-function easternParts(ms: number): Record<string, string> {
-	const parts: Record<string, string> = {};
-	for (const part of EASTERN.formatToParts(new Date(ms))) parts[part.type] = part.value;
-	return parts;
-}
-
-/** "mm/dd/yyyy HH:MM:SS" in US Eastern, athena's date-time format. */
-export function easternDateTime(ms: number): string {
-	const p = easternParts(ms);
-	return `${p.month}/${p.day}/${p.year} ${p.hour}:${p.minute}:${p.second}`;
-}
-
-export function easternDate(ms: number): string {
-	return easternDateTime(ms).slice(0, 10);
-}
-
-/** Reads "mm/dd/yyyy[ HH:MM[:SS]]" as US Eastern wall time; undefined when it is not one. */
-export function parseEasternDateTime(text: string): number | undefined {
-	const m = /^(\d{2})\/(\d{2})\/(\d{4})(?: (\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(text.trim());
-	if (!m) return undefined;
-	const wall = Date.UTC(Number(m[3]), Number(m[1]) - 1, Number(m[2]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0));
-	const offsetAt = (ms: number) => {
-		const p = easternParts(ms);
-		return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second)) - ms;
-	};
-	let guess = wall - offsetAt(wall);
-	guess = wall - offsetAt(guess);
-	return guess;
-}
 
 function dateKey(mmddyyyy: string): number | undefined {
 	const m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(mmddyyyy.trim());

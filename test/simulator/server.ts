@@ -27,6 +27,7 @@ import {
 	seedCardPayments,
 	seedData,
 } from './seed';
+import { eastern } from './easternTime';
 import { echoingAnswer } from './echoingCards';
 import type {
 	Fault,
@@ -201,31 +202,6 @@ function dateKey(v: string): number | null {
 	const d = new Date(Date.UTC(year, month - 1, day));
 	if (d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day) return null;
 	return year * 10000 + month * 100 + day;
-}
-
-const easternFormat = new Intl.DateTimeFormat('en-US', {
-	timeZone: 'America/New_York',
-	year: 'numeric',
-	month: '2-digit',
-	day: '2-digit',
-	hour: '2-digit',
-	minute: '2-digit',
-	second: '2-digit',
-	hourCycle: 'h23',
-});
-/** { date: "mm/dd/yyyy", time: "HH:MM:SS", key: yyyymmdd } in US Eastern time. */
-function eastern(ms: number): { date: string; time: string; key: number; year: number; month: number } {
-	const parts: Record<string, string> = {};
-	for (const p of easternFormat.formatToParts(new Date(ms))) parts[p.type] = p.value;
-	const year = Number(parts.year);
-	const month = Number(parts.month);
-	return {
-		date: `${parts.month}/${parts.day}/${parts.year}`,
-		time: `${parts.hour}:${parts.minute}:${parts.second}`,
-		key: year * 10000 + month * 100 + Number(parts.day),
-		year,
-		month,
-	};
 }
 
 function isTrue(v: string | undefined): boolean {
