@@ -167,13 +167,18 @@ if (!n8nVersions().includes(EDITOR_N8N)) {
 				const item = creator.locator('[data-test-id=node-creator-item-name]').filter({ hasText: new RegExp(`^${NODE_NAME}$`) });
 				await item.waitFor();
 				assert.equal(await item.count(), 1, 'exactly one "athenahealth" entry in the search results');
-				await creator.getByText('record, collect, void and receipt patient payments').first().waitFor();
+				// On an empty workflow n8n asks "What triggers this workflow?": the package's entry then describes its
+				// Trigger; its details panel lists the Trigger's events and the node's actions.
+				await creator.getByText(/record, collect, void and receipt patient payments|Starts the workflow when a patient checks in/).first().waitFor();
 				await shotDownTo(creator, item.locator('xpath=ancestor::*[@data-test-id="item-iterator-item"][1]'), '01-node-search.png');
 
 				// A community node opens its details panel (installed, via npm) with the node's actions.
 				await item.click();
 				await creator.getByText('Node details').waitFor();
 				await creator.getByText('Installed', { exact: true }).waitFor();
+				// Opened from "What triggers this workflow?", the panel lists the Trigger's events and folds the actions.
+				const folded = creator.getByText(/^Actions \(\d+\)$/);
+				if (await folded.count()) await folded.first().click();
 				const action = creator.locator('[data-test-id=node-creator-item-name]').filter({ hasText: new RegExp(`^${ACTION}$`) });
 				await action.waitFor();
 				const actions = await creator.locator('[data-test-id=node-creator-item-name]').allInnerTexts();
