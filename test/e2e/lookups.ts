@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * Look-ups on a real n8n against a practice seeded with athena's recorded shapes (test/simulator/seed.ts:
  * departments with card types as arrays or absent, numeric time zones, a portal-hidden department; patients with
