@@ -35,7 +35,7 @@ function lookupsWorkflow(): object {
 				patientId: { __rl: true, mode: 'id', value: PATIENT_WITH_BALANCES },
 				options: { showBalanceDetails: true, departmentId: '1' },
 			}),
-			athena('Appointment', 600, { resource: 'appointment', operation: 'get', appointmentId: APPOINTMENT_WITH_COPAY }),
+			athena('Appointment', 600, { resource: 'appointment', operation: 'get', appointmentId: { __rl: true, mode: 'id', value: APPOINTMENT_WITH_COPAY } }),
 		],
 		connections: {
 			Start: { main: [[{ node: 'Departments', type: 'main', index: 0 }]] },
