@@ -20,6 +20,7 @@
  *   BENCH_CAPPED / BENCH_NOCAP: the case list of one part, overriding the three above, e.g. "1000,10000@45000"
  *   BENCH_CAPPED_SQLITE, BENCH_NOCAP_POSTGRES, …: the same for one database only
  *   BENCH_HTTP [1] (0 = skip the HTTP Request node)   BENCH_CAP [10]   BENCH_LATENCY [150]
+ *   BENCH_CONCURRENCY [⌈cap × latency⌉ + 1] (the node's Concurrency under the cap)
  *   BENCH_OUT [bench/RESULTS-n8n.md]   BENCH_TARBALL (a packed tarball; default: build and pack this project)
  *
  * Last line of stdout:
@@ -102,14 +103,17 @@ const SETTINGS = {
 	cap: int('BENCH_CAP', 10),
 	latencyMs: int('BENCH_LATENCY', 150),
 	out: path.resolve(ROOT, process.env.BENCH_OUT ?? 'bench/RESULTS-n8n.md'),
+	/** The node's Concurrency under the cap: ⌈cap × latency⌉ + 1 unless BENCH_CONCURRENCY says otherwise. */
+	cappedConcurrency: 0,
 };
+SETTINGS.cappedConcurrency = int('BENCH_CONCURRENCY', Math.ceil((SETTINGS.cap * SETTINGS.latencyMs) / 1000) + 1);
 for (const db of SETTINGS.dbs) if (db !== 'sqlite' && db !== 'postgres') throw new Error(`BENCH_DBS: unknown "${db}"`);
 for (const part of SETTINGS.parts) if (part !== 'capped' && part !== 'nocap') throw new Error(`BENCH_PARTS: unknown "${part}"`);
 
 function variantSettings(part: Part, variant: Variant): VariantSettings {
 	if (part === 'capped') {
 		return variant === 'node'
-			? { requestsPerSecond: SETTINGS.cap, concurrency: Math.ceil((SETTINGS.cap * SETTINGS.latencyMs) / 1000) + 1, batchSize: null, batchIntervalMs: 0 }
+			? { requestsPerSecond: SETTINGS.cap, concurrency: SETTINGS.cappedConcurrency, batchSize: null, batchIntervalMs: 0 }
 			: { requestsPerSecond: 0, concurrency: 0, batchSize: SETTINGS.cap, batchIntervalMs: 1000 };
 	}
 	return variant === 'node'
@@ -527,7 +531,7 @@ const caseLabel = (run: Run) => `${run.rows.toLocaleString('en-US')}${run.earlie
 function table(runs: Run[]): string[] {
 	const header = [
 		'part', 'variant', 'rows (after earlier postings)', 'wall (s)', 'wall / floor', 'rows/s', 'posted', 'failed', 'dup', '429s',
-		'n8n CPU/row (ms)', 'n8n peak RSS (MB)', 'store calls', 'keys/call', 'store ms/call', 'db ms/call', 'store ms/row',
+		'n8n CPU/row (ms)', 'n8n peak RSS (MB)', 'RSS growth (MB)', 'store calls', 'keys/call', 'store ms/call', 'db ms/call', 'store ms/row',
 	];
 	const lines = [`| ${header.join(' | ')} |`, `| ${header.map((_, i) => (i < 3 ? '---' : '---:')).join(' | ')} |`];
 	for (const run of runs) {
@@ -548,6 +552,7 @@ function table(runs: Run[]): string[] {
 				r.throttled,
 				run.parallel ? '(pair)' : fmt(r.cpuPerRowMs, 3),
 				run.parallel ? '(pair)' : fmt(r.peakRssMb, 0),
+				run.parallel ? '(pair)' : fmt(r.peakRssMb - r.rssBeforeMb, 0),
 				node ? r.storeCalls : '—',
 				node ? fmt(r.keysPerCall, 1) : '—',
 				node ? fmt(r.storeMsPerCall, 1) : '—',
@@ -641,11 +646,11 @@ function writeReport(runs: Run[], summary: Summary, startedAt: Date, loadStart: 
 		'## How',
 		'',
 		'- Workflow per run, activated: Webhook (POST, answers with all items of the last node) → Split Out (`body.rows`) → the posting node. The sheet is POSTed to the webhook; wall time = until n8n answers (includes n8n saving the execution).',
-		'- athenahealth node: Record Payment, every field mapped, Duplicate Check By Payment Details, On Error: Continue; capped: Requests per Second = cap, Concurrency ⌈cap × latency⌉ + 1; no cap: 1000 / 20.',
+		`- athenahealth node: Record Payment, every field mapped, Duplicate Check By Payment Details, On Error: Continue; capped: Requests per Second = cap, Concurrency ${SETTINGS.cappedConcurrency}${process.env.BENCH_CONCURRENCY ? '' : ' (⌈cap × latency⌉ + 1)'}; no cap: 1000 / 20.`,
 		'- HTTP Request node (v4.5, generic OAuth2 client credentials): form body; capped: Batching cap items per 1000 ms; no cap: no batching; no Retry On Fail, On Error: Continue. It keeps no history, so it runs once per sheet size.',
 		'- Both credentials hold a valid token (as after a first run). Each variant has its own simulator; in (1) the two run at the same time (so CPU and RSS are not given per variant there).',
 		`- History "after N": N earlier postings of that node written into n8n\'s \`processed_data\` row as n8n writes it (md5 base64 of each key, mode entries) and the last ${DETAILS_KEPT.toLocaleString('en-US')} into the node\'s static data.`,
-		'- posted / failed / duplicates are counted in athena\'s ledger. CPU = utime + stime of the n8n main process (/proc/<pid>/stat) during the run. Peak RSS = VmHWM of that process, reset before each run. Store = n8n\'s processed-data helper (checkProcessedAndRecord / removeProcessed) timed inside n8n by bench/n8n/probe.cjs; db = the part of it in the repository\'s findOne / update / insert.',
+		'- posted / failed / duplicates are counted in athena\'s ledger. CPU = utime + stime of the n8n main process (/proc/<pid>/stat) during the run. Peak RSS = VmHWM of that process, reset before each run (to its RSS then, which holds what earlier runs left: one n8n serves every run of a database); RSS growth = peak − RSS at the start of the run. Store = n8n\'s processed-data helper (checkProcessedAndRecord / removeProcessed) timed inside n8n by bench/n8n/probe.cjs; db = the part of it in the repository\'s findOne / update / insert.',
 		'',
 	];
 	for (const db of SETTINGS.dbs) {
@@ -676,6 +681,8 @@ async function main(): Promise<void> {
 		if (memory) console.log(memory);
 	}
 	writeReport(runs, summary, startedAt, loadStart, tarball, (Date.now() - startedAt.getTime()) / 1000);
+	// every figure of every run, for a later look (not committed)
+	fs.writeFileSync(SETTINGS.out.replace(/\.md$/, '.json'), JSON.stringify(runs, null, 1));
 	console.log(`\nwritten: ${path.relative(ROOT, SETTINGS.out)}\n${summary.notes.join('\n')}\n${summary.line}`);
 }
 
