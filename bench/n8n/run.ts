@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * `npm run bench:n8n`: posting at scale in a real n8n. The pinned n8n 2.41.1 (scripts/lib) runs with the packed
  * package installed as users install it; each sheet goes to an activated workflow (Webhook → Split Out → the posting
@@ -50,7 +51,7 @@ const PROBE = path.join(__dirname, 'probe.cjs');
 const SEEDER = path.join(__dirname, 'seed-history.cjs');
 const PACKAGE_NODE_TYPE = 'n8n-nodes-athenahealth.athenahealth';
 const ATHENA_CREDENTIAL_ID = 'benchN8nAthena01';
-const OAUTH2_CREDENTIAL_ID = 'benchN8nOAuth201';
+const HTTP_CREDENTIAL_REF = 'benchN8nGeneric1';
 /** What the node keeps in its static data to explain skipped rows (postingMemory.ts MAX_DETAILS). */
 const DETAILS_KEPT = 20000;
 
@@ -209,7 +210,7 @@ function workflowFor(run: Run, sims: Record<Variant, AthenaSimulator>): object {
 	const posting =
 		run.variant === 'node'
 			? { ...athenaNode(PACKAGE_NODE_TYPE, settings), credentials: { athenahealthOAuth2Api: { id: ATHENA_CREDENTIAL_ID, name: 'athena (bench)' } } }
-			: { ...httpRequestNode(sims.http.url, settings), credentials: { oAuth2Api: { id: OAUTH2_CREDENTIAL_ID, name: 'athena generic OAuth2 (bench)' } } };
+			: { ...httpRequestNode(sims.http.url, settings), credentials: { oAuth2Api: { id: HTTP_CREDENTIAL_REF, name: 'athena generic OAuth2 (bench)' } } };
 	posting.id = run.nodeId;
 	posting.position = [440, 0];
 	const staticData: Record<string, unknown> = {};
@@ -494,7 +495,7 @@ async function benchDatabase(db: Db, tarball: string): Promise<Run[]> {
 				data: { environment: 'custom', baseUrl: sims.node.url, practiceId: PRACTICE_ID, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, oauthTokenData: await freshToken(sims.node) },
 			},
 			{
-				id: OAUTH2_CREDENTIAL_ID,
+				id: HTTP_CREDENTIAL_REF,
 				name: 'athena generic OAuth2 (bench)',
 				type: 'oAuth2Api',
 				data: {
@@ -649,7 +650,7 @@ function writeReport(runs: Run[], summary: Summary, startedAt: Date, loadStart: 
 		`- athenahealth node: Record Payment, every field mapped, Duplicate Check By Payment Details, On Error: Continue; capped: Requests per Second = cap, Concurrency ${SETTINGS.cappedConcurrency}${process.env.BENCH_CONCURRENCY ? '' : ' (⌈cap × latency⌉ + 1)'}; no cap: 1000 / 20.`,
 		'- HTTP Request node (v4.5, generic OAuth2 client credentials): form body; capped: Batching cap items per 1000 ms; no cap: no batching; no Retry On Fail, On Error: Continue. It keeps no history, so it runs once per sheet size.',
 		'- Both credentials hold a valid token (as after a first run). Each variant has its own simulator; in (1) the two run at the same time (so CPU and RSS are not given per variant there).',
-		`- History "after N": N earlier postings of that node written into n8n\'s \`processed_data\` row as n8n writes it (md5 base64 of each key, mode entries) and the last ${DETAILS_KEPT.toLocaleString('en-US')} into the node\'s static data.`,
+		`- History "after N": N earlier postings of that node written into n8n's \`processed_data\` row as n8n writes it (md5 base64 of each key, mode entries) and the last ${DETAILS_KEPT.toLocaleString('en-US')} into the node's static data.`,
 		'- posted / failed / duplicates are counted in athena\'s ledger. CPU = utime + stime of the n8n main process (/proc/<pid>/stat) during the run. Peak RSS = VmHWM of that process, reset before each run (to its RSS then, which holds what earlier runs left: one n8n serves every run of a database); RSS growth = peak − RSS at the start of the run. Store = n8n\'s processed-data helper (checkProcessedAndRecord / removeProcessed) timed inside n8n by bench/n8n/probe.cjs; db = the part of it in the repository\'s findOne / update / insert.',
 		'',
 	];
