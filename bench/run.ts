@@ -206,7 +206,9 @@ async function freshToken(sim: AthenaSimulator): Promise<Record<string, string>>
 
 function runWorker(spec: WorkerSpec): Promise<WorkerResult> {
 	return new Promise((resolvePromise, reject) => {
-		const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', WORKER, JSON.stringify(spec)], {
+		// BENCH_CPU_PROF=<dir>: each worker writes a V8 CPU profile there (node --cpu-prof; not allowed in NODE_OPTIONS)
+		const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`] : [];
+		const child = spawn(process.execPath, [...profile, '--expose-gc', '--import', 'tsx', WORKER, JSON.stringify(spec)], {
 			cwd: ROOT,
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});

@@ -283,12 +283,7 @@ export async function startQueueMode(opts: QueueModeOptions = {}): Promise<Queue
 		redis,
 		postgres,
 		sharedEnv,
-		async activateWorkflow(workflowId) {
-			const wf = await m.rest<any>('GET', `/rest/workflows/${workflowId}`);
-			const data = wf.data ?? wf;
-			await m.rest('POST', `/rest/workflows/${workflowId}/activate`, { versionId: data.versionId });
-			log(`queue mode: workflow ${workflowId} activated`);
-		},
+		activateWorkflow: (workflowId) => activateWorkflow(m, workflowId),
 		waitForWorkerExecution: (executionId, timeoutMs = 60_000) =>
 			w.waitForOutput(new RegExp(`Worker finished execution ${executionId}\\b`), timeoutMs),
 		workerFinishedExecutions: finished,
@@ -298,6 +293,14 @@ export async function startQueueMode(opts: QueueModeOptions = {}): Promise<Queue
 			log(`queue mode: stopped in ${secs(s)}`);
 		},
 	};
+}
+
+/** Activates (publishes) an imported workflow through the REST API, so its trigger/webhook is live. */
+export async function activateWorkflow(instance: N8nInstance, workflowId: string): Promise<void> {
+	const wf = await instance.rest<any>('GET', `/rest/workflows/${workflowId}`);
+	const data = wf.data ?? wf;
+	await instance.rest('POST', `/rest/workflows/${workflowId}/activate`, { versionId: data.versionId });
+	log(`n8n: workflow ${workflowId} activated`);
 }
 
 /**

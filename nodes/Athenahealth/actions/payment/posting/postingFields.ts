@@ -77,7 +77,8 @@ export const postingFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 20 },
 				default: 3,
-				description: 'How many payments are in flight at once',
+				description:
+					"How many payments are in flight at once. To keep up with Requests per Second, use about half of it: each row also waits for athena's answer and for n8n's duplicate check in its database.",
 			},
 			{
 				displayName: 'Identical Rows Are Separate Payments',

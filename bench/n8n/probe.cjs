@@ -1,0 +1,70 @@
+/**
+ * Preloaded into the benchmarked n8n (NODE_OPTIONS=--require …/probe.cjs, set by bench/n8n/run.ts): times every call
+ * of n8n's processed-data store (DeduplicationHelper.checkProcessedAndRecord / removeProcessed) and, inside it, the
+ * database calls of its repository (findOne / update / insert), and appends one JSON line per store call to
+ * $BENCH_N8N_PROBE_FILE. It patches those two classes when n8n first loads them and changes nothing else.
+ */
+'use strict';
+const fs = require('node:fs');
+const Module = require('node:module');
+const { performance } = require('node:perf_hooks');
+
+const file = process.env.BENCH_N8N_PROBE_FILE;
+if (file) {
+	let dbMs = 0;
+	let helperPatched = false;
+	let repositoryPatched = false;
+
+	const timeDb = (proto, name) => {
+		const base = Object.getPrototypeOf(proto)[name];
+		proto[name] = async function (...args) {
+			const start = performance.now();
+			try {
+				return await base.apply(this, args);
+			} finally {
+				dbMs += performance.now() - start;
+			}
+		};
+	};
+
+	const timeStore = (proto, name) => {
+		const original = proto[name];
+		proto[name] = async function (items, ...rest) {
+			// calls go one at a time per execution (postingMemory.ts), and one execution runs at a time here
+			const dbBefore = dbMs;
+			const start = performance.now();
+			let ok = true;
+			try {
+				return await original.call(this, items, ...rest);
+			} catch (error) {
+				ok = false;
+				throw error;
+			} finally {
+				const line = { op: name, keys: items.length, ms: performance.now() - start, dbMs: dbMs - dbBefore, ok };
+				fs.appendFileSync(file, JSON.stringify(line) + '\n');
+			}
+		};
+	};
+
+	// matched on the request string ("./deduplication-helper", "./processed-data.repository"): reading properties
+	// of every module's exports would trip Node's warning on modules still loading (circular requires)
+	const load = Module._load;
+	Module._load = function (request, ...rest) {
+		const exports = load.call(this, request, ...rest);
+		if (typeof request !== 'string') return exports;
+		try {
+			if (!helperPatched && request.endsWith('deduplication-helper') && typeof exports.DeduplicationHelper === 'function') {
+				helperPatched = true;
+				timeStore(exports.DeduplicationHelper.prototype, 'checkProcessedAndRecord');
+				timeStore(exports.DeduplicationHelper.prototype, 'removeProcessed');
+			}
+			if (!repositoryPatched && request.endsWith('processed-data.repository') && typeof exports.ProcessedDataRepository === 'function') {
+				repositoryPatched = true;
+				for (const name of ['findOne', 'update', 'insert']) timeDb(exports.ProcessedDataRepository.prototype, name);
+			}
+		} catch {
+			/* not one of ours */
+		}
+		return exports;
+	};
+}
