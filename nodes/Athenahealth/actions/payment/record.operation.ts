@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { amountFields, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
 import { departmentField, patientLocator } from '../../descriptions/common';
+import { METHOD_FROM_COLUMN, paymentMethodColumnField, paymentMethodField, referenceFields } from '../../descriptions/referenceFields';
 import type { RecordPaymentInput } from '../../shared/fieldRules';
 import { paymentFieldRules, recordPaymentSchema, referenceFieldOf } from '../../shared/fieldRules';
 import { formatMoney } from '../../shared/money';
@@ -15,44 +16,16 @@ import type { PostingSpec } from './posting/postPayments';
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			"Record Payment is for money taken outside athena: cash, a paper check, or a card charged on another terminal. Do not record a card payment taken through athena's card processing (or Collect Payment) or a check scanned in athenaOne: athena would count it twice. Payments recorded here land in a payment batch the practice reconciles in athenaOne.",
+			"Record Payment is for money taken outside athena: cash, a paper check, or a card charged on another terminal. Do not record a card payment taken through athena's card processing (Payment → Collect) or a check scanned in athenaOne: athena would count it twice. Payments recorded here land in a payment batch the practice reconciles in athenaOne.",
 		name: 'recordNotice',
 		type: 'notice',
 		default: '',
 	},
 	patientLocator,
 	departmentField,
-	{
-		displayName: 'Payment Method Name or ID',
-		name: 'paymentMethod',
-		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getPaymentMethods' },
-		default: 'CASH',
-		required: true,
-		description:
-			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-		hint: paymentFieldRules.paymentMethod.rule,
-	},
-	{
-		displayName: 'Check Number',
-		name: 'checkNumber',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 1042',
-		description: paymentFieldRules.checkNumber.rule,
-		displayOptions: { show: { paymentMethod: ['CHECK'] } },
-	},
-	{
-		displayName: 'Card Last 4 Digits',
-		name: 'cardLast4',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 4242',
-		description: paymentFieldRules.cardLast4.rule,
-		displayOptions: { hide: { paymentMethod: ['CASH', 'CHECK'] } },
-	},
+	paymentMethodField,
+	paymentMethodColumnField,
+	...referenceFields,
 	...amountFields,
 	{
 		displayName: 'Post Date',
@@ -72,7 +45,8 @@ export const recordPaymentSpec: PostingSpec<RecordPaymentInput> = {
 	operation: 'record',
 	schema: recordPaymentSchema,
 	readInput(context, itemIndex) {
-		const paymentMethod = context.getNodeParameter('paymentMethod', itemIndex, '');
+		const picked = context.getNodeParameter('paymentMethod', itemIndex, '');
+		const paymentMethod = picked === METHOD_FROM_COLUMN ? context.getNodeParameter('paymentMethodColumn', itemIndex, '') : picked;
 		// Only the reference field the method needs is read: each field read from a row is an expression to evaluate.
 		const referenceField = referenceFieldOf(paymentMethod);
 		return {

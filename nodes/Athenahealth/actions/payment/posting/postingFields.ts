@@ -97,6 +97,15 @@ export const postingFields: INodeProperties[] = [
 					"Ceiling on calls to athena for this node. 5 is safe for athena's preview; production allows more.",
 			},
 			{
+				displayName: 'Row Number',
+				name: 'rowNumber',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. {{ $json.row }}',
+				description:
+					'How messages name a row. Empty: row 1 is the first data row. Or map a column of your sheet that numbers the rows.',
+			},
+			{
 				displayName: 'Timeout (Seconds)',
 				name: 'timeoutSeconds',
 				type: 'number',
