@@ -132,3 +132,24 @@ describe('the spreadsheet posting as built by hand', () => {
 		expect(run.result.taskOf('athenahealth')?.hints).toEqual([{ type: 'info', location: 'outputPane', message: '3 rows: 3 posted.' }]);
 	});
 });
+
+describe('version 2: posting settings under Options, fields from the incoming item', () => {
+	it('records from an Appointment → Get item with only a method picked, and reads Validate Only / Post Date under Options', async () => {
+		const item = { patientId: '1', departmentId: '1', appointmentId: APPOINTMENT_WITH_COPAY, copayDue: '25.00' };
+		const dry = await stack.run(
+			{ resource: 'payment', operation: 'record', paymentMethod: 'CASH', postingOptions: { validateOnly: true } },
+			{ input: [item], settings: { typeVersion: 2 } },
+		);
+		expect(dry.json[0]).toMatchObject({ status: 'valid', patientId: '1', departmentId: '1', copayAmount: '25.00', appointmentId: APPOINTMENT_WITH_COPAY });
+		expect(stack.simulator.ledger()).toHaveLength(0);
+
+		const run = await stack.run(
+			{ resource: 'payment', operation: 'record', paymentMethod: 'CASH', postingOptions: { postDate: '2026-12-01' } },
+			{ input: [item], settings: { typeVersion: 2 } },
+		);
+		expect(run.json[0]).toMatchObject({ status: 'posted', postDate: '12/01/2026' });
+		expect(stack.simulator.ledger().map((entry) => entry.form)).toEqual([
+			{ departmentid: '1', paymentmethod: 'CASH', copayamount: '25.00', appointmentid: APPOINTMENT_WITH_COPAY, postdate: '12/01/2026' },
+		]);
+	});
+});

@@ -1,8 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { amountFields, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
-import { departmentField, patientLocator } from '../../descriptions/common';
+import { amountFields, amountFieldsV2, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
+import { departmentField, departmentFromItem, patientFromItem, patientLocator } from '../../descriptions/common';
 import type { CollectPaymentInput } from '../../shared/fieldRules';
 import { cardFieldRules, collectPaymentSchema } from '../../shared/fieldRules';
 import { formatMoney } from '../../shared/money';
@@ -10,7 +10,7 @@ import { lastFour } from '../../shared/redact';
 import type { AthenaClient } from '../../transport/athenaClient';
 import { UNKNOWN_POSTING_ADVICE, acceptedWrite } from '../../transport/writeResult';
 import type { PostingOperation } from '../types';
-import { postingFields } from './posting/postingFields';
+import { postingFields, postingOptionsV2 } from './posting/postingFields';
 import type { PostingSpec } from './posting/postPayments';
 
 const cardField = (name: keyof typeof cardFieldRules, extra: Partial<INodeProperties> = {}): INodeProperties => ({
@@ -57,6 +57,13 @@ const properties: INodeProperties[] = [
 	},
 	...postingFields,
 ];
+
+const propertiesV2: INodeProperties[] = properties
+	.filter((property) => !postingFields.includes(property))
+	.map((property) =>
+		property === patientLocator ? patientFromItem : property === departmentField ? departmentFromItem : property.name === 'copayAmount' ? (amountFieldsV2.find((field) => field.name === 'copayAmount') as INodeProperties) : property.name === 'appointmentId' ? (amountFieldsV2.find((field) => field.name === 'appointmentId') as INodeProperties) : property,
+	)
+	.concat(postingOptionsV2());
 
 export const collectPaymentSpec: PostingSpec<CollectPaymentInput> = {
 	operation: 'collect',
@@ -136,5 +143,6 @@ export const collectPaymentSpec: PostingSpec<CollectPaymentInput> = {
 export const collectPayment: PostingOperation = {
 	kind: 'posting',
 	description: updateDisplayOptions({ show: { resource: ['payment'], operation: ['collect'] } }, properties),
+	descriptionV2: updateDisplayOptions({ show: { resource: ['payment'], operation: ['collect'] } }, propertiesV2),
 	spec: collectPaymentSpec,
 };

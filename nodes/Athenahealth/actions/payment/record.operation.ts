@@ -1,8 +1,8 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { amountFields, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
-import { departmentField, patientLocator } from '../../descriptions/common';
+import { amountFields, amountFieldsV2, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
+import { departmentField, departmentFromItem, patientFromItem, patientLocator } from '../../descriptions/common';
 import { METHOD_FROM_COLUMN, paymentMethodColumnField, paymentMethodField, referenceFields } from '../../descriptions/referenceFields';
 import type { RecordPaymentInput } from '../../shared/fieldRules';
 import { paymentFieldRules, recordPaymentSchema, referenceFieldOf } from '../../shared/fieldRules';
@@ -10,7 +10,8 @@ import { formatMoney } from '../../shared/money';
 import type { AthenaClient } from '../../transport/athenaClient';
 import { UNKNOWN_POSTING_ADVICE, acceptedWrite } from '../../transport/writeResult';
 import type { PostingOperation } from '../types';
-import { postingFields } from './posting/postingFields';
+import { postingParameterPath } from './posting/parameterPaths';
+import { postingFields, postingOptionsV2 } from './posting/postingFields';
 import type { PostingSpec } from './posting/postPayments';
 
 const properties: INodeProperties[] = [
@@ -38,6 +39,19 @@ const properties: INodeProperties[] = [
 	...postingFields,
 ];
 
+const postDateField = properties.find((property) => property.name === 'postDate') as INodeProperties;
+
+const propertiesV2: INodeProperties[] = [
+	...properties.filter((property) => ['recordNotice'].includes(property.name)),
+	patientFromItem,
+	departmentFromItem,
+	paymentMethodField,
+	paymentMethodColumnField,
+	...referenceFields,
+	...amountFieldsV2,
+	postingOptionsV2([postDateField]),
+];
+
 const CLOSED_PERIOD_HINT =
 	"The post date falls in a period the practice has closed in athenaOne. Use a later Post Date (after the practice's close date), or leave it empty to post today.";
 
@@ -54,7 +68,7 @@ export const recordPaymentSpec: PostingSpec<RecordPaymentInput> = {
 			departmentId: context.getNodeParameter('departmentId', itemIndex, ''),
 			paymentMethod,
 			...(referenceField ? { [referenceField]: context.getNodeParameter(referenceField, itemIndex, '') } : {}),
-			postDate: context.getNodeParameter('postDate', itemIndex, ''),
+			postDate: context.getNodeParameter(postingParameterPath(context, 'postDate'), itemIndex, ''),
 			...readAmounts(context, itemIndex),
 		};
 	},
@@ -120,5 +134,6 @@ export const recordPaymentSpec: PostingSpec<RecordPaymentInput> = {
 export const recordPayment: PostingOperation = {
 	kind: 'posting',
 	description: updateDisplayOptions({ show: { resource: ['payment'], operation: ['record'] } }, properties),
+	descriptionV2: updateDisplayOptions({ show: { resource: ['payment'], operation: ['record'] } }, propertiesV2),
 	spec: recordPaymentSpec,
 };

@@ -126,3 +126,21 @@ export interface PostingSettings {
 	requestsPerSecond: number;
 	timeoutSeconds: number;
 }
+
+/**
+ * Version 2: everything but the payment itself under one Options collection, so the form starts short. The v1
+ * top-level fields keep their names here (postingOptions.validateOnly, …); parameterPaths.ts reads them there.
+ * Inside a collection, display rules look at the collection's own values (Row Reference follows Duplicate Check).
+ */
+export function postingOptionsV2(first: INodeProperties[] = []): INodeProperties {
+	const [validateOnly, duplicateCheck, rowReference, postAgain, options] = postingFields;
+	// Not required inside the collection: the engine reports an empty Row Reference per row.
+	const optionalRowReference: INodeProperties = { ...rowReference, required: false };
+	const collection = options as INodeProperties & { options: INodeProperties[] };
+	return {
+		...collection,
+		options: [...first, validateOnly, duplicateCheck, optionalRowReference, postAgain, ...collection.options].sort((a, b) =>
+			a.displayName.localeCompare(b.displayName),
+		),
+	};
+}
