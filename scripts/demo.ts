@@ -137,7 +137,7 @@ async function main(): Promise<string> {
 	console.log(
 		table(
 			['row', 'patient', 'method', 'amount', 'status', 'batch ID or reason'],
-			lines.map((l, i) => [l.row, l.patient_id, l.method, amountOf(l, i), l.status, l.payment_batch_id || clip(l.message.replace(/^Invalid input in item \d+: /, ''), 90)]),
+			lines.map((l, i) => [l.row, l.patient_id, l.method, amountOf(l, i), l.status, l.payment_batch_id || clip(l.message.replace(/^Invalid input in (item|row) \d+: /, ''), 90)]),
 		),
 	);
 	const counts = Object.fromEntries(STATUSES.map((s) => [s, lines.filter((l) => l.status === s).length])) as Record<(typeof STATUSES)[number], number>;

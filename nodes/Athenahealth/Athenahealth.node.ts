@@ -2,6 +2,7 @@ import type { INodeTypeBaseDescription, IVersionedNodeType } from 'n8n-workflow'
 import { VersionedNodeType } from 'n8n-workflow';
 
 import { AthenahealthV1 } from './v1/AthenahealthV1.node';
+import { AthenahealthV2 } from './v2/AthenahealthV2.node';
 
 // Versioned from the start: a saved workflow keeps the version it was built with, so a v2 can change a field or a
 // default without changing what a practice's scheduled posting does.
@@ -14,9 +15,9 @@ export class Athenahealth extends VersionedNodeType {
 			icon: v1.description.icon,
 			group: v1.description.group,
 			description: v1.description.description,
-			defaultVersion: 1,
+			defaultVersion: 2,
 		};
-		const nodeVersions: IVersionedNodeType['nodeVersions'] = { 1: v1 };
+		const nodeVersions: IVersionedNodeType['nodeVersions'] = { 1: v1, 2: new AthenahealthV2() };
 		super(nodeVersions, baseDescription);
 	}
 }

@@ -269,7 +269,7 @@ export function samplePayments(postDate: string, closedDate = '10/15/2026'): Sam
 		failed({ patient_id: '3', department_id: '1', method: 'CASH', copay: '25.00', appointment_id: '100011' }, 'does not belong'),
 	];
 	// The first row typed in twice: the copy is skipped, naming the first.
-	rows.splice(8, 0, { fields: { ...rows[0].fields }, expect: 'skipped', messageHas: 'Same payment as item 0' });
+	rows.splice(8, 0, { fields: { ...rows[0].fields }, expect: 'skipped', messageHas: 'Same payment as row 1' });
 	return rows.map((r, i) => ({ ...r, fields: { row: String(i + 1), ...r.fields } }));
 }
 

@@ -93,7 +93,7 @@ describe('malformed rows mixed with good rows', () => {
 			for (const part of Array.isArray(message) ? message : [message]) {
 				expect({ row: name, error: String(json.error) }).toEqual({ row: name, error: expect.stringContaining(part) });
 			}
-			expect(String(json.error)).toContain(`item ${index}`);
+			expect(String(json.error)).toContain(`row ${index + 1}:`);
 		});
 		expect(stack.simulator.ledger().map((entry) => entry.patientid).sort()).toEqual(MALFORMED.map((_, index) => String(100 + index)).sort());
 		expect(JSON.stringify(run.result.runData.athenahealth)).not.toContain(CARD_APPROVED);
@@ -104,7 +104,7 @@ describe('duplicates', () => {
 	it('two identical rows in one sheet: the second is skipped, naming the first', async () => {
 		const run = await stack.run(parameters(), { input: [good(1), good(2), good(1)] });
 		expect(run.json.map((json) => json.status)).toEqual(['posted', 'posted', 'skipped']);
-		expect(run.json[2].reason).toContain('Same payment as item 0');
+		expect(run.json[2].reason).toContain('Same payment as row 1');
 		expect(stack.simulator.ledger()).toHaveLength(2);
 	});
 

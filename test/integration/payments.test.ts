@@ -104,7 +104,7 @@ describe('Payment → Record refusals, each with its own clear error', () => {
 				{ patient: '1', department: '1', method: 'CASH', copay: '5.001' },
 			],
 		});
-		expect(run.error?.message).toBe('Invalid input in item 1: Copay Amount has more than two decimal places');
+		expect(run.error?.message).toBe('Invalid input in row 2: Copay Amount has more than two decimal places');
 		expect(stack.simulator.ledger()).toHaveLength(0);
 	});
 });

@@ -7,6 +7,8 @@ import type { PaymentCommon, PostingSpec } from './payment/posting/postPayments'
 export interface ItemOperation {
 	kind: 'item';
 	description: INodeProperties[];
+	/** Version 2's fields, where they differ from version 1's (v2/AthenahealthV2.node.ts). */
+	descriptionV2?: INodeProperties[];
 	execute(this: IExecuteFunctions, itemIndex: number, client: AthenaClient): Promise<IDataObject | IDataObject[]>;
 }
 
@@ -17,6 +19,7 @@ export interface ItemOperation {
 export interface PostingOperation {
 	kind: 'posting';
 	description: INodeProperties[];
+	descriptionV2?: INodeProperties[];
 	spec: PostingSpec<PaymentCommon>;
 }
 

@@ -56,6 +56,15 @@ export const amountFields: INodeProperties[] = [
 	},
 ];
 
+/** Version 2: Appointment ID and Copay Amount default to the incoming item's (Appointment → Get gives copayDue). */
+export const amountFieldsV2: INodeProperties[] = amountFields.map((field) =>
+	field.name === 'copayAmount'
+		? { ...field, default: '={{ $json.copayDue ?? "" }}' }
+		: field.name === 'appointmentId'
+			? { ...field, default: '={{ $json.appointmentId ?? "" }}' }
+			: field,
+);
+
 export function readAmounts(context: IExecuteFunctions, itemIndex: number): IDataObject {
 	const claims = (context.getNodeParameter('claimPayments', itemIndex, {}) as IDataObject).claims;
 	return {

@@ -58,3 +58,18 @@ export const limitFields: INodeProperties[] = [
 		displayOptions: { show: { returnAll: [false] } },
 	},
 ];
+
+/** Version 2: the patient and department of the incoming item, when it has them (a look-up before this node). */
+export const patientFromItem: INodeProperties = {
+	...patientLocator,
+	default: { mode: 'id', value: '={{ $json.patientId ?? "" }}' },
+};
+
+export const departmentFromItem: INodeProperties = { ...departmentField, default: '={{ $json.departmentId ?? "" }}' };
+
+/** An optional department, as a dropdown like everywhere else (v1 had free text in Patient Search and Get). */
+export const optionalDepartmentField = (description: string): INodeProperties => ({
+	...departmentField,
+	required: false,
+	description: `${description}. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+});

@@ -1,5 +1,6 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
+import { METHOD_FROM_COLUMN } from '../descriptions/referenceFields';
 import { departmentSchema } from '../shared/athenaSchemas';
 import { AthenaClient } from '../transport/athenaClient';
 import { fetchDepartments } from '../transport/departments';
@@ -19,9 +20,16 @@ export async function getDepartments(this: ILoadOptionsFunctions): Promise<INode
 export async function getPaymentMethods(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const client = await AthenaClient.create(this);
 	const methods = await fetchPaymentMethods(client);
-	return methods.map((method) => ({
-		name: method.kind === 'card' ? `${method.name} (${method.code})` : method.name,
-		value: method.code,
-		description: method.kind === 'card' ? 'Card charged outside athena: needs the last four digits' : undefined,
-	}));
+	return [
+		...methods.map((method) => ({
+			name: method.kind === 'card' ? `${method.name} (${method.code})` : method.name,
+			value: method.code,
+			description: method.kind === 'card' ? 'Card charged outside athena: needs the last four digits' : undefined,
+		})),
+		{
+			name: 'From a Column (Each Row Its Own)',
+			value: METHOD_FROM_COLUMN,
+			description: 'A spreadsheet column gives each row its method; Check Number and Card Last 4 Digits are both shown',
+		},
+	];
 }

@@ -15,8 +15,9 @@ export function validate<S extends z.ZodTypeAny>(schema: S, input: unknown): Val
 	return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: describeIssues(parsed.error) };
 }
 
-export function invalidInputError(node: INode, itemIndex: number, message: string): NodeOperationError {
-	return new NodeOperationError(node, `Invalid input in item ${itemIndex}: ${message}`, {
+/** `where` names the item as the user counts it; postings say "row 7" (rowNames.ts). */
+export function invalidInputError(node: INode, itemIndex: number, message: string, where = `item ${itemIndex}`): NodeOperationError {
+	return new NodeOperationError(node, `Invalid input in ${where}: ${message}`, {
 		itemIndex,
 		description: 'Fix the value in that item (or the spreadsheet cell it comes from) and run again. Nothing was sent to athena for this item.',
 	});

@@ -6,7 +6,7 @@ import { searchAppointments, searchPatients } from '../methods/listSearch';
 import { getDepartments, getPaymentMethods } from '../methods/loadOptions';
 import { athenahealthIcon } from '../icons';
 
-const resourceProperty: INodeProperties = {
+export const resourceProperty: INodeProperties = {
 	displayName: 'Resource',
 	name: 'resource',
 	type: 'options',
@@ -22,7 +22,7 @@ const resourceProperty: INodeProperties = {
 	default: 'payment',
 };
 
-const operationProperties: INodeProperties[] = [
+export const operationProperties: INodeProperties[] = [
 	{
 		displayName: 'Operation',
 		name: 'operation',

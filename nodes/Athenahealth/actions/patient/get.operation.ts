@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { patientLocator } from '../../descriptions/common';
+import { optionalDepartmentField, patientLocator } from '../../descriptions/common';
 import { patientSchema, type PatientBalance } from '../../shared/athenaSchemas';
 import { paymentFieldRules } from '../../shared/fieldRules';
 import { parseOrThrow } from '../../shared/validate';
@@ -40,6 +40,23 @@ const properties: INodeProperties[] = [
 	},
 ];
 
+const propertiesV2: INodeProperties[] = [
+	patientLocator,
+	{
+		...(properties[1] as INodeProperties & { options: INodeProperties[] }),
+		options: (properties[1] as INodeProperties & { options: INodeProperties[] }).options.map((option) =>
+			option.name === 'departmentId'
+				? {
+						...optionalDepartmentField(
+							"The department where the payment is taken. The output then starts with the balance to collect there: athena's guidance is the clean balance of the provider group whose departments include this one",
+						),
+						displayName: 'Department for Balance Name or ID',
+					}
+				: option,
+		),
+	},
+];
+
 const inputSchema = z.object({
 	patientId: paymentFieldRules.patientId.schema,
 	departmentId: z.preprocess((value) => (value === '' ? undefined : value), paymentFieldRules.departmentId.schema.optional()),
@@ -59,6 +76,7 @@ export function balanceForDepartment(balances: PatientBalance[] | undefined, dep
 export const getPatient: ItemOperation = {
 	kind: 'item',
 	description: updateDisplayOptions({ show: { resource: ['patient'], operation: ['get'] } }, properties),
+	descriptionV2: updateDisplayOptions({ show: { resource: ['patient'], operation: ['get'] } }, propertiesV2),
 	async execute(this: IExecuteFunctions, itemIndex: number, client: AthenaClient) {
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const input = parseOrThrow(this.getNode(), itemIndex, inputSchema, {
@@ -71,9 +89,14 @@ export const getPatient: ItemOperation = {
 			{ action: `get patient ${input.patientId}`, itemIndex },
 		);
 		const patient = patientSchema.parse(recordOf(answer.body, 'patientid', input.patientId) ?? {});
+		// The balance to collect comes right after who the patient is, not as the last column of the table.
+		const { patientId, firstName, lastName, ...rest } = patient;
 		return {
-			...patient,
+			patientId,
+			firstName,
+			lastName,
 			...(input.departmentId ? { departmentId: input.departmentId, ...balanceForDepartment(patient.balances, input.departmentId) } : {}),
+			...rest,
 		};
 	},
 };

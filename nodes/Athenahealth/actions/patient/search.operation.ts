@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { limitFields } from '../../descriptions/common';
+import { limitFields, optionalDepartmentField } from '../../descriptions/common';
 import { patientSchema } from '../../shared/athenaSchemas';
 import { toAthenaDate } from '../../shared/dates';
 import { parseOrThrow } from '../../shared/validate';
@@ -19,7 +19,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. 04/12/1980',
-		description: 'Mm/dd/yyyy or yyyy-mm-dd',
+		description: 'As mm/dd/yyyy or yyyy-mm-dd',
 	},
 	{
 		displayName: 'Department ID',
@@ -31,6 +31,10 @@ const properties: INodeProperties[] = [
 	},
 	...limitFields,
 ];
+
+const propertiesV2: INodeProperties[] = properties.map((property) =>
+	property.name === 'departmentId' ? optionalDepartmentField('Only patients registered in this department') : property,
+);
 
 const inputSchema = z
 	.object({
@@ -53,6 +57,7 @@ const inputSchema = z
 export const searchPatients: ItemOperation = {
 	kind: 'item',
 	description: updateDisplayOptions({ show: { resource: ['patient'], operation: ['search'] } }, properties),
+	descriptionV2: updateDisplayOptions({ show: { resource: ['patient'], operation: ['search'] } }, propertiesV2),
 	async execute(this: IExecuteFunctions, itemIndex: number, client: AthenaClient) {
 		const input = parseOrThrow(this.getNode(), itemIndex, inputSchema, {
 			firstName: String(this.getNodeParameter('firstName', itemIndex, '')),

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { amountFields, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
-import { departmentField, patientLocator } from '../../descriptions/common';
+import { amountFields, amountFieldsV2, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
+import { departmentField, departmentFromItem, patientFromItem, patientLocator } from '../../descriptions/common';
 import type { CollectPaymentInput } from '../../shared/fieldRules';
 import { cardFieldRules, collectPaymentSchema } from '../../shared/fieldRules';
 import { formatMoney } from '../../shared/money';
@@ -12,7 +12,7 @@ import type { AthenaClient } from '../../transport/athenaClient';
 import { UNKNOWN_POSTING_ADVICE, acceptedWrite } from '../../transport/writeResult';
 import type { PostingOperation } from '../types';
 import { isTypedIntoNode, typedCardDataMessage } from './posting/cardData';
-import { postingFields } from './posting/postingFields';
+import { postingFields, postingOptionsV2 } from './posting/postingFields';
 import type { PostingSpec } from './posting/postPayments';
 
 const cardField = (name: keyof typeof cardFieldRules, extra: Partial<INodeProperties> = {}): INodeProperties => ({
@@ -66,6 +66,13 @@ function sentCardData(context: IExecuteFunctions, itemIndex: number): SentCardDa
 		securityCode: String(context.getNodeParameter('cardSecurityCode', itemIndex, '') ?? ''),
 	};
 }
+
+const propertiesV2: INodeProperties[] = properties
+	.filter((property) => !postingFields.includes(property))
+	.map((property) =>
+		property === patientLocator ? patientFromItem : property === departmentField ? departmentFromItem : property.name === 'copayAmount' ? (amountFieldsV2.find((field) => field.name === 'copayAmount') as INodeProperties) : property.name === 'appointmentId' ? (amountFieldsV2.find((field) => field.name === 'appointmentId') as INodeProperties) : property,
+	)
+	.concat(postingOptionsV2());
 
 export const collectPaymentSpec: PostingSpec<CollectPaymentInput> = {
 	operation: 'collect',
@@ -156,5 +163,6 @@ export const collectPaymentSpec: PostingSpec<CollectPaymentInput> = {
 export const collectPayment: PostingOperation = {
 	kind: 'posting',
 	description: updateDisplayOptions({ show: { resource: ['payment'], operation: ['collect'] } }, properties),
+	descriptionV2: updateDisplayOptions({ show: { resource: ['payment'], operation: ['collect'] } }, propertiesV2),
 	spec: collectPaymentSpec,
 };

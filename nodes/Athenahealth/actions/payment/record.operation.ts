@@ -1,58 +1,32 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { amountFields, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
-import { departmentField, patientLocator } from '../../descriptions/common';
+import { amountFields, amountFieldsV2, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
+import { departmentField, departmentFromItem, patientFromItem, patientLocator } from '../../descriptions/common';
+import { METHOD_FROM_COLUMN, paymentMethodColumnField, paymentMethodField, referenceFields } from '../../descriptions/referenceFields';
 import type { RecordPaymentInput } from '../../shared/fieldRules';
 import { paymentFieldRules, recordPaymentSchema, referenceFieldOf } from '../../shared/fieldRules';
 import { formatMoney } from '../../shared/money';
 import type { AthenaClient } from '../../transport/athenaClient';
 import { UNKNOWN_POSTING_ADVICE, acceptedWrite } from '../../transport/writeResult';
 import type { PostingOperation } from '../types';
-import { postingFields } from './posting/postingFields';
+import { postingParameterPath } from './posting/parameterPaths';
+import { postingFields, postingOptionsV2 } from './posting/postingFields';
 import type { PostingSpec } from './posting/postPayments';
 
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			"Record Payment is for money taken outside athena: cash, a paper check, or a card charged on another terminal. Do not record a card payment taken through athena's card processing (or Collect Payment) or a check scanned in athenaOne: athena would count it twice. Payments recorded here land in a payment batch the practice reconciles in athenaOne.",
+			"Record Payment is for money taken outside athena: cash, a paper check, or a card charged on another terminal. Do not record a card payment taken through athena's card processing (Payment → Collect) or a check scanned in athenaOne: athena would count it twice. Payments recorded here land in a payment batch the practice reconciles in athenaOne.",
 		name: 'recordNotice',
 		type: 'notice',
 		default: '',
 	},
 	patientLocator,
 	departmentField,
-	{
-		displayName: 'Payment Method Name or ID',
-		name: 'paymentMethod',
-		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getPaymentMethods' },
-		default: 'CASH',
-		required: true,
-		description:
-			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-		hint: paymentFieldRules.paymentMethod.rule,
-	},
-	{
-		displayName: 'Check Number',
-		name: 'checkNumber',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 1042',
-		description: paymentFieldRules.checkNumber.rule,
-		displayOptions: { show: { paymentMethod: ['CHECK'] } },
-	},
-	{
-		displayName: 'Card Last 4 Digits',
-		name: 'cardLast4',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 4242',
-		description: paymentFieldRules.cardLast4.rule,
-		displayOptions: { hide: { paymentMethod: ['CASH', 'CHECK'] } },
-	},
+	paymentMethodField,
+	paymentMethodColumnField,
+	...referenceFields,
 	...amountFields,
 	{
 		displayName: 'Post Date',
@@ -65,6 +39,19 @@ const properties: INodeProperties[] = [
 	...postingFields,
 ];
 
+const postDateField = properties.find((property) => property.name === 'postDate') as INodeProperties;
+
+const propertiesV2: INodeProperties[] = [
+	...properties.filter((property) => ['recordNotice'].includes(property.name)),
+	patientFromItem,
+	departmentFromItem,
+	paymentMethodField,
+	paymentMethodColumnField,
+	...referenceFields,
+	...amountFieldsV2,
+	postingOptionsV2([postDateField]),
+];
+
 // athena's words for this refusal are not on record: the hint says what is known (athena refuses a post date on or
 // before the practice's close date) and is given when the answer mentions a close date or period.
 const CLOSED_PERIOD_HINT =
@@ -74,7 +61,8 @@ export const recordPaymentSpec: PostingSpec<RecordPaymentInput> = {
 	operation: 'record',
 	schema: recordPaymentSchema,
 	readInput(context, itemIndex) {
-		const paymentMethod = context.getNodeParameter('paymentMethod', itemIndex, '');
+		const picked = context.getNodeParameter('paymentMethod', itemIndex, '');
+		const paymentMethod = picked === METHOD_FROM_COLUMN ? context.getNodeParameter('paymentMethodColumn', itemIndex, '') : picked;
 		// Only the reference field the method needs is read: each field read from a row is an expression to evaluate.
 		const referenceField = referenceFieldOf(paymentMethod);
 		return {
@@ -82,7 +70,7 @@ export const recordPaymentSpec: PostingSpec<RecordPaymentInput> = {
 			departmentId: context.getNodeParameter('departmentId', itemIndex, ''),
 			paymentMethod,
 			...(referenceField ? { [referenceField]: context.getNodeParameter(referenceField, itemIndex, '') } : {}),
-			postDate: context.getNodeParameter('postDate', itemIndex, ''),
+			postDate: context.getNodeParameter(postingParameterPath(context, 'postDate'), itemIndex, ''),
 			...readAmounts(context, itemIndex),
 		};
 	},
@@ -148,5 +136,6 @@ export const recordPaymentSpec: PostingSpec<RecordPaymentInput> = {
 export const recordPayment: PostingOperation = {
 	kind: 'posting',
 	description: updateDisplayOptions({ show: { resource: ['payment'], operation: ['record'] } }, properties),
+	descriptionV2: updateDisplayOptions({ show: { resource: ['payment'], operation: ['record'] } }, propertiesV2),
 	spec: recordPaymentSpec,
 };

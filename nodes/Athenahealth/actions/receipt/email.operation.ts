@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
@@ -24,6 +24,24 @@ const properties: INodeProperties[] = [
 	},
 ];
 
+/**
+ * A payment the node before skipped (Collect on a re-run: already collected) gets no second receipt. It passes
+ * through as skipped, saying why, instead of failing for want of an e-payment ID.
+ */
+function skippedPayment(context: IExecuteFunctions, itemIndex: number): IDataObject | undefined {
+	const incoming = context.getInputData()[itemIndex]?.json;
+	if (incoming?.status !== 'skipped') return undefined;
+	const ePaymentId = typeof incoming.ePaymentId === 'string' && incoming.ePaymentId ? incoming.ePaymentId : null;
+	return {
+		status: 'skipped',
+		reason: `The payment before this node was skipped (${String(incoming.reason ?? 'already posted by an earlier run')}), so no receipt was emailed again.${
+			ePaymentId ? ` To send its receipt anyway, run Receipt → Email with E-Payment ID ${ePaymentId}.` : ''
+		}`,
+		patientId: incoming.patientId ?? null,
+		ePaymentId,
+	};
+}
+
 const inputSchema = z.object({
 	patientId: paymentFieldRules.patientId.schema,
 	ePaymentId: ePaymentIdRule.schema,
@@ -34,6 +52,8 @@ export const emailReceipt: ItemOperation = {
 	kind: 'item',
 	description: updateDisplayOptions({ show: { resource: ['receipt'], operation: ['email'] } }, properties),
 	async execute(this: IExecuteFunctions, itemIndex: number, client: AthenaClient) {
+		const skipped = skippedPayment(this, itemIndex);
+		if (skipped) return skipped;
 		const input = parseOrThrow(this.getNode(), itemIndex, inputSchema, {
 			patientId: this.getNodeParameter('patientId', itemIndex, '', { extractValue: true }),
 			ePaymentId: this.getNodeParameter('ePaymentId', itemIndex, ''),

@@ -17,6 +17,9 @@ import type { PostingStatus } from './statuses';
 import { FAILURE_STATUSES } from './statuses';
 import { postRow } from './postRow';
 import { createReferenceChecker } from './references';
+import { addHint, statusHint } from './hints';
+import { postingParameterPath, ROW_NUMBER_PATH } from './parameterPaths';
+import { rowNamer } from './rowNames';
 import { summarise } from './summary';
 
 export interface PostedIds {
@@ -53,6 +56,8 @@ export interface PostingSpec<TInput extends PaymentCommon> {
 
 export interface Row<TInput> {
 	itemIndex: number;
+	/** The row as messages name it ("row 7"): see rowNames.ts. */
+	name: string;
 	input?: TInput;
 	key?: string;
 	/** Post Again, read and checked with the row's input. */
@@ -69,8 +74,8 @@ function todayIn(timezone: string): string {
 export function readPostingSettings(context: IExecuteFunctions): PostingSettings {
 	const options = context.getNodeParameter('postingOptions', 0, {}) as IDataObject;
 	return {
-		validateOnly: context.getNodeParameter('validateOnly', 0, false) as boolean,
-		duplicateCheck: context.getNodeParameter('duplicateCheck', 0, 'paymentDetails') as PostingSettings['duplicateCheck'],
+		validateOnly: context.getNodeParameter(postingParameterPath(context, 'validateOnly'), 0, false) as boolean,
+		duplicateCheck: context.getNodeParameter(postingParameterPath(context, 'duplicateCheck'), 0, 'paymentDetails') as PostingSettings['duplicateCheck'],
 		addSummary: (options.addSummary as boolean) ?? false,
 		concurrency: Math.max(1, Math.floor(Number(options.concurrency ?? 3))),
 		allowIdenticalRows: (options.allowIdenticalRows as boolean) ?? false,
@@ -94,11 +99,12 @@ export async function postPayments<TInput extends PaymentCommon>(
 	const continueOnFail = context.continueOnFail();
 	const errorOutput = node.onError === 'continueErrorOutput';
 	const today = todayIn(context.getTimezone());
-	const rows: Array<Row<TInput>> = items.map((_, itemIndex) => ({ itemIndex, json: { item: itemIndex } }));
+	const nameOf = rowNamer(context, ROW_NUMBER_PATH);
+	const rows: Array<Row<TInput>> = items.map((_, itemIndex) => ({ itemIndex, name: nameOf(itemIndex), json: { item: itemIndex } }));
 
 	const markInvalid = (row: Row<TInput>, message: string) => {
 		row.status = 'invalid';
-		row.error = invalidInputError(node, row.itemIndex, message);
+		row.error = invalidInputError(node, row.itemIndex, message, row.name);
 		row.json = { ...row.json, status: 'invalid', error: row.error.message, description: row.error.description };
 	};
 
@@ -126,7 +132,7 @@ export async function postPayments<TInput extends PaymentCommon>(
 		if (checked.ok) row.input = checked.value;
 		else markInvalid(row, checked.message);
 		if (row.input && settings.duplicateCheck !== 'off') {
-			const postAgain = context.getNodeParameter('postAgain', row.itemIndex, false);
+			const postAgain = context.getNodeParameter(postingParameterPath(context, 'postAgain'), row.itemIndex, false);
 			if (typeof postAgain === 'boolean') row.postAgain = postAgain;
 			else {
 				markInvalid(row, `Post Again must be true or false; it is ${JSON.stringify(postAgain)}`);
@@ -161,7 +167,7 @@ export async function postPayments<TInput extends PaymentCommon>(
 			if (!row.input) continue;
 			let base: string;
 			if (settings.duplicateCheck === 'rowReference') {
-				const reference = String(context.getNodeParameter('rowReference', row.itemIndex, '') ?? '').trim();
+				const reference = String(context.getNodeParameter(postingParameterPath(context, 'rowReference'), row.itemIndex, '') ?? '').trim();
 				if (!reference) {
 					markInvalid(row, 'Row Reference is empty. Give each row a unique reference (e.g. a receipt number column), or set Duplicate Check to By Payment Details.');
 					row.input = undefined;
@@ -179,7 +185,7 @@ export async function postPayments<TInput extends PaymentCommon>(
 				row.json = {
 					...row.json,
 					status: 'skipped',
-					reason: `Same payment as item ${earlier[0]} of this run, so it was not posted twice. If both are real payments, turn on "Identical Rows Are Separate Payments" or give them different Row References.`,
+					reason: `Same payment as ${rows[earlier[0]].name} of this run, so it was not posted twice. If both are real payments, turn on "Identical Rows Are Separate Payments" or give them different Row References.`,
 					duplicateCheckKey: base,
 					...spec.describe(row.input),
 				};
@@ -223,7 +229,7 @@ export async function postPayments<TInput extends PaymentCommon>(
 			row.status = 'valid';
 			row.json = { ...row.json, status: 'valid', duplicateCheckKey: row.key, ...spec.describe(row.input) };
 		});
-		return finish(rows, spec, settings, continueOnFail, errorOutput);
+		return finish(context, rows, spec, settings, continueOnFail, errorOutput);
 	}
 
 	// 4. Post, a few at a time, never sending a payment whose key is held.
@@ -253,10 +259,11 @@ export async function postPayments<TInput extends PaymentCommon>(
 			row.json = { ...row.json, status: 'failed', error: row.error.message };
 		}
 	}
-	return finish(rows, spec, settings, continueOnFail, errorOutput);
+	return finish(context, rows, spec, settings, continueOnFail, errorOutput);
 }
 
 function finish<TInput extends PaymentCommon>(
+	context: IExecuteFunctions,
 	rows: Array<Row<TInput>>,
 	spec: PostingSpec<TInput>,
 	settings: PostingSettings,
@@ -265,6 +272,7 @@ function finish<TInput extends PaymentCommon>(
 ): INodeExecutionData[] {
 	const firstFailure = rows.find((row) => row.status && FAILURE_STATUSES.includes(row.status));
 	if (firstFailure?.error && !continueOnFail) throw firstFailure.error;
+	addHint(context, statusHint(rows.map((row) => row.status)));
 	const output: INodeExecutionData[] = rows.map((row) => {
 		const failed = row.status !== undefined && FAILURE_STATUSES.includes(row.status);
 		const json = failed && errorOutput ? errorOutputJson(row.json) : row.json;

@@ -37,6 +37,9 @@ export async function postRow<TInput extends PaymentCommon>(
 					previous: previous ?? null,
 					duplicateCheckKey: key,
 					...described,
+					// The earlier run's IDs, when known, so the next node (Receipt → Email, Void) can still name the payment.
+					...(previous?.paymentBatchId ? { paymentBatchId: previous.paymentBatchId } : {}),
+					...(previous?.ePaymentId ? { ePaymentId: previous.ePaymentId } : {}),
 				};
 				return;
 			}

@@ -98,6 +98,15 @@ export const postingFields: INodeProperties[] = [
 					"Ceiling on calls to athena for this node. 5 is safe for athena's preview; production allows more.",
 			},
 			{
+				displayName: 'Row Number',
+				name: 'rowNumber',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. {{ $json.row }}',
+				description:
+					'How messages name a row. Empty: row 1 is the first data row. Or map a column of your sheet that numbers the rows.',
+			},
+			{
 				displayName: 'Timeout (Seconds)',
 				name: 'timeoutSeconds',
 				type: 'number',
@@ -117,4 +126,22 @@ export interface PostingSettings {
 	allowIdenticalRows: boolean;
 	requestsPerSecond: number;
 	timeoutSeconds: number;
+}
+
+/**
+ * Version 2: everything but the payment itself under one Options collection, so the form starts short. The v1
+ * top-level fields keep their names here (postingOptions.validateOnly, …); parameterPaths.ts reads them there.
+ * Inside a collection, display rules look at the collection's own values (Row Reference follows Duplicate Check).
+ */
+export function postingOptionsV2(first: INodeProperties[] = []): INodeProperties {
+	const [validateOnly, duplicateCheck, rowReference, postAgain, options] = postingFields;
+	// Not required inside the collection: the engine reports an empty Row Reference per row.
+	const optionalRowReference: INodeProperties = { ...rowReference, required: false };
+	const collection = options as INodeProperties & { options: INodeProperties[] };
+	return {
+		...collection,
+		options: [...first, validateOnly, duplicateCheck, optionalRowReference, postAgain, ...collection.options].sort((a, b) =>
+			a.displayName.localeCompare(b.displayName),
+		),
+	};
 }

@@ -1,5 +1,6 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import { postingParameterPath } from './parameterPaths';
 
 /**
  * Checks made before a posting run reads a single row or calls athena: every posting setting is one this node can
@@ -41,18 +42,23 @@ export function refuseUnsafePostingSetup(context: IExecuteFunctions, itemCount: 
 		if (raw !== undefined && typeof raw !== 'boolean') refuse(`Options → ${label} must be true or false; it is ${JSON.stringify(raw)}`, `Set ${label} in the node's Options to on or off.`);
 	}
 
-	const validateOnly = context.getNodeParameter('validateOnly', 0, false);
+	const validateOnly = context.getNodeParameter(postingParameterPath(context, 'validateOnly'), 0, false);
 	if (typeof validateOnly !== 'boolean') refuse(`Validate Only must be true or false; it is ${JSON.stringify(validateOnly)}`, 'Turn Validate Only on or off.');
-	const duplicateCheck = context.getNodeParameter('duplicateCheck', 0, 'paymentDetails');
+	const duplicateCheck = context.getNodeParameter(postingParameterPath(context, 'duplicateCheck'), 0, 'paymentDetails');
 	if (!['paymentDetails', 'rowReference', 'off'].includes(duplicateCheck as string)) {
 		refuse(`Duplicate Check must be By Payment Details, By Row Reference or Off; it is ${JSON.stringify(duplicateCheck)}`, 'Choose a Duplicate Check from the list.');
 	}
 
 	// A fixed Post Again re-sends every row of the sheet on every run; a re-post is a decision about one row.
-	if (duplicateCheck !== 'off' && node.parameters.postAgain === true && itemCount > 1) {
+	if (duplicateCheck !== 'off' && fixedPostAgain(node) === true && itemCount > 1) {
 		refuse(
 			`Post Again is on for all ${itemCount} rows`,
 			'Post Again re-posts a payment already posted (or of unknown outcome) after you checked athenaOne, so it is meant for the rows you checked, not a whole sheet. Set it with an expression on a column of those rows (e.g. {{ $json.postAgain === "yes" }}), or run the node on just that row.',
 		);
 	}
+}
+
+/** Post Again as saved (not evaluated): v1 at the top, v2 under Options. */
+function fixedPostAgain(node: INode): unknown {
+	return node.typeVersion >= 2 ? (node.parameters.postingOptions as IDataObject | undefined)?.postAgain : node.parameters.postAgain;
 }

@@ -1,0 +1,39 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { operations, route } from '../actions/router';
+import { athenahealthIcon } from '../icons';
+import { AthenahealthV1, operationProperties, resourceProperty } from '../v1/AthenahealthV1.node';
+
+/**
+ * Version 2 changes only fields (which n8n stores by path, and saves only when they differ from the default), so it
+ * is a new version rather than an edit of v1: Record and Collect keep their posting settings (Validate Only, Duplicate
+ * Check, Row Reference, Post Again, Post Date) under Options, and Patient, Department, Appointment ID and Copay Amount
+ * default to the fields of the item that arrives (patientId, departmentId, appointmentId, copayDue). Department is a
+ * dropdown everywhere. Execution is shared: the posting engine reads each setting at its version's path
+ * (actions/payment/posting/parameterPaths.ts).
+ */
+const v1 = new AthenahealthV1();
+
+export class AthenahealthV2 implements INodeType {
+	description: INodeTypeDescription = {
+		...v1.description,
+		icon: athenahealthIcon,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		version: 2,
+		properties: [
+			resourceProperty,
+			...operationProperties,
+			...Object.values(operations).flatMap((byOperation) =>
+				Object.values(byOperation).flatMap((operation) => operation.descriptionV2 ?? operation.description),
+			),
+		],
+		// Not offered to AI agents, as in v1 (a node that moves money); see AthenahealthV1.node.ts.
+		usableAsTool: false as unknown as true,
+	};
+
+	methods = v1.methods;
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await route.call(this);
+	}
+}

@@ -1,0 +1,155 @@
+import type { IDataObject, INode, INodeParameters, WorkflowExecuteMode } from 'n8n-workflow';
+
+import { MANUAL_TRIGGER_TYPE } from '../harness/engine';
+import { APPOINTMENT_WITH_COPAY, CARD_APPROVED, PATIENT_WITH_BALANCES } from '../simulator';
+import { CREDENTIAL_ID, recordFromSheet, useStack } from './stack';
+
+/** The flows of issue 12 as ops staff build them in the editor, run through n8n-core's engine. */
+const stackOf = useStack();
+let stack: ReturnType<typeof stackOf>;
+beforeEach(() => {
+	stack = stackOf();
+});
+
+const athenaNode = (name: string, parameters: INodeParameters, x: number, typeVersion = 1): INode => ({
+	id: name,
+	name,
+	type: 'n8n-nodes-athenahealth.athenahealth',
+	typeVersion,
+	position: [x, 0],
+	parameters,
+	credentials: { athenahealthOAuth2Api: { id: CREDENTIAL_ID, name: 'athena simulator' } },
+});
+
+describe('the front-desk chain Collect → Email receipt, run twice', () => {
+	const collect = {
+		resource: 'payment',
+		operation: 'collect',
+		patientId: { mode: 'id', value: PATIENT_WITH_BALANCES },
+		departmentId: '1',
+		cardNumber: CARD_APPROVED,
+		cardSecurityCode: '987',
+		expirationMonth: '12',
+		expirationYear: '2035',
+		nameOnCard: 'ROSA QUINTERO',
+		billingAddress: '12 Elm St',
+		billingZip: '02472',
+		copayAmount: '25',
+		appointmentId: APPOINTMENT_WITH_COPAY,
+	};
+	const email = {
+		resource: 'receipt',
+		operation: 'email',
+		patientId: { mode: 'id', value: '={{ $json.patientId }}' },
+		ePaymentId: '={{ $json.ePaymentId }}',
+		email: 'payer@example.com',
+	};
+	const workflow = {
+		id: 'front-desk-twice',
+		nodes: [
+			{ id: 'trigger', name: 'Trigger', type: MANUAL_TRIGGER_TYPE, typeVersion: 1, position: [0, 0] as [number, number], parameters: {} },
+			athenaNode('Collect', collect, 200),
+			athenaNode('Email', email, 400),
+		],
+		connections: {
+			Trigger: { main: [[{ node: 'Collect', type: 'main' as const, index: 0 }]] },
+			Collect: { main: [[{ node: 'Email', type: 'main' as const, index: 0 }]] },
+		},
+	};
+	const emails = () => stack.simulator.ledger().filter((entry) => entry.kind === 'email');
+
+	it.each<[WorkflowExecuteMode, boolean]>([
+		// n8n keeps static data (the details of an earlier posting) only outside manual runs.
+		['cli', true],
+		['manual', false],
+	])('the second %s run skips the charge, carries the e-payment ID when known, and Email passes it through as skipped', async (mode, idKnown) => {
+		const wf = { ...workflow, id: `front-desk-twice-${mode}` };
+		const first = await stack.engine.run(wf, { mode });
+		expect(first.error).toBeUndefined();
+		const collected = first.outputOf('Collect')[0].json;
+		expect(collected.status).toBe('posted');
+		expect(first.outputOf('Email')[0].json.status).toBe('emailed');
+
+		const second = await stack.engine.run(wf, { mode });
+		expect(second.error).toBeUndefined();
+		const skipped = second.outputOf('Collect')[0].json;
+		expect(skipped.status).toBe('skipped');
+		expect(skipped.ePaymentId).toBe(idKnown ? collected.ePaymentId : undefined);
+		const passed = second.outputOf('Email')[0].json as IDataObject;
+		expect(passed.status).toBe('skipped');
+		expect(passed.reason).toContain('The payment before this node was skipped');
+		expect(passed.reason).toContain('no receipt was emailed again');
+		expect(passed.ePaymentId).toBe(idKnown ? collected.ePaymentId : null);
+		expect(emails()).toHaveLength(1);
+		expect(stack.simulator.ledger().filter((entry) => entry.kind !== 'email')).toHaveLength(1);
+	});
+});
+
+describe('the spreadsheet posting as built by hand', () => {
+	const rows = [
+		{ row: '2', patient: '101', department: '1', method: 'CASH', copay: '10' },
+		{ row: '3', patient: '102', department: '1', method: 'CHECK', check: '1042', copay: '11' },
+		{ row: '4', patient: '103', department: '1', method: 'MC/VISA', last4: '4242', copay: '12' },
+		{ row: '5', patient: '104', department: '1', method: 'CHECK', copay: '13' },
+		{ row: '6', patient: '101', department: '1', method: 'CASH', copay: '10' },
+	];
+
+	it('"From a Column" reads each row\'s method and the reference field it needs', async () => {
+		const run = await stack.run(recordFromSheet({}, { paymentMethod: 'fromColumn', paymentMethodColumn: '={{ $json.method }}' }), {
+			input: rows,
+			settings: { continueOnFail: true },
+		});
+		expect(run.json.map((json) => json.status)).toEqual(['posted', 'posted', 'posted', 'invalid', 'skipped']);
+		const forms = stack.simulator.ledger().map((entry) => entry.form);
+		expect(forms.map((form) => [form.paymentmethod, form.checknumber, form.cardnumberlast4])).toEqual([
+			['CASH', undefined, undefined],
+			['CHECK', '1042', undefined],
+			['MC/VISA', undefined, '4242'],
+		]);
+	});
+
+	it('names rows as people count them (row 1 = first data row) and shows the status counts as an execution hint', async () => {
+		const run = await stack.run(recordFromSheet(), { input: rows, settings: { continueOnFail: true } });
+		expect(run.json[3].error).toBe('Invalid input in row 4: Check Number is required for a check payment');
+		expect(run.json[4].reason).toContain('Same payment as row 1 of this run');
+		expect(run.result.taskOf('athenahealth')?.hints).toEqual([
+			expect.objectContaining({
+				type: 'warning',
+				location: 'outputPane',
+				message: expect.stringMatching(/^5 rows: 3 posted, 1 skipped, 1 invalid\./),
+			}),
+		]);
+	});
+
+	it('uses the Row Number column the user names', async () => {
+		const run = await stack.run(recordFromSheet({ rowNumber: '={{ $json.row }}' }), { input: rows, settings: { continueOnFail: true } });
+		expect(run.json[3].error).toBe('Invalid input in row 5: Check Number is required for a check payment');
+		expect(run.json[4].reason).toContain('Same payment as row 2 of this run');
+	});
+
+	it('a clean run says so in an info hint', async () => {
+		const run = await stack.run(recordFromSheet(), { input: rows.slice(0, 3) });
+		expect(run.result.taskOf('athenahealth')?.hints).toEqual([{ type: 'info', location: 'outputPane', message: '3 rows: 3 posted.' }]);
+	});
+});
+
+describe('version 2: posting settings under Options, fields from the incoming item', () => {
+	it('records from an Appointment → Get item with only a method picked, and reads Validate Only / Post Date under Options', async () => {
+		const item = { patientId: '1', departmentId: '1', appointmentId: APPOINTMENT_WITH_COPAY, copayDue: '25.00' };
+		const dry = await stack.run(
+			{ resource: 'payment', operation: 'record', paymentMethod: 'CASH', postingOptions: { validateOnly: true } },
+			{ input: [item], settings: { typeVersion: 2 } },
+		);
+		expect(dry.json[0]).toMatchObject({ status: 'valid', patientId: '1', departmentId: '1', copayAmount: '25.00', appointmentId: APPOINTMENT_WITH_COPAY });
+		expect(stack.simulator.ledger()).toHaveLength(0);
+
+		const run = await stack.run(
+			{ resource: 'payment', operation: 'record', paymentMethod: 'CASH', postingOptions: { postDate: '2026-12-01' } },
+			{ input: [item], settings: { typeVersion: 2 } },
+		);
+		expect(run.json[0]).toMatchObject({ status: 'posted', postDate: '12/01/2026' });
+		expect(stack.simulator.ledger().map((entry) => entry.form)).toEqual([
+			{ departmentid: '1', paymentmethod: 'CASH', copayamount: '25.00', appointmentid: APPOINTMENT_WITH_COPAY, postdate: '12/01/2026' },
+		]);
+	});
+});
