@@ -27,8 +27,9 @@ describe('the front-desk chain Collect → Email receipt, run twice', () => {
 		operation: 'collect',
 		patientId: { mode: 'id', value: PATIENT_WITH_BALANCES },
 		departmentId: '1',
-		cardNumber: CARD_APPROVED,
-		cardSecurityCode: '987',
+		// Card data arrives with the item (a form, a card reader): the node refuses card data typed into it.
+		cardNumber: '={{ $json.card }}',
+		cardSecurityCode: '={{ $json.cvv }}',
 		expirationMonth: '12',
 		expirationYear: '2035',
 		nameOnCard: 'ROSA QUINTERO',
@@ -64,13 +65,14 @@ describe('the front-desk chain Collect → Email receipt, run twice', () => {
 		['manual', false],
 	])('the second %s run skips the charge, carries the e-payment ID when known, and Email passes it through as skipped', async (mode, idKnown) => {
 		const wf = { ...workflow, id: `front-desk-twice-${mode}` };
-		const first = await stack.engine.run(wf, { mode });
+		const input = [{ card: CARD_APPROVED, cvv: '987' }];
+		const first = await stack.engine.run(wf, { mode, input });
 		expect(first.error).toBeUndefined();
 		const collected = first.outputOf('Collect')[0].json;
 		expect(collected.status).toBe('posted');
 		expect(first.outputOf('Email')[0].json.status).toBe('emailed');
 
-		const second = await stack.engine.run(wf, { mode });
+		const second = await stack.engine.run(wf, { mode, input });
 		expect(second.error).toBeUndefined();
 		const skipped = second.outputOf('Collect')[0].json;
 		expect(skipped.status).toBe('skipped');
