@@ -17,7 +17,8 @@ import { paymentFieldRules } from '../shared/fieldRules';
  */
 export const METHOD_FROM_COLUMN = 'fromColumn';
 
-const isExpression = { _cnd: { startsWith: '=' } };
+// `regex`, not `startsWith`: n8n before 2.41 calls startsWith on a missing value and crashes (see requiredParams.test.ts).
+const isExpression = { _cnd: { regex: '^=' } };
 
 export const paymentMethodField: INodeProperties = {
 	displayName: 'Payment Method Name or ID',
