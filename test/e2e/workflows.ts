@@ -168,13 +168,17 @@ for (const version of n8nVersions()) {
 			}
 			assert.ok(JSON.stringify(nodeOutput(run, 'Visit and card (TEST DATA)')).includes(CARD_APPROVED), 'sanity: the test data holds the card');
 
-			// Run again by mistake the same day: the card is not charged twice, and the email step has nothing to send.
+			// Run again by mistake the same day: the card is not charged twice, the skipped row still names its e-payment,
+			// and the email step passes it through as skipped instead of sending a second receipt.
 			const again = await n8n.execute(ids.frontDesk);
-			assert.equal(again.ok, false);
-			assert.match(JSON.stringify(again.error), /E-Payment ID is required/);
+			assert.equal(again.ok, true, JSON.stringify(again.error));
 			const [skipped] = nodeOutput(again, 'Collect copay by card');
 			assert.equal(skipped.status, 'skipped');
 			assert.ok(String(skipped.reason).includes(`as e-payment ${collect.epaymentid}`), skipped.reason);
+			assert.equal(skipped.ePaymentId, collect.epaymentid);
+			const [notEmailed] = nodeOutput(again, 'Email receipt');
+			assert.equal(notEmailed.status, 'skipped');
+			assert.match(String(notEmailed.reason), /The payment before this node was skipped/);
 			assert.equal(sim.ledger().filter((e) => e.kind === 'collect').length, 1, 'still one card payment');
 			assert.equal(sim.ledger().filter((e) => e.kind === 'email').length, 1, 'still one receipt email');
 		});
