@@ -196,12 +196,17 @@ export interface QueueModeOptions {
 	installOnWorker?: boolean;
 	env?: Record<string, string | undefined>;
 	concurrency?: number;
+	/** How many workers (default 1), each with its own user folder, all on the same queue and database. */
+	workers?: number;
 }
 
 export interface QueueMode {
 	main: N8nInstance;
+	/** The first worker. */
 	worker: N8nProcess;
 	workerUserFolder: string;
+	/** Every worker (`worker` is the first). */
+	workers: N8nProcess[];
 	redis: Service;
 	postgres: PostgresService;
 	/** Env shared by main and worker (queue, database, encryption key). */
@@ -215,7 +220,7 @@ export interface QueueMode {
 	stop(): Promise<void>;
 }
 
-/** Starts Redis, PostgreSQL, an n8n main and one worker in queue mode. */
+/** Starts Redis, PostgreSQL, an n8n main and one worker (or `workers`) in queue mode. */
 export async function startQueueMode(opts: QueueModeOptions = {}): Promise<QueueMode> {
 	const begin = Date.now();
 	const install = await ensureN8n(opts.version ?? N8N_NEWEST);
@@ -240,52 +245,60 @@ export async function startQueueMode(opts: QueueModeOptions = {}): Promise<Queue
 		N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'),
 	};
 	const mainFolder = tempDir('n8n-main-');
-	const workerUserFolder = tempDir('n8n-worker-');
+	const workerFolders = Array.from({ length: Math.max(1, opts.workers ?? 1) }, () => tempDir('n8n-worker-'));
 	for (const t of opts.tarballs ?? []) {
 		await installCommunityPackage(mainFolder, t);
-		if (opts.installOnWorker !== false) await installCommunityPackage(workerUserFolder, t);
+		if (opts.installOnWorker !== false) for (const folder of workerFolders) await installCommunityPackage(folder, t);
 	}
 	let main: N8nInstance | undefined;
-	let worker: N8nProcess | undefined;
+	const workers: N8nProcess[] = [];
 	const stopAll = async () => {
-		await worker?.stop();
+		for (const w of workers) await w.stop();
 		await main?.stop();
 		await redis.stop();
 		await postgres.stop();
 		fs.rmSync(mainFolder, { recursive: true, force: true });
-		fs.rmSync(workerUserFolder, { recursive: true, force: true });
+		for (const folder of workerFolders) fs.rmSync(folder, { recursive: true, force: true });
 	};
 	try {
 		main = await startN8n({ version: install.version, userFolder: mainFolder, env: { ...sharedEnv, ...opts.env } });
-		const workerStart = Date.now();
-		const workerEnv = n8nEnv(install, workerUserFolder, await freePort(), {
-			...sharedEnv,
-			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
-			QUEUE_HEALTH_CHECK_PORT: String(await freePort()),
-			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
-			...opts.env,
-		});
-		worker = spawnN8n(install, ['worker', `--concurrency=${opts.concurrency ?? 2}`], workerEnv, path.join(workerUserFolder, 'n8n-worker.log'));
-		await worker.waitForOutput(/n8n worker is now ready/, 120_000);
-		log(`queue mode: worker ready in ${secs(workerStart)}`);
+		for (const folder of workerFolders) {
+			const workerStart = Date.now();
+			const workerEnv = n8nEnv(install, folder, await freePort(), {
+				...sharedEnv,
+				N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+				QUEUE_HEALTH_CHECK_PORT: String(await freePort()),
+				N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+				...opts.env,
+			});
+			const w = spawnN8n(install, ['worker', `--concurrency=${opts.concurrency ?? 2}`], workerEnv, path.join(folder, 'n8n-worker.log'));
+			workers.push(w);
+			await w.waitForOutput(/n8n worker is now ready/, 120_000);
+			log(`queue mode: worker ${workers.length} ready in ${secs(workerStart)}`);
+		}
 	} catch (e) {
 		await stopAll();
 		throw e;
 	}
-	log(`queue mode: redis + postgres + main + worker up in ${secs(begin)}`);
+	log(`queue mode: redis + postgres + main + ${workers.length} worker(s) up in ${secs(begin)}`);
 	const m = main;
-	const w = worker;
-	const finished = () => [...w.output().matchAll(/Worker finished execution (\S+)/g)].map((x) => x[1]);
+	const w = workers[0];
+	const finished = () => workers.flatMap((x) => [...x.output().matchAll(/Worker finished execution (\S+)/g)].map((y) => y[1]));
 	return {
 		main: m,
 		worker: w,
-		workerUserFolder,
+		workerUserFolder: workerFolders[0],
+		workers,
 		redis,
 		postgres,
 		sharedEnv,
 		activateWorkflow: (workflowId) => activateWorkflow(m, workflowId),
-		waitForWorkerExecution: (executionId, timeoutMs = 60_000) =>
-			w.waitForOutput(new RegExp(`Worker finished execution ${executionId}\\b`), timeoutMs),
+		waitForWorkerExecution: async (executionId, timeoutMs = 60_000) => {
+			const done = new RegExp(`Worker finished execution ${executionId}\\b`);
+			// one worker: its own wait (a timeout rejects with its log tail); several: whichever ran it
+			if (workers.length === 1) return await w.waitForOutput(done, timeoutMs);
+			await Promise.any(workers.map((x) => x.waitForOutput(done, timeoutMs)));
+		},
 		workerFinishedExecutions: finished,
 		stop: async () => {
 			const s = Date.now();

@@ -1,0 +1,563 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any, no-console -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
+/**
+ * `npm run trials:overlap`: two executions of one posting workflow started at the same moment, in a real n8n, and what
+ * athena's ledger shows afterwards. Not a test (the figures are what it is for), not in `npm test`.
+ *
+ * n8n's processed-data helper (where the node's claims live) reads a node's whole key list and writes it back, with
+ * no lock. Two executions of the same workflow that overlap can both claim a row (the payment is posted twice), and a
+ * later write can erase claims the other execution made (a third run re-posts those rows: "lost claims").
+ *
+ * Each trial: a fresh workflow (new workflow ID, new node ID, so an empty node history) Webhook → Split Out → the
+ * posting node (Record Payment, Duplicate Check By Payment Details, as bench/workload.ts configures it), activated;
+ * the same sheet of OVERLAP_ROWS rows POSTed to its webhook twice in the same tick; when both have answered, a third
+ * POST of the same sheet. From the simulator's ledger (every row has its own amount):
+ *   double   payments posted more than once by the two overlapping executions (extra payments: Σ (count − 1))
+ *   lost     rows the third run posted although one of the two had already posted them (a claim that was lost)
+ *   first3   rows the third run posted that neither had posted (a row that failed before: posting it is right)
+ *   missing  rows no run posted
+ * The node's own statuses (from the webhook answers) and how long the two executions overlapped (n8n's execution
+ * start/stop times) go next to them.
+ *
+ * Setups (n8n 2.41.1 booted by scripts/lib, the packed package installed as users install it):
+ *   sqlite            regular mode, one n8n process, SQLite (n8n's default): both executions in one process
+ *   postgres          queue mode: main + OVERLAP_WORKERS workers (--concurrency=OVERLAP_WORKER_CONCURRENCY), PostgreSQL
+ *                     and Redis (scripts/lib/queue-mode.ts): with concurrency 1 each execution runs on its own worker
+ *   sqlite-limit1     as sqlite, with n8n's N8N_CONCURRENCY_PRODUCTION_LIMIT=1 (the operator's guard in regular mode)
+ *   postgres-1worker  queue mode with one worker started with --concurrency=1 (the operator's guard in queue mode)
+ *
+ * Settings (environment; defaults in brackets):
+ *   OVERLAP_TRIALS [20]  OVERLAP_ROWS [200]  OVERLAP_SETUPS [sqlite,postgres,sqlite-limit1,postgres-1worker]
+ *   OVERLAP_GUARDED_TRIALS [OVERLAP_TRIALS] (trials of the two guarded setups)
+ *   OVERLAP_WORKERS [2]  OVERLAP_WORKER_CONCURRENCY [1]  OVERLAP_STAGGER_MS [0] (delay of the second call)
+ *   OVERLAP_LATENCY [100] (athena's answer time, ms)  OVERLAP_RPS [20]  OVERLAP_CONCURRENCY [3] (the node's settings)
+ *   OVERLAP_OUT [bench/RESULTS-overlap.md]  OVERLAP_TARBALL (a packed tarball; default: build and pack this tree)
+ *
+ * It measures the code of the tree it runs from (the git commit is printed and written). Last lines of stdout:
+ *   overlap-n8n: sqlite_double=… sqlite_lost=… postgres_double=… postgres_lost=… trials=…
+ *   overlap-n8n-guarded: sqlite_limit1_double=… sqlite_limit1_lost=… postgres_1worker_double=… postgres_1worker_lost=… trials=…
+ */
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import { cpus, loadavg, totalmem } from 'node:os';
+import * as path from 'node:path';
+
+import { log, ROOT } from '../../scripts/lib/common';
+import { N8N_NEWEST } from '../../scripts/lib/n8n-install';
+import type { N8nInstance, N8nProcess } from '../../scripts/lib/n8n-instance';
+import { installCommunityPackage, startN8n, tempDir } from '../../scripts/lib/n8n-instance';
+import { buildAndPack } from '../../scripts/lib/pack';
+import type { QueueMode } from '../../scripts/lib/queue-mode';
+import { activateWorkflow, startQueueMode } from '../../scripts/lib/queue-mode';
+import { CLIENT_ID, CLIENT_SECRET, PRACTICE_ID, SCOPE, startSimulator } from '../../test/simulator';
+import type { AthenaSimulator } from '../../test/simulator';
+import { fmt } from '../stats';
+import type { SheetRow } from '../workload';
+import { POSTING_NODE_NAME, athenaNode, sheetRow } from '../workload';
+
+const PACKAGE_NODE_TYPE = 'n8n-nodes-athenahealth.athenahealth';
+const ATHENA_CREDENTIAL_ID = 'overlapAthena001';
+
+// ---- settings ----------------------------------------------------------------------------------------------------
+
+type SetupName = 'sqlite' | 'postgres' | 'sqlite-limit1' | 'postgres-1worker';
+const SETUP_NAMES: SetupName[] = ['sqlite', 'postgres', 'sqlite-limit1', 'postgres-1worker'];
+
+function int(name: string, fallback: number, min = 0): number {
+	const value = Number(process.env[name] ?? fallback);
+	if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}`);
+	return value;
+}
+
+const TRIALS = int('OVERLAP_TRIALS', 20, 1);
+const SETTINGS = {
+	trials: TRIALS,
+	guardedTrials: int('OVERLAP_GUARDED_TRIALS', TRIALS, 1),
+	rows: int('OVERLAP_ROWS', 200, 1),
+	setups: (process.env.OVERLAP_SETUPS ?? SETUP_NAMES.join(','))
+		.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean) as SetupName[],
+	workers: int('OVERLAP_WORKERS', 2, 1),
+	workerConcurrency: int('OVERLAP_WORKER_CONCURRENCY', 1, 1),
+	staggerMs: int('OVERLAP_STAGGER_MS', 0),
+	latencyMs: int('OVERLAP_LATENCY', 100),
+	requestsPerSecond: int('OVERLAP_RPS', 20, 1),
+	concurrency: int('OVERLAP_CONCURRENCY', 3, 1),
+	out: path.resolve(ROOT, process.env.OVERLAP_OUT ?? 'bench/RESULTS-overlap.md'),
+};
+for (const name of SETTINGS.setups) if (!SETUP_NAMES.includes(name)) throw new Error(`OVERLAP_SETUPS: unknown "${name}" (${SETUP_NAMES.join(', ')})`);
+
+interface Setup {
+	name: SetupName;
+	label: string;
+	db: 'sqlite' | 'postgres';
+	queue: boolean;
+	workers: number;
+	workerConcurrency: number;
+	env: Record<string, string>;
+	trials: number;
+}
+
+function setupOf(name: SetupName): Setup {
+	switch (name) {
+		case 'sqlite':
+			return { name, label: 'SQLite, regular mode (one n8n process)', db: 'sqlite', queue: false, workers: 0, workerConcurrency: 0, env: {}, trials: SETTINGS.trials };
+		case 'postgres':
+			return {
+				name,
+				label: `PostgreSQL, queue mode, ${SETTINGS.workers} workers with --concurrency=${SETTINGS.workerConcurrency}`,
+				db: 'postgres',
+				queue: true,
+				workers: SETTINGS.workers,
+				workerConcurrency: SETTINGS.workerConcurrency,
+				env: {},
+				trials: SETTINGS.trials,
+			};
+		case 'sqlite-limit1':
+			return {
+				name,
+				label: 'SQLite, regular mode, N8N_CONCURRENCY_PRODUCTION_LIMIT=1 (guarded)',
+				db: 'sqlite',
+				queue: false,
+				workers: 0,
+				workerConcurrency: 0,
+				env: { N8N_CONCURRENCY_PRODUCTION_LIMIT: '1' },
+				trials: SETTINGS.guardedTrials,
+			};
+		case 'postgres-1worker':
+			return { name, label: 'PostgreSQL, queue mode, one worker with --concurrency=1 (guarded)', db: 'postgres', queue: true, workers: 1, workerConcurrency: 1, env: {}, trials: SETTINGS.guardedTrials };
+	}
+}
+
+// ---- one trial ---------------------------------------------------------------------------------------------------
+
+interface Trial {
+	index: number;
+	workflowId: string;
+	/** Index of the sheet's first row: every trial has its own amounts. */
+	offset: number;
+	result?: TrialResult;
+}
+
+type Statuses = Record<string, number>;
+
+interface TrialResult {
+	/** Seconds both overlapping executions were running at once (n8n's start/stop times). */
+	overlapS: number;
+	wallS: number;
+	statusesA: Statuses;
+	statusesB: Statuses;
+	statusesThird: Statuses;
+	double: number;
+	rowsDouble: number;
+	lost: number;
+	first3: number;
+	missing: number;
+	/** Queue mode: the worker (1-based) that ran each overlapping execution ("1+2"). */
+	workers: string;
+	httpErrors: string[];
+}
+
+function workflowFor(trial: Trial): object {
+	const posting: any = {
+		...athenaNode(PACKAGE_NODE_TYPE, { requestsPerSecond: SETTINGS.requestsPerSecond, concurrency: SETTINGS.concurrency, batchSize: null, batchIntervalMs: 0 }),
+		credentials: { athenahealthOAuth2Api: { id: ATHENA_CREDENTIAL_ID, name: 'athena (overlap)' } },
+	};
+	// a new node ID: the processed-data row of this node starts empty
+	posting.id = randomUUID();
+	posting.position = [440, 0];
+	return {
+		id: trial.workflowId,
+		name: `overlap trial ${trial.index + 1}`,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{
+				id: randomUUID(),
+				name: 'Sheet',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: randomUUID(),
+				parameters: { httpMethod: 'POST', path: trial.workflowId, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+			},
+			{
+				id: randomUUID(),
+				name: 'Rows',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: { fieldToSplitOut: 'body.rows', options: {} },
+			},
+			posting,
+		],
+		connections: {
+			Sheet: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] },
+			Rows: { main: [[{ node: POSTING_NODE_NAME, type: 'main', index: 0 }]] },
+		},
+	};
+}
+
+function postJson(url: string, body: string): Promise<{ status: number; text: string }> {
+	return new Promise((resolve, reject) => {
+		// node:http without timeouts: a run answers when n8n has posted the whole sheet
+		const request = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
+			const chunks: Buffer[] = [];
+			response.on('data', (chunk: Buffer) => chunks.push(chunk));
+			response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+			response.on('error', reject);
+		});
+		request.on('error', reject);
+		request.end(body);
+	});
+}
+
+async function callWebhook(n8n: N8nInstance, workflowId: string, body: string): Promise<{ status: number; text: string }> {
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		const answer = await postJson(`${n8n.url}/webhook/${workflowId}`, body);
+		// registration of an activated workflow's webhook was seen to lag the activate call's answer
+		if (answer.status === 404 && Date.now() < deadline) {
+			await new Promise((r) => setTimeout(r, 500));
+			continue;
+		}
+		return answer;
+	}
+}
+
+/** The node's statuses in a webhook answer (all items of the posting node). */
+function statusesOf(answer: { status: number; text: string }): Statuses {
+	const counts: Statuses = {};
+	let items: any[] = [];
+	try {
+		const parsed = JSON.parse(answer.text);
+		items = Array.isArray(parsed) ? parsed : [parsed];
+	} catch {
+		counts[`HTTP ${answer.status}, not JSON`] = 1;
+		return counts;
+	}
+	for (const item of items) {
+		const status = String(item?.status ?? (item?.message ? `error: ${String(item.message).slice(0, 60)}` : '(none)'));
+		counts[status] = (counts[status] ?? 0) + 1;
+	}
+	return counts;
+}
+
+function lastSeq(sim: AthenaSimulator): number {
+	const ledger = sim.ledger();
+	return ledger.length ? ledger[ledger.length - 1].seq : 0;
+}
+
+/** Payments per row amount of the sheet recorded in (fromSeq, toSeq]. */
+function postedPerRow(sim: AthenaSimulator, fromSeq: number, toSeq: number, rows: SheetRow[]): Map<string, number> {
+	const counts = new Map<string, number>(rows.map((row) => [row.amount, 0]));
+	for (const entry of sim.ledger()) {
+		if (entry.kind !== 'record' || entry.seq <= fromSeq || entry.seq > toSeq) continue;
+		const amount = entry.form.otheramount ?? entry.amount ?? '';
+		if (counts.has(amount)) counts.set(amount, counts.get(amount)! + 1);
+	}
+	return counts;
+}
+
+async function executionsOf(n8n: N8nInstance, workflowId: string): Promise<any[]> {
+	const body = await n8n.rest<any>('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`);
+	const list: any[] = body.data?.results ?? body.results ?? [];
+	return list.sort((a, b) => Number(a.id) - Number(b.id));
+}
+
+function workerOf(workers: N8nProcess[], executionId: string): string {
+	const started = new RegExp(`Worker started execution ${executionId}\\b`);
+	const index = workers.findIndex((w) => started.test(w.output()));
+	return index < 0 ? '?' : String(index + 1);
+}
+
+async function runTrial(n8n: N8nInstance, workers: N8nProcess[], sim: AthenaSimulator, trial: Trial): Promise<TrialResult> {
+	const rows = Array.from({ length: SETTINGS.rows }, (_, i) => sheetRow(trial.offset + i));
+	const body = JSON.stringify({ rows });
+	const before = lastSeq(sim);
+	const start = performance.now();
+	const second = new Promise<void>((r) => (SETTINGS.staggerMs ? setTimeout(r, SETTINGS.staggerMs) : r())).then(() => callWebhook(n8n, trial.workflowId, body));
+	const [a, b] = await Promise.all([callWebhook(n8n, trial.workflowId, body), second]);
+	const wallS = (performance.now() - start) / 1000;
+	const middle = lastSeq(sim);
+	const third = await callWebhook(n8n, trial.workflowId, body);
+	const after = lastSeq(sim);
+
+	const overlapping = postedPerRow(sim, before, middle, rows);
+	const thirdRun = postedPerRow(sim, middle, after, rows);
+	let double = 0;
+	let rowsDouble = 0;
+	let lost = 0;
+	let first3 = 0;
+	let missing = 0;
+	for (const row of rows) {
+		const n = overlapping.get(row.amount)!;
+		const m = thirdRun.get(row.amount)!;
+		if (n > 1) {
+			double += n - 1;
+			rowsDouble++;
+		}
+		if (m > 0 && n > 0) lost++;
+		if (m > 0 && n === 0) first3++;
+		if (n + m === 0) missing++;
+	}
+
+	const executions = await executionsOf(n8n, trial.workflowId);
+	const [ea, eb] = executions;
+	const time = (value: unknown) => (value ? new Date(String(value)).getTime() : Number.NaN);
+	const overlapS = ea && eb ? Math.max(0, Math.min(time(ea.stoppedAt), time(eb.stoppedAt)) - Math.max(time(ea.startedAt), time(eb.startedAt))) / 1000 : Number.NaN;
+	const httpErrors = [a, b, third].filter((x) => x.status !== 200).map((x) => `HTTP ${x.status}: ${x.text.slice(0, 200)}`);
+	return {
+		overlapS,
+		wallS,
+		statusesA: statusesOf(a),
+		statusesB: statusesOf(b),
+		statusesThird: statusesOf(third),
+		double,
+		rowsDouble,
+		lost,
+		first3,
+		missing,
+		workers: workers.length && ea && eb ? `${workerOf(workers, String(ea.id))}+${workerOf(workers, String(eb.id))}` : '—',
+		httpErrors,
+	};
+}
+
+// ---- one setup ---------------------------------------------------------------------------------------------------
+
+async function freshToken(sim: AthenaSimulator): Promise<Record<string, string>> {
+	const response = await fetch(sim.tokenUrl, {
+		method: 'POST',
+		headers: {
+			authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`,
+			'content-type': 'application/x-www-form-urlencoded',
+		},
+		body: new URLSearchParams({ grant_type: 'client_credentials', scope: SCOPE }).toString(),
+	});
+	if (!response.ok) throw new Error(`simulator token: HTTP ${response.status}`);
+	const token = (await response.json()) as Record<string, string>;
+	return { ...token, n8n_expires_at: String(Date.now() + Number(token.expires_in) * 1000) };
+}
+
+interface SetupRun {
+	setup: Setup;
+	trials: Trial[];
+}
+
+async function runSetup(setup: Setup, tarball: string): Promise<SetupRun> {
+	log(`== ${setup.name}: ${setup.label} ==`);
+	const sim = await startSimulator({ tokenLifetimeSeconds: 86400 });
+	sim.configure({ latencyMs: SETTINGS.latencyMs, rateLimit: { perSecond: null } });
+	let n8n: N8nInstance | undefined;
+	let queue: QueueMode | undefined;
+	let userFolder: string | undefined;
+	const trials: Trial[] = Array.from({ length: setup.trials }, (_, index) => ({
+		index,
+		workflowId: `ovl${setup.name.replace(/[^a-z0-9]/g, '').slice(0, 8)}${String(index).padStart(5, '0')}`,
+		offset: index * SETTINGS.rows,
+	}));
+	try {
+		if (setup.queue) {
+			queue = await startQueueMode({ version: N8N_NEWEST, tarballs: [tarball], workers: setup.workers, concurrency: setup.workerConcurrency, env: setup.env });
+			n8n = queue.main;
+		} else {
+			userFolder = tempDir(`overlap-${setup.name}-`);
+			await installCommunityPackage(userFolder, tarball);
+			n8n = await startN8n({ version: N8N_NEWEST, userFolder, env: setup.env });
+		}
+		await n8n.importCredential({
+			id: ATHENA_CREDENTIAL_ID,
+			name: 'athena (overlap)',
+			type: 'athenahealthOAuth2Api',
+			data: { environment: 'custom', baseUrl: sim.url, practiceId: PRACTICE_ID, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, oauthTokenData: await freshToken(sim) },
+		});
+		await n8n.importWorkflow(trials.map(workflowFor));
+		for (const trial of trials) await activateWorkflow(n8n, trial.workflowId);
+		for (const trial of trials) {
+			trial.result = await runTrial(n8n, queue?.workers ?? [], sim, trial);
+			const r = trial.result;
+			log(
+				`  [${setup.name}] trial ${trial.index + 1}/${setup.trials}: overlap ${fmt(r.overlapS, 1)} s, double ${r.double}, lost ${r.lost}, third run first posts ${r.first3}, missing ${r.missing}` +
+					` | A ${JSON.stringify(r.statusesA)} B ${JSON.stringify(r.statusesB)} third ${JSON.stringify(r.statusesThird)}` +
+					(queue ? ` | workers ${r.workers}` : '') +
+					(r.httpErrors.length ? ` | ${r.httpErrors.join('; ')}` : ''),
+			);
+		}
+		return { setup, trials };
+	} finally {
+		if (queue) await queue.stop();
+		else await n8n?.stop();
+		await sim.close();
+		if (userFolder) fs.rmSync(userFolder, { recursive: true, force: true });
+	}
+}
+
+// ---- report ------------------------------------------------------------------------------------------------------
+
+interface Totals {
+	double: number;
+	rowsDouble: number;
+	lost: number;
+	first3: number;
+	missing: number;
+	trials: number;
+	trialsWithDouble: number;
+	trialsWithLost: number;
+	overlapMedianS: number;
+	statuses: Statuses;
+}
+
+function addInto(target: Statuses, source: Statuses): void {
+	for (const [k, v] of Object.entries(source)) target[k] = (target[k] ?? 0) + v;
+}
+
+function totals(run: SetupRun): Totals {
+	const done = run.trials.filter((t) => t.result).map((t) => t.result!);
+	const statuses: Statuses = {};
+	for (const r of done) {
+		addInto(statuses, r.statusesA);
+		addInto(statuses, r.statusesB);
+	}
+	const overlaps = done.map((r) => r.overlapS).filter(Number.isFinite).sort((x, y) => x - y);
+	return {
+		double: done.reduce((s, r) => s + r.double, 0),
+		rowsDouble: done.reduce((s, r) => s + r.rowsDouble, 0),
+		lost: done.reduce((s, r) => s + r.lost, 0),
+		first3: done.reduce((s, r) => s + r.first3, 0),
+		missing: done.reduce((s, r) => s + r.missing, 0),
+		trials: done.length,
+		trialsWithDouble: done.filter((r) => r.double > 0).length,
+		trialsWithLost: done.filter((r) => r.lost > 0).length,
+		overlapMedianS: overlaps.length ? overlaps[Math.floor(overlaps.length / 2)] : Number.NaN,
+		statuses,
+	};
+}
+
+const statusText = (s: Statuses) =>
+	Object.entries(s)
+		.sort((a, b) => b[1] - a[1])
+		.map(([k, v]) => `${k} ${v}`)
+		.join(', ');
+
+function table(run: SetupRun): string[] {
+	const queue = run.setup.queue;
+	const header = ['trial', 'overlap (s)', 'run A', 'run B', 'posted twice', 'lost claims (third run re-posted)', 'third run: first posts', 'never posted', 'third run', ...(queue ? ['workers A+B'] : [])];
+	const lines = [`| ${header.join(' | ')} |`, `| ${header.map((_, i) => (i === 0 || (i >= 2 && i <= 3) || i === 8 || i === 9 ? '---' : '---:')).join(' | ')} |`];
+	for (const trial of run.trials) {
+		const r = trial.result;
+		if (!r) continue;
+		lines.push(
+			`| ${[
+				trial.index + 1,
+				fmt(r.overlapS, 1),
+				statusText(r.statusesA),
+				statusText(r.statusesB),
+				r.double,
+				r.lost,
+				r.first3,
+				r.missing,
+				statusText(r.statusesThird),
+				...(queue ? [r.workers] : []),
+			].join(' | ')} |`,
+		);
+	}
+	const t = totals(run);
+	lines.push(`| **total** | median ${fmt(t.overlapMedianS, 1)} | | | **${t.double}** | **${t.lost}** | ${t.first3} | ${t.missing} | |${queue ? ' |' : ''}`);
+	return lines;
+}
+
+function gitCommit(): string {
+	try {
+		const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT }).toString().trim();
+		const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT }).toString().trim();
+		return dirty ? `${head} (with uncommitted changes)` : head;
+	} catch {
+		return 'unknown';
+	}
+}
+
+function summaryLines(runs: SetupRun[]): string[] {
+	const figure = (name: SetupName, field: 'double' | 'lost') => {
+		const run = runs.find((r) => r.setup.name === name);
+		return run ? String(totals(run)[field]) : '—';
+	};
+	const trialsOf = (names: SetupName[]) => {
+		const counts = [...new Set(runs.filter((r) => names.includes(r.setup.name)).map((r) => totals(r).trials))];
+		return counts.length ? counts.join('/') : '0';
+	};
+	const lines = [
+		`overlap-n8n: sqlite_double=${figure('sqlite', 'double')} sqlite_lost=${figure('sqlite', 'lost')} postgres_double=${figure('postgres', 'double')} postgres_lost=${figure('postgres', 'lost')} trials=${trialsOf(['sqlite', 'postgres'])}`,
+	];
+	if (runs.some((r) => r.setup.name === 'sqlite-limit1' || r.setup.name === 'postgres-1worker')) {
+		lines.push(
+			`overlap-n8n-guarded: sqlite_limit1_double=${figure('sqlite-limit1', 'double')} sqlite_limit1_lost=${figure('sqlite-limit1', 'lost')} postgres_1worker_double=${figure('postgres-1worker', 'double')} postgres_1worker_lost=${figure('postgres-1worker', 'lost')} trials=${trialsOf(['sqlite-limit1', 'postgres-1worker'])}`,
+		);
+	}
+	return lines;
+}
+
+function writeReport(runs: SetupRun[], startedAt: Date, loadStart: number[], tarball: string, commit: string): void {
+	const env = Object.entries(process.env)
+		.filter(([k]) => k.startsWith('OVERLAP_'))
+		.map(([k, v]) => `${k}=${v}`)
+		.join(' ');
+	const lines = [
+		'# Two executions of one posting workflow at the same moment, in a real n8n',
+		'',
+		`Date: ${startedAt.toISOString()}  `,
+		`Code measured: commit ${commit}  `,
+		`Command: \`${env ? `${env} ` : ''}npm run trials:overlap\` (bench/n8n/overlap.ts; ${SETTINGS.rows} rows a sheet; setups ${SETTINGS.setups.join(', ')})`,
+		'',
+		'## Machine',
+		'',
+		`- CPU: ${cpus()[0]?.model ?? '?'}, ${cpus().length} cores; RAM ${fmt(totalmem() / 1024 ** 3, 1)} GB; load average at the start ${loadStart.map((l) => l.toFixed(2)).join(', ')} (the machine is shared)`,
+		`- n8n ${N8N_NEWEST} (pinned install, Node 24) started by scripts/lib; PostgreSQL and Redis from scripts/lib/queue-mode.ts; package tarball ${path.basename(tarball)} installed with npm as users do`,
+		'',
+		'## How',
+		'',
+		'- Each trial has its own workflow, activated (new workflow ID and node ID: the node\'s processed-data history starts empty): Webhook (POST, answers with all items of the last node) → Split Out (`body.rows`) → Record Payment (every field mapped, Duplicate Check By Payment Details, On Error: Continue, ' +
+			`Requests per Second ${SETTINGS.requestsPerSecond}, Concurrency ${SETTINGS.concurrency}). athena (the simulator) answers after ${SETTINGS.latencyMs} ms, no rate cap.`,
+		`- The same ${SETTINGS.rows}-row sheet (each row its own amount) is POSTed to the webhook twice in the same tick${SETTINGS.staggerMs ? ` (the second ${SETTINGS.staggerMs} ms later)` : ''}: runs A and B. When both have answered, a third POST of the same sheet.`,
+		"- Counted in athena's ledger: **posted twice** = extra payments A and B made together (Σ count − 1 over the rows); **lost claims** = rows the third run posted again although A or B had posted them (a claim one execution wrote and the other's write erased); third run first posts = rows neither A nor B posted (they came out failed: posting them is right); never posted = rows no run posted.",
+		"- overlap = how long A and B were both running, from n8n's execution start/stop times. Run columns: the node's statuses in the webhook answers. Queue mode: which worker ran A and B (from the workers' logs).",
+		'',
+	];
+	for (const run of runs) {
+		const t = totals(run);
+		lines.push(
+			`## ${run.setup.label}`,
+			'',
+			...table(run),
+			'',
+			`- ${t.trials} trials: ${t.double} payments posted twice (${t.rowsDouble} rows, in ${t.trialsWithDouble} trials), ${t.lost} lost claims (in ${t.trialsWithLost} trials), ${t.first3} rows first posted by the third run, ${t.missing} never posted.`,
+			`- Statuses of runs A and B together: ${statusText(t.statuses)}.`,
+		);
+		for (const trial of run.trials) for (const e of trial.result?.httpErrors ?? []) lines.push(`- trial ${trial.index + 1}: ${e}`);
+		lines.push('');
+	}
+	lines.push('## Summary', '', '```', ...summaryLines(runs), '```', '', `Load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(', ')}.`, '');
+	fs.writeFileSync(SETTINGS.out, lines.join('\n'));
+}
+
+async function main(): Promise<void> {
+	const startedAt = new Date();
+	const loadStart = loadavg();
+	const commit = gitCommit();
+	log(`overlap trials: code at ${commit}`);
+	const tarball = process.env.OVERLAP_TARBALL ? path.resolve(process.env.OVERLAP_TARBALL) : await buildAndPack();
+	const runs: SetupRun[] = [];
+	for (const name of SETTINGS.setups) runs.push(await runSetup(setupOf(name), tarball));
+	for (const run of runs) console.log(`\n${run.setup.label}\n${table(run).join('\n')}`);
+	writeReport(runs, startedAt, loadStart, tarball, commit);
+	console.log(`\ncode: ${commit}\nwritten: ${path.relative(ROOT, SETTINGS.out)}\n${summaryLines(runs).join('\n')}`);
+}
+
+main().then(
+	() => process.exit(0),
+	(error: unknown) => {
+		console.error(error);
+		process.exit(1);
+	},
+);
