@@ -27,8 +27,10 @@
  *
  * Settings (environment; defaults in brackets):
  *   OVERLAP_TRIALS [20]  OVERLAP_ROWS [200]  OVERLAP_SETUPS [sqlite,postgres,sqlite-limit1,postgres-1worker]
- *   OVERLAP_GUARDED_TRIALS [OVERLAP_TRIALS] (trials of the two guarded setups)
+ *   OVERLAP_GUARDED_TRIALS [the smaller of OVERLAP_TRIALS and 5] (trials of the two guarded setups: they run one after the other)
  *   OVERLAP_WORKERS [2]  OVERLAP_WORKER_CONCURRENCY [1]  OVERLAP_STAGGER_MS [0] (delay of the second call)
+ *   OVERLAP_B_SHIFT [0]: B's sheet starts that many rows later (a sheet that grew between two schedule firings); the
+ *                    third run then posts the rows of both sheets. 0 = the same sheet twice.
  *   OVERLAP_LATENCY [100] (athena's answer time, ms)  OVERLAP_RPS [20]  OVERLAP_CONCURRENCY [3] (the node's settings)
  *   OVERLAP_OUT [bench/RESULTS-overlap.md]  OVERLAP_TARBALL (a packed tarball; default: build and pack this tree)
  *
@@ -73,7 +75,7 @@ function int(name: string, fallback: number, min = 0): number {
 const TRIALS = int('OVERLAP_TRIALS', 20, 1);
 const SETTINGS = {
 	trials: TRIALS,
-	guardedTrials: int('OVERLAP_GUARDED_TRIALS', TRIALS, 1),
+	guardedTrials: int('OVERLAP_GUARDED_TRIALS', Math.min(TRIALS, 5), 1),
 	rows: int('OVERLAP_ROWS', 200, 1),
 	setups: (process.env.OVERLAP_SETUPS ?? SETUP_NAMES.join(','))
 		.split(',')
@@ -82,6 +84,7 @@ const SETTINGS = {
 	workers: int('OVERLAP_WORKERS', 2, 1),
 	workerConcurrency: int('OVERLAP_WORKER_CONCURRENCY', 1, 1),
 	staggerMs: int('OVERLAP_STAGGER_MS', 0),
+	shift: int('OVERLAP_B_SHIFT', 0),
 	latencyMs: int('OVERLAP_LATENCY', 100),
 	requestsPerSecond: int('OVERLAP_RPS', 20, 1),
 	concurrency: int('OVERLAP_CONCURRENCY', 3, 1),
@@ -274,15 +277,18 @@ function workerOf(workers: N8nProcess[], executionId: string): string {
 }
 
 async function runTrial(n8n: N8nInstance, workers: N8nProcess[], sim: AthenaSimulator, trial: Trial): Promise<TrialResult> {
-	const rows = Array.from({ length: SETTINGS.rows }, (_, i) => sheetRow(trial.offset + i));
-	const body = JSON.stringify({ rows });
+	const sheetFrom = (first: number, count: number) => Array.from({ length: count }, (_, i) => sheetRow(trial.offset + first + i));
+	// B's sheet starts OVERLAP_B_SHIFT rows later (0: the same sheet); the third run posts both sheets' rows
+	const bodyA = JSON.stringify({ rows: sheetFrom(0, SETTINGS.rows) });
+	const bodyB = JSON.stringify({ rows: sheetFrom(SETTINGS.shift, SETTINGS.rows) });
+	const rows = sheetFrom(0, SETTINGS.rows + SETTINGS.shift);
 	const before = lastSeq(sim);
 	const start = performance.now();
-	const second = new Promise<void>((r) => (SETTINGS.staggerMs ? setTimeout(r, SETTINGS.staggerMs) : r())).then(() => callWebhook(n8n, trial.workflowId, body));
-	const [a, b] = await Promise.all([callWebhook(n8n, trial.workflowId, body), second]);
+	const second = new Promise<void>((r) => (SETTINGS.staggerMs ? setTimeout(r, SETTINGS.staggerMs) : r())).then(() => callWebhook(n8n, trial.workflowId, bodyB));
+	const [a, b] = await Promise.all([callWebhook(n8n, trial.workflowId, bodyA), second]);
 	const wallS = (performance.now() - start) / 1000;
 	const middle = lastSeq(sim);
-	const third = await callWebhook(n8n, trial.workflowId, body);
+	const third = await callWebhook(n8n, trial.workflowId, JSON.stringify({ rows }));
 	const after = lastSeq(sim);
 
 	const overlapping = postedPerRow(sim, before, middle, rows);
@@ -356,7 +362,7 @@ async function runSetup(setup: Setup, tarball: string): Promise<SetupRun> {
 	const trials: Trial[] = Array.from({ length: setup.trials }, (_, index) => ({
 		index,
 		workflowId: `ovl${setup.name.replace(/[^a-z0-9]/g, '').slice(0, 8)}${String(index).padStart(5, '0')}`,
-		offset: index * SETTINGS.rows,
+		offset: index * (SETTINGS.rows + SETTINGS.shift),
 	}));
 	try {
 		if (setup.queue) {
@@ -488,11 +494,11 @@ function summaryLines(runs: SetupRun[]): string[] {
 		return counts.length ? counts.join('/') : '0';
 	};
 	const lines = [
-		`overlap-n8n: sqlite_double=${figure('sqlite', 'double')} sqlite_lost=${figure('sqlite', 'lost')} postgres_double=${figure('postgres', 'double')} postgres_lost=${figure('postgres', 'lost')} trials=${trialsOf(['sqlite', 'postgres'])}`,
+		`overlap-n8n: sqlite_double=${figure('sqlite', 'double')} sqlite_lost=${figure('sqlite', 'lost')} postgres_double=${figure('postgres', 'double')} postgres_lost=${figure('postgres', 'lost')} trials=${trialsOf(['sqlite', 'postgres'])}${SETTINGS.shift ? ` b_shift=${SETTINGS.shift}` : ''}`,
 	];
 	if (runs.some((r) => r.setup.name === 'sqlite-limit1' || r.setup.name === 'postgres-1worker')) {
 		lines.push(
-			`overlap-n8n-guarded: sqlite_limit1_double=${figure('sqlite-limit1', 'double')} sqlite_limit1_lost=${figure('sqlite-limit1', 'lost')} postgres_1worker_double=${figure('postgres-1worker', 'double')} postgres_1worker_lost=${figure('postgres-1worker', 'lost')} trials=${trialsOf(['sqlite-limit1', 'postgres-1worker'])}`,
+			`overlap-n8n-guarded: sqlite_limit1_double=${figure('sqlite-limit1', 'double')} sqlite_limit1_lost=${figure('sqlite-limit1', 'lost')} postgres_1worker_double=${figure('postgres-1worker', 'double')} postgres_1worker_lost=${figure('postgres-1worker', 'lost')} trials=${trialsOf(['sqlite-limit1', 'postgres-1worker'])}${SETTINGS.shift ? ` b_shift=${SETTINGS.shift}` : ''}`,
 		);
 	}
 	return lines;
@@ -508,7 +514,7 @@ function writeReport(runs: SetupRun[], startedAt: Date, loadStart: number[], tar
 		'',
 		`Date: ${startedAt.toISOString()}  `,
 		`Code measured: commit ${commit}  `,
-		`Command: \`${env ? `${env} ` : ''}npm run trials:overlap\` (bench/n8n/overlap.ts; ${SETTINGS.rows} rows a sheet; setups ${SETTINGS.setups.join(', ')})`,
+		`Command: \`${env ? `${env} ` : ''}npm run trials:overlap\` (bench/n8n/overlap.ts; ${SETTINGS.rows} rows a sheet${SETTINGS.shift ? `, B's sheet shifted by ${SETTINGS.shift} rows` : ''}; setups ${SETTINGS.setups.join(', ')})`,
 		'',
 		'## Machine',
 		'',
@@ -519,7 +525,10 @@ function writeReport(runs: SetupRun[], startedAt: Date, loadStart: number[], tar
 		'',
 		'- Each trial has its own workflow, activated (new workflow ID and node ID: the node\'s processed-data history starts empty): Webhook (POST, answers with all items of the last node) → Split Out (`body.rows`) → Record Payment (every field mapped, Duplicate Check By Payment Details, On Error: Continue, ' +
 			`Requests per Second ${SETTINGS.requestsPerSecond}, Concurrency ${SETTINGS.concurrency}). athena (the simulator) answers after ${SETTINGS.latencyMs} ms, no rate cap.`,
-		`- The same ${SETTINGS.rows}-row sheet (each row its own amount) is POSTed to the webhook twice in the same tick${SETTINGS.staggerMs ? ` (the second ${SETTINGS.staggerMs} ms later)` : ''}: runs A and B. When both have answered, a third POST of the same sheet.`,
+		(SETTINGS.shift
+			? `- A ${SETTINGS.rows}-row sheet (each row its own amount) and the same sheet shifted by ${SETTINGS.shift} rows (its first ${SETTINGS.rows - Math.min(SETTINGS.shift, SETTINGS.rows)} rows are A's last ones) are POSTed to the webhook in the same tick`
+			: `- The same ${SETTINGS.rows}-row sheet (each row its own amount) is POSTed to the webhook twice in the same tick`) +
+			`${SETTINGS.staggerMs ? ` (the second ${SETTINGS.staggerMs} ms later)` : ''}: runs A and B. When both have answered, a third POST of ${SETTINGS.shift ? `the ${SETTINGS.rows + SETTINGS.shift} rows of both` : 'the same sheet'}.`,
 		"- Counted in athena's ledger: **posted twice** = extra payments A and B made together (Σ count − 1 over the rows); **lost claims** = rows the third run posted again although A or B had posted them (a claim one execution wrote and the other's write erased); third run first posts = rows neither A nor B posted (they came out failed: posting them is right); never posted = rows no run posted.",
 		"- overlap = how long A and B were both running, from n8n's execution start/stop times. Run columns: the node's statuses in the webhook answers. Queue mode: which worker ran A and B (from the workers' logs).",
 		'',
