@@ -161,6 +161,8 @@ interface TrialResult {
 	/** Queue mode: the worker (1-based) that ran each overlapping execution ("1+2"). */
 	workers: string;
 	httpErrors: string[];
+	/** Why rows of the three runs came out failed / unknown (the node's error text, shortened), with counts. */
+	reasons: Statuses;
 }
 
 function workflowFor(trial: Trial): object {
@@ -230,8 +232,8 @@ async function callWebhook(n8n: N8nInstance, workflowId: string, body: string): 
 	}
 }
 
-/** The node's statuses in a webhook answer (all items of the posting node). */
-function statusesOf(answer: { status: number; text: string }): Statuses {
+/** The node's statuses in a webhook answer (all items of the posting node); reasons of failed / unknown rows into `reasons`. */
+function statusesOf(answer: { status: number; text: string }, reasons: Statuses): Statuses {
 	const counts: Statuses = {};
 	let items: any[] = [];
 	try {
@@ -244,6 +246,10 @@ function statusesOf(answer: { status: number; text: string }): Statuses {
 	for (const item of items) {
 		const status = String(item?.status ?? (item?.message ? `error: ${String(item.message).slice(0, 60)}` : '(none)'));
 		counts[status] = (counts[status] ?? 0) + 1;
+		if ((status === 'failed' || status === 'unknown') && item.error) {
+			const reason = `${status}: ${String(item.error).slice(0, 140)}`;
+			reasons[reason] = (reasons[reason] ?? 0) + 1;
+		}
 	}
 	return counts;
 }
@@ -314,13 +320,14 @@ async function runTrial(n8n: N8nInstance, workers: N8nProcess[], sim: AthenaSimu
 	const [ea, eb] = executions;
 	const time = (value: unknown) => (value ? new Date(String(value)).getTime() : Number.NaN);
 	const overlapS = ea && eb ? Math.max(0, Math.min(time(ea.stoppedAt), time(eb.stoppedAt)) - Math.max(time(ea.startedAt), time(eb.startedAt))) / 1000 : Number.NaN;
+	const reasons: Statuses = {};
 	const httpErrors = [a, b, third].filter((x) => x.status !== 200).map((x) => `HTTP ${x.status}: ${x.text.slice(0, 200)}`);
 	return {
 		overlapS,
 		wallS,
-		statusesA: statusesOf(a),
-		statusesB: statusesOf(b),
-		statusesThird: statusesOf(third),
+		statusesA: statusesOf(a, reasons),
+		statusesB: statusesOf(b, reasons),
+		statusesThird: statusesOf(third, reasons),
 		double,
 		rowsDouble,
 		lost,
@@ -328,6 +335,7 @@ async function runTrial(n8n: N8nInstance, workers: N8nProcess[], sim: AthenaSimu
 		missing,
 		workers: workers.length && ea && eb ? `${workerOf(workers, String(ea.id))}+${workerOf(workers, String(eb.id))}` : '—',
 		httpErrors,
+		reasons,
 	};
 }
 
@@ -388,7 +396,8 @@ async function runSetup(setup: Setup, tarball: string): Promise<SetupRun> {
 				`  [${setup.name}] trial ${trial.index + 1}/${setup.trials}: overlap ${fmt(r.overlapS, 1)} s, double ${r.double}, lost ${r.lost}, third run first posts ${r.first3}, missing ${r.missing}` +
 					` | A ${JSON.stringify(r.statusesA)} B ${JSON.stringify(r.statusesB)} third ${JSON.stringify(r.statusesThird)}` +
 					(queue ? ` | workers ${r.workers}` : '') +
-					(r.httpErrors.length ? ` | ${r.httpErrors.join('; ')}` : ''),
+					(r.httpErrors.length ? ` | ${r.httpErrors.join('; ')}` : '') +
+					(Object.keys(r.reasons).length ? ` | ${JSON.stringify(r.reasons)}` : ''),
 			);
 		}
 		return { setup, trials };
@@ -545,6 +554,9 @@ function writeReport(runs: SetupRun[], startedAt: Date, loadStart: number[], tar
 			`- Statuses of runs A and B together: ${statusText(t.statuses)}.`,
 		);
 		for (const trial of run.trials) for (const e of trial.result?.httpErrors ?? []) lines.push(`- trial ${trial.index + 1}: ${e}`);
+		for (const trial of run.trials) {
+			for (const [reason, count] of Object.entries(trial.result?.reasons ?? {})) lines.push(`- trial ${trial.index + 1}, ${count} row(s) ${reason}`);
+		}
 		lines.push('');
 	}
 	lines.push('## Summary', '', '```', ...summaryLines(runs), '```', '', `Load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(', ')}.`, '');
