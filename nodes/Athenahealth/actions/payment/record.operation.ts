@@ -84,6 +84,7 @@ export const recordPaymentSpec: PostingSpec<RecordPaymentInput> = {
 		input.postDate ?? '',
 		...amountKeyParts(input),
 	],
+	postDateOf: (input) => input.postDate,
 	describe(input) {
 		const described: IDataObject = {
 			patientId: input.patientId,
