@@ -21,8 +21,7 @@ afterEach(restoreWallClock);
 const NODE_CONTEXT = 'n:athena-node';
 const keepGoing = { onError: 'continueRegularOutput' as const };
 const row = (patient: number, postDate: string, extra: IDataObject = {}): IDataObject => ({ patient: String(patient), department: '1', method: 'CASH', copay: '15.00', postDate, ...extra });
-const postAgainColumn = recordFromSheet({}, {}) as IDataObject;
-postAgainColumn.postAgain = '={{ $json.again === true }}';
+const postAgainColumn = recordFromSheet({}, { postAgain: '={{ $json.again === true }}' });
 const logOf = () => (stack.engine.staticDataOf('engine-test')?.['node:athenahealth'] as IDataObject | undefined)?.claimLog as IDataObject | undefined;
 
 describe('a store that has forgotten keys', () => {

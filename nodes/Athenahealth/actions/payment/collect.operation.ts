@@ -14,6 +14,7 @@ import type { PostingOperation } from '../types';
 import { isTypedIntoNode, typedCardDataMessage } from './posting/cardData';
 import { duplicateWindowField, postingFieldsWith, postingOptionsV2 } from './posting/postingFields';
 import { legacyCollectKeyParts } from './posting/legacyKeys';
+import { duplicateMemoryNotice } from './posting/memoryReach';
 import type { PostingSpec } from './posting/postPayments';
 
 const cardField = (name: keyof typeof cardFieldRules, extra: Partial<INodeProperties> = {}): INodeProperties => ({
@@ -60,6 +61,7 @@ const properties: INodeProperties[] = [
 		description:
 			"Whether athena may charge a payment that looks like one it took recently (same card and amount). Off: athena refuses it as a suspected duplicate.",
 	},
+	duplicateMemoryNotice,
 	...collectPostingFields,
 ];
 

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { addDays, athenaDateOfDay, easternDay } from './easternDay';
 import { STORE_MAX_ENTRIES } from './postingMemory';
@@ -89,3 +89,11 @@ export function beyondReachError(what: string, rememberedFrom: string): { messag
 		description: `n8n keeps the newest ${STORE_MAX_ENTRIES.toLocaleString('en-US')} duplicate-check keys of this node and forgets older ones. Nothing was sent for this row. Check the patient's account in athenaOne: if the payment is not there, post this row with Post Again.`,
 	};
 }
+
+/** On Record's and Collect's forms: how far back the duplicate memory reaches, and what happens beyond it. */
+export const duplicateMemoryNotice: INodeProperties = {
+	displayName: `The duplicate check remembers this node's newest ${STORE_MAX_ENTRIES.toLocaleString('en-US')} keys (a Record row takes one, a Collect row one per day of its Duplicate Window) and forgets older ones. A row whose Post Date is older than the oldest day it still holds in full is refused as "invalid": check athenaOne, then post it with Post Again.`,
+	name: 'duplicateMemoryNotice',
+	type: 'notice',
+	default: '',
+};
