@@ -60,3 +60,20 @@ describe('the node is not offered to AI agents', () => {
 		expect(new Athenahealth().getNodeType(2).description.usableAsTool).toBe(false);
 	});
 });
+
+describe('the posting forms say how far back the duplicate memory reaches (issue 9, case 8)', () => {
+	it.each([
+		[1, 'record'],
+		[1, 'collect'],
+		[2, 'record'],
+		[2, 'collect'],
+	])('v%p %s shows the notice', (version, operation) => {
+		const description = new Athenahealth().getNodeType(version).description;
+		const notices = description.properties.filter(
+			(property) => property.type === 'notice' && property.displayOptions?.show?.operation?.includes(operation) && property.name === 'duplicateMemoryNotice',
+		);
+		expect(notices).toHaveLength(1);
+		expect(notices[0].displayName).toContain('50,000');
+		expect(notices[0].displayName).toContain('Post Again');
+	});
+});

@@ -12,7 +12,9 @@ import type { AthenaClient } from '../../transport/athenaClient';
 import { UNKNOWN_POSTING_ADVICE, acceptedWrite } from '../../transport/writeResult';
 import type { PostingOperation } from '../types';
 import { isTypedIntoNode, typedCardDataMessage } from './posting/cardData';
-import { postingFields, postingOptionsV2 } from './posting/postingFields';
+import { duplicateWindowField, postingFieldsWith, postingOptionsV2 } from './posting/postingFields';
+import { legacyCollectKeyParts } from './posting/legacyKeys';
+import { duplicateMemoryNotice } from './posting/memoryReach';
 import type { PostingSpec } from './posting/postPayments';
 
 const cardField = (name: keyof typeof cardFieldRules, extra: Partial<INodeProperties> = {}): INodeProperties => ({
@@ -23,6 +25,8 @@ const cardField = (name: keyof typeof cardFieldRules, extra: Partial<INodeProper
 	description: cardFieldRules[name].rule,
 	...extra,
 });
+
+const collectPostingFields = postingFieldsWith([duplicateWindowField]);
 
 const properties: INodeProperties[] = [
 	{
@@ -57,7 +61,8 @@ const properties: INodeProperties[] = [
 		description:
 			"Whether athena may charge a payment that looks like one it took recently (same card and amount). Off: athena refuses it as a suspected duplicate.",
 	},
-	...postingFields,
+	duplicateMemoryNotice,
+	...collectPostingFields,
 ];
 
 function sentCardData(context: IExecuteFunctions, itemIndex: number): SentCardData {
@@ -68,11 +73,11 @@ function sentCardData(context: IExecuteFunctions, itemIndex: number): SentCardDa
 }
 
 const propertiesV2: INodeProperties[] = properties
-	.filter((property) => !postingFields.includes(property))
+	.filter((property) => !collectPostingFields.includes(property))
 	.map((property) =>
 		property === patientLocator ? patientFromItem : property === departmentField ? departmentFromItem : property.name === 'copayAmount' ? (amountFieldsV2.find((field) => field.name === 'copayAmount') as INodeProperties) : property.name === 'appointmentId' ? (amountFieldsV2.find((field) => field.name === 'appointmentId') as INodeProperties) : property,
 	)
-	.concat(postingOptionsV2());
+	.concat(postingOptionsV2([duplicateWindowField]));
 
 export const collectPaymentSpec: PostingSpec<CollectPaymentInput> = {
 	operation: 'collect',
@@ -102,8 +107,11 @@ export const collectPaymentSpec: PostingSpec<CollectPaymentInput> = {
 			...readAmounts(context, itemIndex),
 		};
 	},
-	// A card charge is always today's: the date belongs to what identifies it, or next week's copay would be skipped.
-	keyParts: (input, today) => [input.patientId, input.departmentId, lastFour(input.cardNumber), today, ...amountKeyParts(input)],
+	// A card charge is always today's: its keys carry the Eastern day, and a claim covers the Duplicate Window, so a
+	// re-run after midnight is skipped and next week's copay is not (rowKeys.ts).
+	keyParts: (input) => [input.patientId, input.departmentId, lastFour(input.cardNumber), ...amountKeyParts(input)],
+	legacyKeyParts: legacyCollectKeyParts,
+	duplicateWindow: true,
 	describe: (input) => ({
 		patientId: input.patientId,
 		departmentId: input.departmentId,

@@ -10,6 +10,7 @@ import { formatMoney } from '../../shared/money';
 import type { AthenaClient } from '../../transport/athenaClient';
 import { UNKNOWN_POSTING_ADVICE, acceptedWrite } from '../../transport/writeResult';
 import type { PostingOperation } from '../types';
+import { duplicateMemoryNotice } from './posting/memoryReach';
 import { postingParameterPath } from './posting/parameterPaths';
 import { postingFields, postingOptionsV2 } from './posting/postingFields';
 import type { PostingSpec } from './posting/postPayments';
@@ -36,6 +37,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. 11/26/2026',
 		description: paymentFieldRules.postDate.rule,
 	},
+	duplicateMemoryNotice,
 	...postingFields,
 ];
 
@@ -49,6 +51,7 @@ const propertiesV2: INodeProperties[] = [
 	paymentMethodColumnField,
 	...referenceFields,
 	...amountFieldsV2,
+	duplicateMemoryNotice,
 	postingOptionsV2([postDateField]),
 ];
 
@@ -84,6 +87,7 @@ export const recordPaymentSpec: PostingSpec<RecordPaymentInput> = {
 		input.postDate ?? '',
 		...amountKeyParts(input),
 	],
+	postDateOf: (input) => input.postDate,
 	describe(input) {
 		const described: IDataObject = {
 			patientId: input.patientId,

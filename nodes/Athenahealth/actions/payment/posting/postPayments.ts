@@ -8,10 +8,14 @@ import { invalidInputError, validate } from '../../../shared/validate';
 import type { AthenaClient } from '../../../transport/athenaClient';
 import type { PaymentMethod } from '../../../transport/paymentMethods';
 import { fetchPaymentMethods } from '../../../transport/paymentMethods';
-import { duplicateCheckKey } from './duplicateKey';
+import { athenaDateOfDay, dayOfAthenaDate, easternDay } from './easternDay';
+import { ClaimLog, beyondReachError } from './memoryReach';
+import type { RowKeys } from './rowKeys';
+import { identityKey, rowKeys } from './rowKeys';
 import { errorOutputJson } from './errorOutput';
 import { blockedInMemory, skipReason } from './postAgain';
 import type { PostingSettings } from './postingFields';
+import { DEFAULT_DUPLICATE_WINDOW_DAYS } from './postingFields';
 import { PostingMemory } from './postingMemory';
 import type { PostingStatus } from './statuses';
 import { FAILURE_STATUSES } from './statuses';
@@ -43,8 +47,17 @@ export interface PostingSpec<TInput extends PaymentCommon> {
 	readInput(context: IExecuteFunctions, itemIndex: number): IDataObject;
 	/** The practice's method list, when an item's method must be one of them. */
 	paymentMethodOf?(input: TInput): string | undefined;
-	/** What identifies the payment for the duplicate check. `today` is the workflow's date, mm/dd/yyyy. */
-	keyParts(input: TInput, today: string): unknown[];
+	/** What identifies the payment for the duplicate check (the current key version: see duplicateKey.ts). */
+	keyParts(input: TInput): unknown[];
+	/** What key version 1 hashed, when it differs: `date` is a day of the workflow's calendar, mm/dd/yyyy. */
+	legacyKeyParts?(input: TInput, date: string): unknown[];
+	/**
+	 * A payment made today (Collect): its keys carry the US Eastern day, and a claim covers the Duplicate Window's
+	 * days (rowKeys.ts). Without it, the keys carry no day: the post date (Record) is one of the key's parts.
+	 */
+	duplicateWindow?: boolean;
+	/** The row's post date, mm/dd/yyyy, when it has one (empty = today). */
+	postDateOf?(input: TInput): string | undefined;
 	/** What was (or would be) posted: safe to output, never more than the last four card digits. */
 	describe(input: TInput): IDataObject;
 	totalCents(input: TInput): number;
@@ -60,6 +73,8 @@ export interface Row<TInput> {
 	name: string;
 	input?: TInput;
 	key?: string;
+	/** Every key of the row's duplicate check; `key` is `keys.key`. */
+	keys?: RowKeys;
 	/** Post Again, read and checked with the row's input. */
 	postAgain?: boolean;
 	status?: PostingStatus;
@@ -67,9 +82,12 @@ export interface Row<TInput> {
 	error?: NodeApiError | NodeOperationError;
 }
 
-function todayIn(timezone: string): string {
-	return new Intl.DateTimeFormat('en-US', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+/** The workflow's date of `ms`, mm/dd/yyyy: what version-1 Collect keys held. */
+function dateIn(timezone: string, ms: number): string {
+	return new Intl.DateTimeFormat('en-US', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function readPostingSettings(context: IExecuteFunctions): PostingSettings {
 	const options = context.getNodeParameter('postingOptions', 0, {}) as IDataObject;
@@ -81,6 +99,7 @@ export function readPostingSettings(context: IExecuteFunctions): PostingSettings
 		allowIdenticalRows: (options.allowIdenticalRows as boolean) ?? false,
 		requestsPerSecond: Number(options.requestsPerSecond ?? 5),
 		timeoutSeconds: Number(options.timeoutSeconds ?? 60),
+		duplicateWindowDays: Number(options.duplicateWindowDays ?? DEFAULT_DUPLICATE_WINDOW_DAYS),
 	};
 }
 
@@ -98,7 +117,8 @@ export async function postPayments<TInput extends PaymentCommon>(
 	const node = context.getNode();
 	const continueOnFail = context.continueOnFail();
 	const errorOutput = node.onError === 'continueErrorOutput';
-	const today = todayIn(context.getTimezone());
+	const now = Date.now();
+	const today = easternDay(now);
 	const nameOf = rowNamer(context, ROW_NUMBER_PATH);
 	const rows: Array<Row<TInput>> = items.map((_, itemIndex) => ({ itemIndex, name: nameOf(itemIndex), json: { item: itemIndex } }));
 
@@ -161,11 +181,20 @@ export async function postPayments<TInput extends PaymentCommon>(
 
 	// 2. Duplicate-check keys, and copies of the same payment within this run.
 	const memory = settings.duplicateCheck === 'off' || settings.validateOnly ? undefined : new PostingMemory(context);
+	// How far back the memory reaches (memoryReach.ts); a dry run reads it and counts nothing.
+	const log = settings.duplicateCheck === 'off' ? undefined : await ClaimLog.open(context, memory && (async () => await memory.storedKeyCount()));
+	const days = {
+		today,
+		windowDays: settings.duplicateWindowDays,
+		workflowDates: Array.from({ length: settings.duplicateWindowDays }, (_, index) => dateIn(context.getTimezone(), now - index * DAY_MS)),
+	};
+	// Keys of the previous key version are read only while the store may still hold some (no log: it may).
+	const withLegacy = log?.legacyMayRemain() ?? true;
 	if (settings.duplicateCheck !== 'off') {
 		const seen = new Map<string, number[]>();
 		for (const row of rows) {
 			if (!row.input) continue;
-			let base: string;
+			let source: { input: TInput } | { reference: string } = { input: row.input };
 			if (settings.duplicateCheck === 'rowReference') {
 				const reference = String(context.getNodeParameter(postingParameterPath(context, 'rowReference'), row.itemIndex, '') ?? '').trim();
 				if (!reference) {
@@ -173,10 +202,9 @@ export async function postPayments<TInput extends PaymentCommon>(
 					row.input = undefined;
 					continue;
 				}
-				base = duplicateCheckKey([spec.operation, client.practiceId, 'reference', reference]);
-			} else {
-				base = duplicateCheckKey([spec.operation, client.practiceId, ...spec.keyParts(row.input, today)]);
+				source = { reference };
 			}
+			const base = identityKey(spec, client.practiceId, source);
 			const earlier = seen.get(base) ?? [];
 			seen.set(base, [...earlier, row.itemIndex]);
 			if (earlier.length && !settings.allowIdenticalRows) {
@@ -192,7 +220,25 @@ export async function postPayments<TInput extends PaymentCommon>(
 				continue;
 			}
 			// The n-th identical row keeps the same n-th key in every run, so a re-run still recognises it.
-			row.key = earlier.length ? `${base}#${earlier.length + 1}` : base;
+			row.keys = rowKeys(spec, client.practiceId, source, earlier.length + 1, days, withLegacy);
+			row.key = row.keys.key;
+		}
+	}
+
+	// Rows dated before the oldest day the memory still holds in full: a posting of them may have been forgotten.
+	const rememberedFrom = log?.rememberedFrom();
+	if (rememberedFrom) {
+		for (const row of rows) {
+			if (!row.input || row.status || row.postAgain) continue;
+			// A card payment (Collect) is today's; a Record row's Post Date, empty for today.
+			const postDate = spec.postDateOf?.(row.input);
+			const day = postDate ? dayOfAthenaDate(postDate) : today;
+			if (day >= rememberedFrom) continue;
+			const refusal = beyondReachError(`its Post Date ${athenaDateOfDay(day)}`, rememberedFrom);
+			row.status = 'invalid';
+			row.error = new NodeOperationError(node, `Invalid input in ${row.name}: ${refusal.message}`, { itemIndex: row.itemIndex, description: refusal.description });
+			row.json = { ...row.json, status: 'invalid', error: row.error.message, description: refusal.description, duplicateCheckKey: row.key };
+			row.input = undefined;
 		}
 	}
 
@@ -207,7 +253,7 @@ export async function postPayments<TInput extends PaymentCommon>(
 		await runWithLimit(rows.length, settings.concurrency, async (index) => {
 			const row = rows[index];
 			if (!row.input || row.status) return;
-			const blocked = remembered && row.key ? blockedInMemory(remembered, row.key, row.postAgain === true) : undefined;
+			const blocked = remembered && row.keys ? blockedInMemory(remembered, row.keys, row.postAgain === true) : undefined;
 			if (blocked?.blockedBy && remembered) {
 				const previous = remembered.previous(blocked.blockedBy);
 				row.status = 'skipped';
@@ -241,7 +287,7 @@ export async function postPayments<TInput extends PaymentCommon>(
 			const row = rows[index];
 			if (!row.input || row.status) return;
 			try {
-				await postRow(context, client, spec, row as Row<TInput> & { input: TInput }, memory, stop);
+				await postRow(context, client, spec, row as Row<TInput> & { input: TInput }, memory, stop, log);
 			} catch (error) {
 				// The engine never throws past its rows: whatever escaped, the row comes out with its status.
 				row.status ??= 'unknown';

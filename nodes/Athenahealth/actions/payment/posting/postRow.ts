@@ -6,6 +6,7 @@ import { AthenaApiError } from '../../../transport/errors';
 import type { PaymentCommon, PostedIds, PostingSpec, Row } from './postPayments';
 import { claimForPosting, skipReason } from './postAgain';
 import type { PostingMemory } from './postingMemory';
+import type { ClaimLog } from './memoryReach';
 
 /**
  * Posts one row: claims its key, sends it, and files the outcome. A key is given back only when athena provably did
@@ -18,6 +19,7 @@ export async function postRow<TInput extends PaymentCommon>(
 	row: Row<TInput> & { input: TInput },
 	memory: PostingMemory | undefined,
 	mustStop: () => boolean = () => false,
+	log?: ClaimLog,
 ): Promise<void> {
 	const node = context.getNode();
 	const described = spec.describe(row.input);
@@ -25,7 +27,7 @@ export async function postRow<TInput extends PaymentCommon>(
 	let held: string[] = [];
 	if (memory && key) {
 		try {
-			const claim = await claimForPosting(memory, key, row.postAgain === true);
+			const claim = await claimForPosting(memory, row.keys ?? { key, ahead: [], legacy: [] }, row.postAgain === true, (count) => log?.recorded(count));
 			held = claim.held;
 			if (claim.blockedBy) {
 				const previous = memory.previous(claim.blockedBy);
@@ -58,7 +60,7 @@ export async function postRow<TInput extends PaymentCommon>(
 		// The node is stopping: this lane sends nothing more, and gives back the key it just took.
 		row.status = 'failed';
 		row.error = new NodeOperationError(node, 'Not sent: the node stopped at an earlier failed row', { itemIndex: row.itemIndex });
-		row.json = { ...row.json, status: 'failed', error: row.error.message, ...described, ...(await releaseOrSay(memory, held)) };
+		row.json = { ...row.json, status: 'failed', error: row.error.message, ...described, ...(await releaseOrSay(memory, held, log)) };
 		return;
 	}
 	try {
@@ -82,7 +84,7 @@ export async function postRow<TInput extends PaymentCommon>(
 			if (outcomeUnknown) {
 				const record = { status: 'unknown' as const, at: new Date().toISOString(), executionId: context.getExecutionId() };
 				for (const heldKey of held) memory.remember(heldKey, record);
-			} else row.json = { ...row.json, ...(await releaseOrSay(memory, held)) };
+			} else row.json = { ...row.json, ...(await releaseOrSay(memory, held, log)) };
 		}
 	}
 }
@@ -91,10 +93,13 @@ export async function postRow<TInput extends PaymentCommon>(
  * Gives a key back; when the store fails, the key stays held (fail closed: a re-run skips the row) and the row says
  * so, instead of the error escaping past the rows.
  */
-async function releaseOrSay(memory: PostingMemory | undefined, keys: string[]): Promise<IDataObject> {
+async function releaseOrSay(memory: PostingMemory | undefined, keys: string[], log?: ClaimLog): Promise<IDataObject> {
 	if (!memory || keys.length === 0) return {};
 	try {
-		for (const key of keys) await memory.release(key);
+		for (const key of keys) {
+			await memory.release(key);
+			log?.released(1);
+		}
 		return {};
 	} catch (error) {
 		return {

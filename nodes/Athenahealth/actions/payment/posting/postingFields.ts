@@ -118,6 +118,28 @@ export const postingFields: INodeProperties[] = [
 	},
 ];
 
+export const DEFAULT_DUPLICATE_WINDOW_DAYS = 2;
+
+/** Collect's: a card payment is made today, so its duplicate check covers a number of US Eastern days. */
+export const duplicateWindowField: INodeProperties = {
+	displayName: 'Duplicate Window (Days)',
+	name: 'duplicateWindowDays',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 30 },
+	default: DEFAULT_DUPLICATE_WINDOW_DAYS,
+	description:
+		"How many days (US Eastern, athena's calendar) a card payment is recognised as already charged: 2 = today and yesterday, so a sheet re-run after midnight charges nothing again. From the day after, the same patient, card and amount is a new payment.",
+};
+
+/** The posting fields with extra settings in their Options (v1 forms). */
+export function postingFieldsWith(extraOptions: INodeProperties[]): INodeProperties[] {
+	return postingFields.map((field) => {
+		if (field.name !== 'postingOptions') return field;
+		const collection = field as INodeProperties & { options: INodeProperties[] };
+		return { ...collection, options: [...collection.options, ...extraOptions].sort((a, b) => a.displayName.localeCompare(b.displayName)) };
+	});
+}
+
 export interface PostingSettings {
 	validateOnly: boolean;
 	duplicateCheck: 'paymentDetails' | 'rowReference' | 'off';
@@ -126,6 +148,8 @@ export interface PostingSettings {
 	allowIdenticalRows: boolean;
 	requestsPerSecond: number;
 	timeoutSeconds: number;
+	/** Collect's Duplicate Window (Days). */
+	duplicateWindowDays: number;
 }
 
 /**

@@ -9,7 +9,9 @@ import type { ICheckProcessedOptions, IDataObject, IExecuteFunctions } from 'n8n
  * execution ends; they are a courtesy, the claim is the guarantee.
  */
 const SCOPE = 'node' as const;
-const STORE_OPTIONS: ICheckProcessedOptions = { mode: 'entries', maxEntries: 50000 };
+/** n8n's store keeps this many keys per node and silently forgets older ones (memoryReach.ts says how far back that is). */
+export const STORE_MAX_ENTRIES = 50000;
+const STORE_OPTIONS: ICheckProcessedOptions = { mode: 'entries', maxEntries: STORE_MAX_ENTRIES };
 const MAX_DETAILS = 20000;
 
 export interface PostingRecord extends IDataObject {
@@ -87,6 +89,11 @@ export class PostingMemory {
 			for (const old of keys.slice(0, keys.length - MAX_DETAILS)) delete this.details[old];
 			this.count = MAX_DETAILS;
 		}
+	}
+
+	/** How many keys the store holds for this node. */
+	async storedKeyCount(): Promise<number> {
+		return await this.inTurn(async () => await this.context.helpers.getProcessedDataCount(SCOPE, STORE_OPTIONS));
 	}
 
 	previous(key: string): PostingRecord | undefined {

@@ -34,6 +34,7 @@ export function refuseUnsafePostingSetup(context: IExecuteFunctions, itemCount: 
 	number('concurrency', 'Concurrency', 'a whole number from 1 to 20', (value) => Number.isInteger(value) && value >= 1 && value <= 20);
 	number('requestsPerSecond', 'Requests per Second', 'a number of at least 0.1', (value) => value >= 0.1);
 	number('timeoutSeconds', 'Timeout (Seconds)', 'a number of seconds from 1 to 3600', (value) => value >= 1 && value <= 3600);
+	number('duplicateWindowDays', 'Duplicate Window (Days)', 'a whole number of days from 1 to 30', (value) => Number.isInteger(value) && value >= 1 && value <= 30);
 	for (const [name, label] of [
 		['addSummary', 'Add Summary Item'],
 		['allowIdenticalRows', 'Identical Rows Are Separate Payments'],
