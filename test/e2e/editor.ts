@@ -39,8 +39,9 @@ const NODE_NAME = 'athenahealth';
 const ACTION = 'Record a payment';
 const CREDENTIAL_NAME = 'Athenahealth account';
 const UNKNOWN_PRACTICE = '999999';
-/** The dropdown's labels: Cash, Check, then the practice's card methods as "<name> (<code>)". */
-const EXPECTED_METHODS = ['Cash', 'Check', ...PAYMENT_METHODS.map((m) => `${m.name} (${m.paymentmethod})`)];
+/** The dropdown's labels: Cash, Check, the practice's card methods as "<name> (<code>)", then the per-row choice. */
+const FROM_COLUMN = 'From a Column (Each Row Its Own)';
+const EXPECTED_METHODS = ['Cash', 'Check', ...PAYMENT_METHODS.map((m) => `${m.name} (${m.paymentmethod})`), FROM_COLUMN];
 const CARD_METHODS = PAYMENT_METHODS.map((m) => ({ label: `${m.name} (${m.paymentmethod})`, code: m.paymentmethod }));
 
 /** What this run saw, printed at the end (the messages are the ones n8n shows). */
@@ -322,14 +323,14 @@ if (!n8nVersions().includes(EDITOR_N8N)) {
 				await page.locator('[data-test-id=canvas-node]').filter({ hasText: ACTION }).dblclick();
 				await ndv().waitFor();
 				const options = (await (await loaded).json()).data as Array<{ name: string; value: string }>;
-				assert.deepEqual(options.map((o) => o.value), ['CASH', 'CHECK', ...CARD_METHODS.map((m) => m.code)]);
+				assert.deepEqual(options.map((o) => o.value), ['CASH', 'CHECK', ...CARD_METHODS.map((m) => m.code), 'fromColumn']);
 
 				assert.equal(await paymentMethod().locator('input').inputValue(), 'Cash');
 				await expectFields(false, false, 'Cash (the default)');
 
 				await paymentMethod().click();
 				const listed = page.getByRole('option');
-				await listed.filter({ hasText: /^Discover/ }).waitFor();
+				await listed.filter({ hasText: new RegExp(`^${escapeRegExp(FROM_COLUMN)}`) }).waitFor();
 				const labels = (await listed.allInnerTexts()).map((t) => t.split('\n')[0].trim());
 				seen.paymentMethods = labels;
 				assert.deepEqual(labels, EXPECTED_METHODS);
@@ -345,8 +346,15 @@ if (!n8nVersions().includes(EDITOR_N8N)) {
 				await checkItem.scrollIntoViewIfNeeded();
 				await shotDownTo(parametersColumn(), checkItem, '07-record-check.png');
 
+				// Each row its own method: both reference fields (optional: each row is checked for the one it needs) and
+				// the column to read the method from.
+				await choose(FROM_COLUMN);
+				await expectFields(true, true, FROM_COLUMN);
+				await param(ndv(), 'paymentMethodColumn').waitFor();
+
 				await choose('Cash');
 				await expectFields(false, false, 'Cash');
+				assert.equal(await param(ndv(), 'paymentMethodColumn').count(), 0, 'no Payment Method Column for Cash');
 
 				// MC/VISA last: it is the value the saved workflow must hold.
 				for (const card of [...CARD_METHODS.filter((m) => m.code !== 'MC/VISA'), ...CARD_METHODS.filter((m) => m.code === 'MC/VISA')]) {
@@ -367,6 +375,8 @@ if (!n8nVersions().includes(EDITOR_N8N)) {
 				const workflow = await n8n!.rest<any>('GET', `/rest/workflows/${id}`);
 				const node = (workflow.data ?? workflow).nodes.find((n: any) => n.type === NODE_TYPE);
 				assert.ok(node, `a ${NODE_TYPE} node in the saved workflow`);
+				// A new node is the default version (2), as n8n's editor adds it.
+				assert.equal(node.typeVersion, 2);
 				assert.equal(node.parameters.paymentMethod, 'MC/VISA');
 				assert.equal(node.credentials?.[CREDENTIAL_TYPE]?.name, CREDENTIAL_NAME);
 			});
