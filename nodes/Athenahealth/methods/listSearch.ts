@@ -1,26 +1,43 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import { appointmentSchema, patientSchema } from '../shared/athenaSchemas';
 import { toAthenaDate } from '../shared/dates';
 import { AthenaClient } from '../transport/athenaClient';
 
-/** The patient picker: athena's partial name / ID search (its page size is `maxresults`, not `limit`). */
+function patientResult(row: unknown): INodeListSearchResult['results'][number] {
+	const patient = patientSchema.parse(row);
+	return {
+		name: `${patient.lastName ?? ''}, ${patient.firstName ?? ''} (${patient.patientId})${patient.dateOfBirth ? ` · born ${patient.dateOfBirth}` : ''}`,
+		value: patient.patientId ?? '',
+	};
+}
+
+/**
+ * The patient picker: athena's partial name / ID search (its page size is `maxresults`, not `limit`). athena's search
+ * wants at least two characters, so a one-digit term (the picker says "name or patient ID") is fetched as that patient.
+ */
 export async function searchPatients(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const term = (filter ?? '').trim();
-	if (term.length < 2) return { results: [] };
+	const oneDigitId = /^\d$/.test(term);
+	if (term.length < 2 && !oneDigitId) return { results: [] };
 	const client = await AthenaClient.create(this);
+	if (oneDigitId) {
+		try {
+			const answer = await client.get(`/patients/${term}`, {}, { action: `get patient ${term}` });
+			const body = answer.body as unknown[] | unknown;
+			const rows = (Array.isArray(body) ? body : [body]).filter((row) => patientSchema.parse(row).patientId === term);
+			return { results: rows.map(patientResult) };
+		} catch (error) {
+			// No such patient is an empty list, as a search finding nothing; any other failure is shown.
+			if (error instanceof NodeApiError && error.httpCode === '404') return { results: [] };
+			throw error;
+		}
+	}
 	const answer = await client.get('/patients/search', { searchterm: term, maxresults: 50 }, { action: 'search patients' });
 	const body = answer.body as { patients?: unknown[] } | unknown[] | undefined;
 	const rows = Array.isArray(body) ? body : (body?.patients ?? []);
-	return {
-		results: rows.map((row) => {
-			const patient = patientSchema.parse(row);
-			return {
-				name: `${patient.lastName ?? ''}, ${patient.firstName ?? ''} (${patient.patientId})${patient.dateOfBirth ? ` · born ${patient.dateOfBirth}` : ''}`,
-				value: patient.patientId ?? '',
-			};
-		}),
-	};
+	return { results: rows.map(patientResult) };
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
