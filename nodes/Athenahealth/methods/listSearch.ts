@@ -1,4 +1,4 @@
-import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import type { ILoadOptionsFunctions, INodeListSearchResult, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { appointmentSchema, patientSchema } from '../shared/athenaSchemas';
@@ -29,9 +29,14 @@ export async function searchPatients(this: ILoadOptionsFunctions, filter?: strin
 			const rows = (Array.isArray(body) ? body : [body]).filter((row) => patientSchema.parse(row).patientId === term);
 			return { results: rows.map(patientResult) };
 		} catch (error) {
-			// No such patient is an empty list, as a search finding nothing; any other failure is shown.
+			// No such patient is an empty list, as a search finding nothing; any other failure is shown as it was.
 			if (error instanceof NodeApiError && error.httpCode === '404') return { results: [] };
-			throw error;
+			const failure = error as NodeApiError;
+			throw new NodeApiError(this.getNode(), error as JsonObject, {
+				message: failure.message,
+				description: failure.description ?? undefined,
+				httpCode: failure.httpCode ?? undefined,
+			});
 		}
 	}
 	const answer = await client.get('/patients/search', { searchterm: term, maxresults: 50 }, { action: 'search patients' });
