@@ -15,7 +15,7 @@ export const README = join(__dirname, '..', '..', 'README.md');
 
 export function renderFieldTable(): string {
 	const rows = (group: string, rules: Record<string, FieldRule>) =>
-		Object.values(rules).map((rule) => `| ${group} | ${rule.displayName} | \`${rule.athenaField}\` | ${rule.rule.replace(/\|/g, '\\|')} |`);
+		Object.values(rules).map((rule) => `| ${group} | ${rule.displayName} | \`${rule.athenaField}\` | ${`${rule.required ? 'Required. ' : ''}${rule.rule}`.replace(/\|/g, '\\|')} |`);
 	return [
 		'| Used by | Field | athena field | Rule |',
 		'|---|---|---|---|',

@@ -60,8 +60,13 @@ export interface FieldRule {
 	displayName: string;
 	/** The form field athena receives. */
 	athenaField: string;
-	/** The rule in words, as the panel and the README state it. */
+	/** The rule in words, as the panel (field description) and the README state it. */
 	rule: string;
+	/**
+	 * Always needed. Not written into `rule`: the panel marks a required field itself, and a description starting
+	 * "Required." reads as noise there; the README's table says "Required." from this flag.
+	 */
+	required?: true;
 	schema: z.ZodTypeAny;
 }
 
@@ -69,19 +74,22 @@ export const paymentFieldRules = {
 	patientId: {
 		displayName: 'Patient',
 		athenaField: 'patientid (in the path)',
-		rule: 'Required. athena patient ID, digits only.',
+		required: true,
+		rule: 'The athena patient ID, digits only',
 		schema: digitsId('Patient ID'),
 	},
 	departmentId: {
 		displayName: 'Department',
 		athenaField: 'departmentid',
-		rule: 'Required. athena department ID, digits only.',
+		required: true,
+		rule: 'The athena department ID, digits only',
 		schema: digitsId('Department ID'),
 	},
 	paymentMethod: {
 		displayName: 'Payment Method',
 		athenaField: 'paymentmethod',
-		rule: "Required. CASH, CHECK, or one of the practice's own card method codes (e.g. MC/VISA, AMEX).",
+		required: true,
+		rule: "CASH, CHECK, or one of the practice's own card method codes (e.g. MC/VISA, AMEX)",
 		schema: z.preprocess(
 			(value) => {
 				const text = asTrimmedText(value);
@@ -261,7 +269,8 @@ export const cardFieldRules = {
 	expirationMonth: {
 		displayName: 'Expiration Month',
 		athenaField: 'expirationmonthmm',
-		rule: 'Required. 1 to 12; sent as two digits (mm).',
+		required: true,
+		rule: '1 to 12; sent as two digits (mm)',
 		schema: z.preprocess(asTrimmedText, z.string({ required_error: 'Expiration Month is required' })).transform(
 			convertOrReport((value: string) => {
 				const month = /^\d{1,2}$/.test(value) ? Number(value) : NaN;
@@ -272,7 +281,8 @@ export const cardFieldRules = {
 	expirationYear: {
 		displayName: 'Expiration Year',
 		athenaField: 'expirationyearyyyy',
-		rule: 'Required. Four digits (yyyy); two digits are read as 20yy.',
+		required: true,
+		rule: 'Four digits (yyyy); two digits are read as 20yy',
 		schema: z.preprocess(asTrimmedText, z.string({ required_error: 'Expiration Year is required' })).transform(
 			convertOrReport((value: string) =>
 				/^\d{2}$/.test(value) ? `20${value}` : /^\d{4}$/.test(value) ? value : new Problem('Expiration Year must be four digits, e.g. 2028'),
@@ -282,19 +292,22 @@ export const cardFieldRules = {
 	nameOnCard: {
 		displayName: 'Name on Card',
 		athenaField: 'nameoncard',
-		rule: "Required. athena takes at most 30 characters: a longer name is cut to 30, and the output's truncatedFields says so.",
+		required: true,
+		rule: "At most 30 characters (athena's limit): a longer name is cut to 30, and the output's truncatedFields says so",
 		schema: requiredText('Name on Card'),
 	},
 	billingAddress: {
 		displayName: 'Billing Address',
 		athenaField: 'billingaddress',
-		rule: "Required. Street line of the card's billing address. athena takes at most 20 characters: a longer one is cut to 20, and the output's truncatedFields says so.",
+		required: true,
+		rule: "The street line of the card's billing address. At most 20 characters (athena's limit): a longer one is cut to 20, and the output's truncatedFields says so.",
 		schema: requiredText('Billing Address'),
 	},
 	billingZip: {
 		displayName: 'Billing ZIP',
 		athenaField: 'billingzip',
-		rule: 'Required. Five digits, or nine (12345-6789).',
+		required: true,
+		rule: 'Five digits, or nine (12345-6789)',
 		schema: z.preprocess(asTrimmedText, z.string({ required_error: 'Billing ZIP is required' })).transform(
 			convertOrReport((value: string) => {
 				const digits = value.replace('-', '');
@@ -335,7 +348,8 @@ export type CollectPaymentInput = z.infer<typeof collectPaymentSchema>;
 export const emailAddressRule: FieldRule = {
 	displayName: 'Email',
 	athenaField: 'email (also sent as emailaddress)',
-	rule: 'Required. One address per call. The patient\'s stored email is never changed.',
+	required: true,
+	rule: 'One address per call. The patient\'s stored email is never changed.',
 	schema: z
 		.preprocess(asTrimmedText, z.string({ required_error: 'Email is required' }))
 		.refine((value) => /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]{2,}$/.test(value), 'Email must be one address such as name@example.com'),
@@ -344,6 +358,7 @@ export const emailAddressRule: FieldRule = {
 export const ePaymentIdRule: FieldRule = {
 	displayName: 'E-Payment ID',
 	athenaField: 'epaymentid (in the path)',
-	rule: 'Required. The epaymentid athena returned when the card payment was collected, digits only.',
+	required: true,
+	rule: 'The epaymentid athena returned when the card payment was collected, digits only',
 	schema: digitsId('E-Payment ID'),
 };
