@@ -12,6 +12,8 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 
 	extends = ['oAuth2Api'];
 
+	// Not "athenahealth …" as the node (athena's own spelling): n8n's lint wants a credential's display name in title
+	// case (cred-class-field-display-name-miscased).
 	displayName = 'Athenahealth OAuth2 API';
 
 	icon: Icon = {
@@ -24,7 +26,39 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 	// A Custom base URL on plain http:// to another machine would carry the client secret in clear. The token URL and the
 	// test URL then point at a host that cannot exist (.invalid, RFC 2606) whose name says why, so nothing is sent; the
 	// node itself refuses it with a clear message first (transport/athenaClient.ts).
+	//
+	// Field order: n8n lists an extended credential's fields in its parent's order, an overridden field keeping the
+	// parent's place and new ones coming after (NodeHelpers.mergeNodeProperties). So Client ID and Secret (oAuth2Api's)
+	// stay above Environment and Practice ID; renaming them to move them would orphan every saved credential. Their help
+	// text points to the fields below instead.
+	//
+	// A refused Client ID or Secret fails in n8n's token fetch, before the test request, and n8n shows that error as it
+	// is ("Client authentication failed …"): a test rule only sees the test request's answer. So what to check when the
+	// secret is refused lives in the Client Secret's help text.
 	properties: INodeProperties[] = [
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			required: true,
+			description:
+				"Your app's Client ID (Key) from the athenahealth Developer Portal, for the Environment chosen below: preview and production have different keys",
+			hint: 'From the athenahealth Developer Portal, for the Environment below',
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'The Secret shown with that Client ID in the Developer Portal. If the test says "Client authentication failed", check that the key pair belongs to the Environment below: preview and production keys differ, and a secret reset in the portal replaces the old one.',
+			// Shown under the field (a description is only a tooltip in the credential form), so it is in view next to
+			// n8n's "Client authentication failed" banner.
+			hint: 'Refused? Preview and production keys differ: use the pair issued for the Environment below.',
+		},
 		{
 			displayName: 'Environment',
 			name: 'environment',
@@ -47,6 +81,7 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 				},
 			],
 			default: 'preview',
+			description: 'Which athenaOne the credential talks to. Use the Client ID and Secret issued for this environment.',
 		},
 		{
 			displayName: 'Base URL',
