@@ -47,7 +47,7 @@ const properties: INodeProperties[] = [
 				displayName: 'By ID',
 				name: 'id',
 				type: 'string',
-				placeholder: 'e.g. 1001',
+				placeholder: 'e.g. 10001',
 				validation: [{ type: 'regex', properties: { regex: '^\\s*\\d+\\s*$', errorMessage: 'An appointment ID is digits only' } }],
 			},
 		],
