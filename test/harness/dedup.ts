@@ -160,6 +160,7 @@ export class InMemoryProcessedDataStore implements IDataDeduplicator {
 			throw new ApplicationError('SQLITE_CONSTRAINT: UNIQUE constraint failed: processed_data.workflowId, processed_data.context');
 		}
 		this.rows.set(key, write);
+		this.afterWrite();
 		return result;
 	}
 
@@ -176,6 +177,24 @@ export class InMemoryProcessedDataStore implements IDataDeduplicator {
 	/** A database round trip: other executions' calls run in between. */
 	private async roundTrip(): Promise<void> {
 		await new Promise((resolve) => setImmediate(resolve));
+	}
+
+	private staleWrites: Array<{ afterWrites: number; row: ProcessedDataRow }> = [];
+
+	/**
+	 * After the next `afterWrites` writes, the row is written back as it was (a copy taken earlier with `row()`): what
+	 * an overlapping execution that read the row before those writes does when its own write lands after them (n8n's
+	 * last writer wins), made deterministic.
+	 */
+	writeStaleAfter(afterWrites: number, row: ProcessedDataRow): void {
+		this.staleWrites.push({ afterWrites, row: structuredClone(row) });
+	}
+
+	private afterWrite(): void {
+		for (const stale of this.staleWrites) {
+			if (--stale.afterWrites === 0) this.rows.set(rowKey(stale.row.workflowId, stale.row.context), structuredClone(stale.row));
+		}
+		this.staleWrites = this.staleWrites.filter((stale) => stale.afterWrites > 0);
 	}
 
 	/** Record values directly, as an earlier version of the node would have (mode `entries`). */

@@ -22,6 +22,12 @@ export interface Claim {
 const firstKeys = (keys: RowKeys) => [keys.key, ...keys.legacy];
 const repostKeys = (keys: RowKeys) => firstKeys(keys).map(repostKey);
 
+/** Every key claimForPosting may ask for: claimed ahead of sending, a chunk of rows at a time (postingMemory.ts). */
+export function claimKeys(keys: RowKeys, postAgain: boolean): string[] {
+	const ahead = [...keys.ahead, ...(postAgain ? keys.ahead.map(repostKey) : [])];
+	return [...firstKeys(keys), ...(postAgain ? repostKeys(keys) : []), ...ahead];
+}
+
 /**
  * Claims a row's keys. A row is sent when its keys are all free (or, with Post Again, its re-post keys are). Every
  * key the store reports new is held by this execution from then on: if the row is sent, it is remembered; if athena

@@ -19,7 +19,7 @@ import { DEFAULT_DUPLICATE_WINDOW_DAYS } from './postingFields';
 import { PostingMemory } from './postingMemory';
 import type { PostingStatus } from './statuses';
 import { FAILURE_STATUSES } from './statuses';
-import { postRow } from './postRow';
+import { planClaims, postRow, settleClaims } from './postRow';
 import { createReferenceChecker } from './references';
 import { addHint, statusHint } from './hints';
 import { postingParameterPath, ROW_NUMBER_PATH } from './parameterPaths';
@@ -280,6 +280,7 @@ export async function postPayments<TInput extends PaymentCommon>(
 
 	// 4. Post, a few at a time, never sending a payment whose key is held.
 	const stop = () => !continueOnFail && rows.some((row) => row.status && FAILURE_STATUSES.includes(row.status));
+	planClaims(memory, rows, settings.concurrency, stop);
 	await runWithLimit(
 		rows.length,
 		settings.concurrency,
@@ -305,7 +306,8 @@ export async function postPayments<TInput extends PaymentCommon>(
 			row.json = { ...row.json, status: 'failed', error: row.error.message };
 		}
 	}
-	return finish(context, rows, spec, settings, continueOnFail, errorOutput);
+	const claims = await settleClaims(memory, rows);
+	return finish(context, rows, spec, settings, continueOnFail, errorOutput, claims);
 }
 
 function finish<TInput extends PaymentCommon>(
@@ -315,6 +317,7 @@ function finish<TInput extends PaymentCommon>(
 	settings: PostingSettings,
 	continueOnFail: boolean,
 	errorOutput: boolean,
+	claims: IDataObject = {},
 ): INodeExecutionData[] {
 	const firstFailure = rows.find((row) => row.status && FAILURE_STATUSES.includes(row.status));
 	if (firstFailure?.error && !continueOnFail) throw firstFailure.error;
@@ -326,7 +329,7 @@ function finish<TInput extends PaymentCommon>(
 	});
 	if (settings.addSummary) {
 		output.push({
-			json: summarise(rows, spec),
+			json: { ...summarise(rows, spec), ...claims },
 			pairedItem: rows.map((row): IPairedItemData => ({ item: row.itemIndex })),
 		});
 	}

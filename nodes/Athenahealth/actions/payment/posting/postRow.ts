@@ -4,7 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { AthenaClient } from '../../../transport/athenaClient';
 import { AthenaApiError } from '../../../transport/errors';
 import type { PaymentCommon, PostedIds, PostingSpec, Row } from './postPayments';
-import { claimForPosting, skipReason } from './postAgain';
+import { claimForPosting, claimKeys, skipReason } from './postAgain';
 import type { PostingMemory } from './postingMemory';
 import type { ClaimLog } from './memoryReach';
 
@@ -25,6 +25,11 @@ export async function postRow<TInput extends PaymentCommon>(
 	const described = spec.describe(row.input);
 	const key = row.key;
 	let held: string[] = [];
+	if (mustStop()) {
+		// The node is stopping: this lane takes no key and sends nothing more.
+		notSent(row, context, described);
+		return;
+	}
 	if (memory && key) {
 		try {
 			const claim = await claimForPosting(memory, row.keys ?? { key, ahead: [], legacy: [] }, row.postAgain === true, (count) => log?.recorded(count));
@@ -58,9 +63,8 @@ export async function postRow<TInput extends PaymentCommon>(
 	}
 	if (mustStop()) {
 		// The node is stopping: this lane sends nothing more, and gives back the key it just took.
-		row.status = 'failed';
-		row.error = new NodeOperationError(node, 'Not sent: the node stopped at an earlier failed row', { itemIndex: row.itemIndex });
-		row.json = { ...row.json, status: 'failed', error: row.error.message, ...described, ...(await releaseOrSay(memory, held, log)) };
+		notSent(row, context, described);
+		giveBackOrSay(memory, row, held, log);
 		return;
 	}
 	try {
@@ -84,30 +88,64 @@ export async function postRow<TInput extends PaymentCommon>(
 			if (outcomeUnknown) {
 				const record = { status: 'unknown' as const, at: new Date().toISOString(), executionId: context.getExecutionId() };
 				for (const heldKey of held) memory.remember(heldKey, record);
-			} else row.json = { ...row.json, ...(await releaseOrSay(memory, held, log)) };
+			} else giveBackOrSay(memory, row, held, log);
 		}
 	}
 }
 
+function notSent<TInput>(row: Row<TInput>, context: IExecuteFunctions, described: IDataObject): void {
+	row.status = 'failed';
+	row.error = new NodeOperationError(context.getNode(), 'Not sent: the node stopped at an earlier failed row', { itemIndex: row.itemIndex });
+	row.json = { ...row.json, status: 'failed', error: row.error.message, ...described };
+}
+
 /**
- * Gives a key back; when the store fails, the key stays held (fail closed: a re-run skips the row) and the row says
- * so, instead of the error escaping past the rows.
+ * Gives keys back (together with the other rows' when the execution settles); when the store fails, the key stays
+ * held (fail closed: a re-run skips the row) and the row says so, instead of the error escaping past the rows.
  */
-async function releaseOrSay(memory: PostingMemory | undefined, keys: string[], log?: ClaimLog): Promise<IDataObject> {
-	if (!memory || keys.length === 0) return {};
-	try {
-		for (const key of keys) {
-			await memory.release(key);
-			log?.released(1);
+function giveBackOrSay<TInput>(memory: PostingMemory | undefined, row: Row<TInput>, keys: string[], log?: ClaimLog): void {
+	memory?.giveBack(
+		keys,
+		(error) => {
+			row.json = { ...row.json, ...keyHeldNote(error, keys[0]) };
+		},
+		() => log?.released(keys.length),
+	);
+}
+
+function keyHeldNote(error: Error, key: string | undefined): IDataObject {
+	return {
+		keyHeld: true,
+		keyNote: `Its duplicate-check key could not be given back (${error.message}), so a re-run will skip this row although nothing was posted. After checking athenaOne, post it with Post Again.`,
+		duplicateCheckKey: key,
+	};
+}
+
+/** The keys a row claims before it is sent, in the order the rows are posted: what the memory claims ahead. */
+export function planClaims<TInput>(memory: PostingMemory | undefined, rows: Array<Row<TInput>>, concurrency: number, stopping: () => boolean): void {
+	const toPost = rows.filter((row) => row.input && !row.status && row.key);
+	memory?.planClaims(toPost.map((row) => claimKeys(row.keys ?? { key: row.key as string, ahead: [], legacy: [] }, row.postAgain === true)), concurrency, stopping);
+}
+
+/**
+ * Before the execution ends (see PostingMemory.settle): rows the node never reached whose keys, claimed ahead, could
+ * not be given back say so; the answer is what the summary reports about claims.
+ */
+export async function settleClaims<TInput>(memory: PostingMemory | undefined, rows: Array<Row<TInput>>): Promise<IDataObject> {
+	if (!memory) return {};
+	const settled = await memory.settle();
+	if (settled.giveBackError) {
+		for (const row of rows) {
+			const held = row.key ? claimKeys(row.keys ?? { key: row.key, ahead: [], legacy: [] }, row.postAgain === true).filter((key) => settled.notGivenBack.has(key)) : [];
+			if (held.length && !row.json.keyHeld) row.json = { ...row.json, ...keyHeldNote(settled.giveBackError, held[0]) };
 		}
-		return {};
-	} catch (error) {
-		return {
-			keyHeld: true,
-			keyNote: `Its duplicate-check key could not be given back (${(error as Error).message}), so a re-run will skip this row although nothing was posted. After checking athenaOne, post it with Post Again.`,
-			duplicateCheckKey: keys[0],
-		};
 	}
+	return {
+		claimsHealed: settled.healed,
+		...(settled.healError
+			? { claimsNote: `Could not read back this run's duplicate-check keys (${settled.healError.message}); one lost to an overlapping run would let a re-run post its row again.` }
+			: {}),
+	};
 }
 
 function dropEmpty(ids: PostedIds): IDataObject {

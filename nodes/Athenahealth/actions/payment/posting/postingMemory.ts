@@ -7,6 +7,12 @@ import type { ICheckProcessedOptions, IDataObject, IExecuteFunctions } from 'n8n
  * before the POST, so it survives a crash, a restart and n8n's Retry On Fail, and in queue mode every worker sees it.
  * The details shown on a skipped row (when, which batch) live in the workflow's static data, which n8n saves when an
  * execution ends; they are a courtesy, the claim is the guarantee.
+ *
+ * Every store call makes n8n read the node's whole key list (up to 50,000 hashes, about 1.2 MB of JSON), change it and
+ * write it all back, so a call costs the same for one key as for fifty (bench/RESULTS-n8n.md). Hence keys are claimed
+ * a chunk of rows at a time, the next chunk while the current one is posting; keys are given back in one call at the
+ * end; and, since an overlapping execution's write can erase claims (n8n's last writer wins), every key this
+ * execution keeps is read back and recorded again before it ends.
  */
 const SCOPE = 'node' as const;
 /** n8n's store keeps this many keys per node and silently forgets older ones (memoryReach.ts says how far back that is). */
@@ -14,12 +20,40 @@ export const STORE_MAX_ENTRIES = 50000;
 const STORE_OPTIONS: ICheckProcessedOptions = { mode: 'entries', maxEntries: STORE_MAX_ENTRIES };
 const MAX_DETAILS = 20000;
 
+/** Rows whose keys go in one claim call (at least; more with a high Concurrency, so lanes never wait on a claim). */
+export const CLAIM_CHUNK_ROWS = 50;
+/** Keys read back (and recorded again where missing) per call when healing. */
+const HEAL_CHUNK_KEYS = 1000;
+/** Healing repeats while a round found claims missing (its own write may be overwritten too), at most this often. */
+const HEAL_ROUNDS = 3;
+
+export function claimChunkRows(concurrency: number): number {
+	return Math.max(CLAIM_CHUNK_ROWS, concurrency * 4);
+}
+
 export interface PostingRecord extends IDataObject {
 	status: 'posted' | 'unknown';
 	at: string;
 	executionId?: string;
 	paymentBatchId?: string;
 	ePaymentId?: string;
+}
+
+/** What the end of an execution did with its claims. */
+export interface ClaimsSettled {
+	/** Keys this execution took ahead of sending, never used and still held because giving them back failed. */
+	notGivenBack: Set<string>;
+	giveBackError?: Error;
+	/** Kept keys found missing (erased by an overlapping execution) and recorded again. */
+	healed: number;
+	/** Why healing could not finish, if it could not. */
+	healError?: Error;
+}
+
+interface ClaimChunk {
+	keys: string[];
+	/** The keys of the chunk that were free and are now held by this execution. */
+	fresh?: Promise<Set<string>>;
 }
 
 export class PostingMemory {
@@ -36,12 +70,9 @@ export class PostingMemory {
 
 	/**
 	 * n8n's processed-data helper reads a node's key list and writes it back without a lock: two calls in flight at
-	 * once overwrite each other (lost claims, "UNIQUE constraint failed"). So this execution's calls go one at a time,
-	 * and claims that arrive while one is running go together in the next call.
+	 * once overwrite each other (lost claims, "UNIQUE constraint failed"). So this execution's calls go one at a time.
 	 */
 	private queue: Promise<unknown> = Promise.resolve();
-
-	private waitingClaims: Array<{ key: string; resolve: (claimed: boolean) => void; reject: (error: unknown) => void }> = [];
 
 	private inTurn<T>(job: () => Promise<T>): Promise<T> {
 		const next = this.queue.then(job);
@@ -49,37 +80,72 @@ export class PostingMemory {
 		return next;
 	}
 
-	/** True when the key was free and is now held by this execution. */
-	async claim(key: string): Promise<boolean> {
-		return await new Promise<boolean>((resolve, reject) => {
-			this.waitingClaims.push({ key, resolve, reject });
-			if (this.waitingClaims.length === 1) void this.inTurn(async () => await this.claimWaiting());
-		});
-	}
+	private chunks: ClaimChunk[] = [];
+	private readonly chunkOf = new Map<string, number>();
+	private stopping: () => boolean = () => false;
 
-	private async claimWaiting(): Promise<void> {
-		const group = this.waitingClaims.splice(0);
-		try {
-			const result = await this.context.helpers.checkProcessedAndRecord(
-				group.map((claim) => claim.key),
-				SCOPE,
-				STORE_OPTIONS,
-			);
-			const fresh = new Set(result.new.map(String));
-			for (const claim of group) claim.resolve(fresh.has(claim.key));
-		} catch (error) {
-			for (const claim of group) claim.reject(error);
+	/** Keys this execution took from the store (free before), and those a row has asked for. */
+	private readonly claimed = new Set<string>();
+	private readonly asked = new Set<string>();
+	/** Keys of rows that were sent: held for good, read back at the end. */
+	private readonly kept = new Set<string>();
+	private readonly toGiveBack: Array<{ keys: string[]; onFailure: (error: Error) => void; onGivenBack: () => void }> = [];
+
+	/**
+	 * The keys each row will claim, in the order the rows are posted. Chunks are claimed one call each: the first when
+	 * its first row asks, the next one then too, ahead of its rows; none once the node is stopping.
+	 */
+	planClaims(rowKeys: string[][], concurrency: number, stopping: () => boolean): void {
+		const size = claimChunkRows(concurrency);
+		this.stopping = stopping;
+		this.chunks = [];
+		for (let start = 0; start < rowKeys.length; start += size) {
+			const keys = rowKeys.slice(start, start + size).flat();
+			for (const key of keys) this.chunkOf.set(key, this.chunks.length);
+			this.chunks.push({ keys });
 		}
 	}
 
-	/** Gives a key back after athena provably did nothing, so the row can be posted once fixed. */
-	async release(key: string): Promise<void> {
-		await this.inTurn(async () => await this.context.helpers.removeProcessed([key], SCOPE, STORE_OPTIONS));
-		if (key in this.details && this.count !== undefined) this.count--;
-		delete this.details[key];
+	/** True when the key was free and is now held by this execution. */
+	async claim(key: string): Promise<boolean> {
+		this.asked.add(key);
+		const index = this.chunkOf.get(key) ?? this.planAlone(key);
+		const fresh = this.claimChunk(index);
+		if (index + 1 < this.chunks.length && !this.stopping()) {
+			// Ahead of its rows; a failure is theirs, reported when they ask.
+			this.claimChunk(index + 1).catch(() => undefined);
+		}
+		return (await fresh).has(key);
+	}
+
+	/** A key nobody planned (a caller outside the posting loop): a chunk of its own. */
+	private planAlone(key: string): number {
+		this.chunkOf.set(key, this.chunks.length);
+		this.chunks.push({ keys: [key] });
+		return this.chunks.length - 1;
+	}
+
+	private async claimChunk(index: number): Promise<Set<string>> {
+		const chunk = this.chunks[index];
+		chunk.fresh ??= this.inTurn(async () => {
+			const result = await this.context.helpers.checkProcessedAndRecord(chunk.keys, SCOPE, STORE_OPTIONS);
+			const fresh = new Set(result.new.map(String));
+			for (const key of fresh) this.claimed.add(key);
+			return fresh;
+		});
+		return await chunk.fresh;
+	}
+
+	/**
+	 * Gives keys back after athena provably did nothing (or nothing was sent), so the row can be posted once fixed.
+	 * They go back together when the execution settles; `onFailure` tells the row its key stayed held.
+	 */
+	giveBack(keys: string[], onFailure: (error: Error) => void, onGivenBack: () => void = () => undefined): void {
+		if (keys.length) this.toGiveBack.push({ keys, onFailure, onGivenBack });
 	}
 
 	remember(key: string, record: PostingRecord): void {
+		this.kept.add(key);
 		this.count ??= Object.keys(this.details).length;
 		if (!(key in this.details)) this.count++;
 		this.details[key] = record;
@@ -98,5 +164,56 @@ export class PostingMemory {
 
 	previous(key: string): PostingRecord | undefined {
 		return this.details[key];
+	}
+
+	/**
+	 * Before the execution ends: one call gives back every key taken but not sent (claimed ahead for rows the node
+	 * never reached, or handed back by rows), then the kept keys are read back and recorded again where missing.
+	 * Never throws: what failed is in the answer, and the rows say it.
+	 */
+	async settle(): Promise<ClaimsSettled> {
+		await this.queue;
+		const settled: ClaimsSettled = { notGivenBack: new Set(), healed: 0 };
+		const unused = [...this.claimed].filter((key) => !this.asked.has(key) && !this.kept.has(key));
+		const handedBack = this.toGiveBack.flatMap((entry) => entry.keys).filter((key) => !this.kept.has(key));
+		const keys = [...new Set([...unused, ...handedBack])];
+		if (keys.length) {
+			try {
+				await this.context.helpers.removeProcessed(keys, SCOPE, STORE_OPTIONS);
+				for (const key of keys) {
+					if (key in this.details && this.count !== undefined) this.count--;
+					delete this.details[key];
+				}
+				for (const entry of this.toGiveBack) entry.onGivenBack();
+			} catch (caught) {
+				const error = caught instanceof Error ? caught : new Error(String(caught));
+				settled.giveBackError = error;
+				for (const key of unused) settled.notGivenBack.add(key);
+				for (const entry of this.toGiveBack) entry.onFailure(error);
+			}
+		}
+		try {
+			settled.healed = await this.heal();
+		} catch (caught) {
+			settled.healError = caught instanceof Error ? caught : new Error(String(caught));
+		}
+		return settled;
+	}
+
+	/** Records again the kept keys an overlapping execution's write erased; how many there were. */
+	private async heal(): Promise<number> {
+		const kept = [...this.kept];
+		const healed = new Set<string>();
+		for (let round = 0; round < HEAL_ROUNDS && kept.length; round++) {
+			let missing = 0;
+			for (let start = 0; start < kept.length; start += HEAL_CHUNK_KEYS) {
+				// n8n's helpers have no read-only check: this reads the list and records the missing keys in one call.
+				const result = await this.context.helpers.checkProcessedAndRecord(kept.slice(start, start + HEAL_CHUNK_KEYS), SCOPE, STORE_OPTIONS);
+				missing += result.new.length;
+				for (const key of result.new) healed.add(String(key));
+			}
+			if (missing === 0) break;
+		}
+		return healed.size;
 	}
 }
