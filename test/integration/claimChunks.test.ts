@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 import type { IDataObject } from 'n8n-workflow';
 
 import { CLAIM_CHUNK_ROWS } from '../../nodes/Athenahealth/actions/payment/posting/postingMemory';
