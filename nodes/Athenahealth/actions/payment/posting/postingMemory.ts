@@ -22,8 +22,8 @@ const MAX_DETAILS = 20000;
 
 /** Rows whose keys go in one claim call (at least; more with a high Concurrency, so lanes never wait on a claim). */
 export const CLAIM_CHUNK_ROWS = 50;
-/** Keys read back (and recorded again where missing) per call when healing. */
-const HEAL_CHUNK_KEYS = 1000;
+/** Keys read back (and recorded again where missing) per call when healing: n8n checks them against a Set, so the cost is the row. */
+const HEAL_CHUNK_KEYS = 5000;
 /** Healing repeats while a round found claims missing (its own write may be overwritten too), at most this often. */
 const HEAL_ROUNDS = 3;
 
