@@ -66,6 +66,7 @@ export function defaultConfig(): SimulatorConfig {
 		settled: false,
 		duplicateWindowSeconds: 600,
 		practiceIds: [],
+		voidReceipt: 'voidRow',
 	};
 }
 
@@ -92,6 +93,7 @@ export function validateConfigInput(input: unknown): SimulatorConfigInput {
 		'settled',
 		'duplicateWindowSeconds',
 		'practiceIds',
+		'voidReceipt',
 	];
 	for (const k of Object.keys(c)) if (!known.includes(k)) throw new InputError(`unknown config key "${k}"`);
 	for (const k of ['latencyMs', 'tokenLimitPerMinute', 'duplicateWindowSeconds']) {
@@ -104,6 +106,9 @@ export function validateConfigInput(input: unknown): SimulatorConfigInput {
 		throw new InputError('closeDate must be mm/dd/yyyy');
 	}
 	if ('settled' in c && typeof c.settled !== 'boolean') throw new InputError('settled must be a boolean');
+	if ('voidReceipt' in c && c.voidReceipt !== 'voidRow' && c.voidReceipt !== 'voidPurchase') {
+		throw new InputError('voidReceipt must be "voidRow" or "voidPurchase"');
+	}
 	if (
 		'practiceIds' in c &&
 		!(Array.isArray(c.practiceIds) && c.practiceIds.every((p) => typeof p === 'string' && /^\d+$/.test(p)))
@@ -173,6 +178,9 @@ export function validateFaults(input: unknown): Fault[] {
 		return { ...(o as unknown as Fault) };
 	});
 }
+
+/** The seed's VOID row takes the e-payment ID after its purchase's (9002 → 9003), as athena's 2009 rows do (8 → 9). */
+const SEED_VOID_ID_STEP = 1;
 
 // ------------------------------------------------------------------ small helpers
 function pad2(n: number): string {
@@ -266,7 +274,7 @@ interface Receipt {
 	cardnumberlast4digits: string;
 	cardtypeabbreviation: string;
 	cardtypename: string;
-	type: 'PURCHASE' | 'VOID';
+	type: 'PURCHASE' | 'VOID' | 'VOIDPURCHASE';
 	requestdate: string;
 }
 
@@ -399,7 +407,8 @@ export class SimulatorServer {
 			this.cardPayments.set(p.epaymentid, { ...p, live: false });
 			const list = this.receiptList(p.patientid, p.departmentid);
 			list.push(this.receiptOf(p, 'PURCHASE', p.purchaseDate));
-			if (p.voided && p.voidDate) list.push(this.receiptOf(p, 'VOID', p.voidDate));
+			// The seed's void is the 2009 kind: a VOID row of its own, with the next e-payment ID.
+			if (p.voided && p.voidDate) list.push({ ...this.receiptOf(p, 'VOID', p.voidDate), epaymentid: String(Number(p.epaymentid) + SEED_VOID_ID_STEP) });
 		}
 		return this.getConfig();
 	}
@@ -1000,13 +1009,18 @@ export class SimulatorServer {
 			for (const h of this.historyByPatient.get(pid) ?? []) {
 				if (h.dateKey < startKey || h.dateKey > endKey) continue;
 				const e = h.entry;
+				// athena's answer here is not recorded anywhere public: written the way its receipts are (every value a
+				// string, amounts without trailing zeros), so the node's reading of it cannot lean on a friendly shape.
+				const cents = parseMoney(e.amount ?? '0') ?? 0;
 				payments.push({
 					patientid: e.patientid,
 					departmentid: e.departmentid,
 					...(e.paymentbatchid ? { paymentbatchid: e.paymentbatchid } : {}),
 					...(e.epaymentid ? { epaymentid: e.epaymentid } : {}),
-					amount: e.kind === 'void' ? `-${e.amount}` : e.amount,
+					amount: e.kind === 'void' ? `-${athenaAmount(cents)}` : athenaAmount(cents),
 					paymentmethod: h.paymentmethod,
+					...(e.form.checknumber ? { checknumber: e.form.checknumber } : {}),
+					...(e.form.cardnumberlast4 ? { cardnumberlast4: e.form.cardnumberlast4 } : e.form.accountnumberlast4 ? { cardnumberlast4: e.form.accountnumberlast4 } : {}),
 					postdate: h.postdate,
 					type: e.kind === 'record' ? 'RECORDED' : e.kind === 'collect' ? 'PURCHASE' : 'VOID',
 				});
@@ -1285,7 +1299,7 @@ export class SimulatorServer {
 		p.voided = true;
 		const today = eastern(this.now());
 		p.voidDate = `${today.date} ${today.time}`;
-		this.receiptList(p.patientid, p.departmentid).push(this.receiptOf(p, 'VOID', p.voidDate));
+		this.showVoidInReceipts(p);
 		this.addLedger(
 			ctx,
 			'void',
@@ -1318,6 +1332,20 @@ export class SimulatorServer {
 		let list = this.receipts.get(key);
 		if (!list) this.receipts.set(key, (list = []));
 		return list;
+	}
+
+	/**
+	 * athena shows a void in one of two ways (recorded): a VOID row of its own with a NEW e-payment ID (2009 rows), or
+	 * the purchase row itself turned VOIDPURCHASE (2016 rows). Config `voidReceipt` picks which.
+	 */
+	private showVoidInReceipts(p: CardPayment): void {
+		const list = this.receiptList(p.patientid, p.departmentid);
+		if (this.config.voidReceipt === 'voidPurchase') {
+			const purchase = list.find((receipt) => receipt.epaymentid === p.epaymentid && receipt.type === 'PURCHASE');
+			if (purchase) purchase.type = 'VOIDPURCHASE';
+			return;
+		}
+		list.push({ ...this.receiptOf(p, 'VOID', p.voidDate ?? ''), epaymentid: String(this.nextEpaymentId++) });
 	}
 
 	private receiptOf(p: SeedCardPayment, type: 'PURCHASE' | 'VOID', requestdate: string): Receipt {

@@ -25,6 +25,8 @@ export interface SimulatorConfig {
 	duplicateWindowSeconds: number;
 	/** Extra practice ids accepted besides PRACTICE_ID (they share the same data). */
 	practiceIds: string[];
+	/** How a void shows in receipts (both recorded): a VOID row with a new e-payment ID, or the purchase turned VOIDPURCHASE. */
+	voidReceipt: 'voidRow' | 'voidPurchase';
 }
 
 /** What reset/configure/startSimulator accept: any subset, rateLimit merged key by key. */
