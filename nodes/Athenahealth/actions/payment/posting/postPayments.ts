@@ -24,6 +24,7 @@ import { createReferenceChecker } from './references';
 import { addHint, statusHint } from './hints';
 import { postingParameterPath, ROW_NUMBER_PATH } from './parameterPaths';
 import { rowNamer } from './rowNames';
+import { settleUnknownRows } from './settleUnknown';
 import { summarise } from './summary';
 
 export interface PostedIds {
@@ -278,7 +279,10 @@ export async function postPayments<TInput extends PaymentCommon>(
 		return finish(context, rows, spec, settings, continueOnFail, errorOutput);
 	}
 
-	// 4. Post, a few at a time, never sending a payment whose key is held.
+	// 4. Rows held as unknown by an earlier run: looked up in athena's own records before they are skipped.
+	if (memory) await settleUnknownRows(context, spec, rows, memory, settings);
+
+	// 5. Post, a few at a time, never sending a payment whose key is held.
 	const stop = () => !continueOnFail && rows.some((row) => row.status && FAILURE_STATUSES.includes(row.status));
 	planClaims(memory, rows, settings.concurrency, stop);
 	await runWithLimit(

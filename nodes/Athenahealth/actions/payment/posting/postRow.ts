@@ -67,6 +67,8 @@ export async function postRow<TInput extends PaymentCommon>(
 		giveBackOrSay(memory, row, held, log);
 		return;
 	}
+	// When it left: a later run looks the payment up in athena's records from this moment (settleUnknown.ts).
+	const sentAt = new Date().toISOString();
 	try {
 		const ids = await spec.send(client, row.input, row.itemIndex);
 		const at = new Date().toISOString();
@@ -82,11 +84,11 @@ export async function postRow<TInput extends PaymentCommon>(
 		const outcomeUnknown = error instanceof AthenaApiError && error.outcome === 'unknown';
 		row.status = outcomeUnknown ? 'unknown' : 'failed';
 		row.error = apiError;
-		row.json = { ...row.json, status: row.status, error: apiError.message, description: apiError.description, ...described, duplicateCheckKey: key };
+		row.json = { ...row.json, status: row.status, error: apiError.message, description: apiError.description, ...described, duplicateCheckKey: key, ...(outcomeUnknown ? { sentAt } : {}) };
 		if (memory && key) {
 			// An unknown outcome keeps its key: the row must not post again until someone checks athenaOne.
 			if (outcomeUnknown) {
-				const record = { status: 'unknown' as const, at: new Date().toISOString(), executionId: context.getExecutionId() };
+				const record = { status: 'unknown' as const, at: new Date().toISOString(), sentAt, executionId: context.getExecutionId() };
 				for (const heldKey of held) memory.remember(heldKey, record);
 			} else giveBackOrSay(memory, row, held, log);
 		}

@@ -216,4 +216,9 @@ export class PostingMemory {
 		}
 		return healed.size;
 	}
+
+	/** Every remembered posting (e.g. the e-payment IDs already accounted for, when settling unknown rows). */
+	records(): PostingRecord[] {
+		return Object.values(this.details);
+	}
 }

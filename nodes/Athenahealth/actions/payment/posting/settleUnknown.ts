@@ -1,0 +1,150 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { AthenaClient } from '../../../transport/athenaClient';
+import type { AthenaFinding, UnknownPayment } from './findInAthena';
+import { findInAthena } from './findInAthena';
+import { repostKey } from './postAgain';
+import type { PaymentCommon, PostingSpec, Row } from './postPayments';
+import type { PostingSettings } from './postingFields';
+import type { PostingMemory, PostingRecord } from './postingMemory';
+
+/** What a row's check in athena came to, on the row as `athenaCheck`. */
+export const ATHENA_CHECK = {
+	found: 'settled from athena',
+	notFound: 'not found in athena',
+	throttled: 'look-up throttled',
+	notPermitted: 'look-up not permitted',
+	failed: 'look-up failed',
+} as const;
+
+// A look-up that is throttled leaves the row unknown (safe): it is not worth waiting out a storm for.
+const LOOKUP_THROTTLE_RETRIES = 2;
+
+/** Before a record held without `sentAt` (older versions): the send was at most the timeout before it gave up. */
+function sentAtOf(previous: PostingRecord, settings: PostingSettings): number {
+	const sent = Date.parse(String(previous.sentAt ?? ''));
+	if (Number.isFinite(sent)) return sent;
+	return Date.parse(previous.at) - settings.timeoutSeconds * 1000 - 60000;
+}
+
+const baseKey = (key: string) => key.replace(/#\d+$/, '');
+
+/** What identifies the row's payment in athena's records, from what the row says it posts. */
+export function unknownPaymentOf(operation: 'record' | 'collect', described: IDataObject, totalCents: number, sentAt: number): UnknownPayment {
+	const textOf = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+	return {
+		operation,
+		patientId: String(described.patientId),
+		departmentId: String(described.departmentId),
+		totalCents,
+		paymentMethod: operation === 'record' ? textOf(described.paymentMethod) : undefined,
+		cardLast4: textOf(described.cardLast4),
+		checkNumber: textOf(described.checkNumber),
+		postDate: textOf(described.postDate),
+		sentAt,
+	};
+}
+
+/**
+ * Rows whose key is held as `unknown` (an earlier run sent them and no answer proved the outcome) are looked up in
+ * athena before they are skipped: found, the row is `posted` (settled from athena) and its key stays held; not found,
+ * it stays skipped and says so, postable only with Post Again on that row (a look-up that misses is no proof);
+ * the look-up failing leaves it unknown, with the reason. Batched (findInAthena.ts); never throws past its rows.
+ */
+export async function settleUnknownRows<TInput extends PaymentCommon>(
+	context: IExecuteFunctions,
+	spec: PostingSpec<TInput>,
+	rows: Array<Row<TInput>>,
+	memory: PostingMemory,
+	settings: PostingSettings,
+): Promise<void> {
+	// A row re-posted with Post Again since is accounted for by its re-post: it is not looked up.
+	const candidates = rows.filter(
+		(row) => row.input && !row.status && row.key && row.postAgain !== true && memory.previous(row.key)?.status === 'unknown' && !memory.previous(repostKey(row.key)),
+	);
+	if (candidates.length === 0) return;
+	const posted = (key: string | undefined) => (key ? memory.previous(key) : undefined);
+	const payments = candidates.map((row) => {
+		const previous = memory.previous(row.key!)!;
+		const base = baseKey(row.key!);
+		const payment = unknownPaymentOf(spec.operation, spec.describe(row.input!), spec.totalCents(row.input!), sentAtOf(previous, settings));
+		payment.identity = base;
+		payment.order = Number(/#(\d+)$/.exec(row.key!)?.[1] ?? 1);
+		payment.postedTwins = rows
+			.filter((twin) => twin !== row && twin.key && baseKey(twin.key) === base && posted(twin.key)?.status === 'posted')
+			.map((twin) => ({ ePaymentId: posted(twin.key)?.ePaymentId, paymentBatchId: posted(twin.key)?.paymentBatchId }));
+		return payment;
+	});
+	let findings: AthenaFinding[];
+	try {
+		const client = await AthenaClient.create(context, {
+			requestsPerSecond: settings.requestsPerSecond,
+			timeoutMs: settings.timeoutSeconds * 1000,
+			maxThrottleRetries: LOOKUP_THROTTLE_RETRIES,
+		});
+		const knownEPaymentIds = new Set(memory.records().flatMap((record) => (record.status === 'posted' && record.ePaymentId ? [record.ePaymentId] : [])));
+		findings = await findInAthena(client, payments, { concurrency: settings.concurrency, knownEPaymentIds });
+	} catch (error) {
+		findings = payments.map(() => ({ kind: 'lookupFailed', why: 'failed', reason: `the look-up failed (${(error as Error).message})` }));
+	}
+	const heldFound = candidates.filter((_, index) => findings[index]?.kind === 'found').map((row) => row.key!);
+	// The claim is the guarantee, the details a courtesy: a settled key must be held in n8n's store whatever happened to it.
+	await Promise.all(heldFound.map(async (key) => await memory.claim(key).catch(() => false)));
+	const now = new Date().toISOString();
+	candidates.forEach((row, index) => applyFinding(context, spec, row, memory, findings[index], now));
+}
+
+function applyFinding<TInput extends PaymentCommon>(
+	context: IExecuteFunctions,
+	spec: PostingSpec<TInput>,
+	row: Row<TInput>,
+	memory: PostingMemory,
+	finding: AthenaFinding | undefined,
+	now: string,
+): void {
+	const key = row.key!;
+	const previous = memory.previous(key)!;
+	const described = spec.describe(row.input!);
+	const when = previous.sentAt ?? previous.at;
+	const common = { ...described, duplicateCheckKey: key, sentAt: when };
+	if (finding?.kind === 'found') {
+		const ids = Object.fromEntries(Object.entries({ paymentBatchId: finding.paymentBatchId, ePaymentId: finding.ePaymentId }).filter(([, value]) => value));
+		memory.remember(key, { status: 'posted', at: now, executionId: context.getExecutionId(), sentAt: when, settledFromAthena: true, ...ids });
+		row.status = 'posted';
+		row.json = {
+			...row.json,
+			status: 'posted',
+			...common,
+			...ids,
+			settledFromAthena: true,
+			athenaCheck: ATHENA_CHECK.found,
+			athenaMatched: finding.matched,
+			...(finding.athenaDate ? { athenaDate: finding.athenaDate } : {}),
+			...(finding.note ? { athenaNote: finding.note } : {}),
+			settledAt: now,
+		};
+		return;
+	}
+	row.status = 'skipped';
+	if (finding?.kind === 'notFound') {
+		row.json = {
+			...row.json,
+			status: 'skipped',
+			reason: `An earlier run sent this payment (${when}) and got no answer. athena shows no such payment: ${finding.looked}. It was not posted again by itself, because a look-up that finds nothing is no proof. If the patient's account in athenaOne agrees, turn on Post Again for this row to post it.`,
+			athenaCheck: ATHENA_CHECK.notFound,
+			previous,
+			...common,
+		};
+		return;
+	}
+	const reason = finding?.reason ?? 'the look-up gave no answer';
+	row.json = {
+		...row.json,
+		status: 'skipped',
+		outcome: 'unknown',
+		reason: `An earlier run sent this payment (${when}) and got no answer: athena may have posted it, and its outcome is still unknown because ${reason}. It was not sent again. The next run looks again; or check athenaOne and, to post it anyway, turn on Post Again for this row.`,
+		athenaCheck: ATHENA_CHECK[finding?.kind === 'lookupFailed' ? finding.why : 'failed'],
+		previous,
+		...common,
+	};
+}
