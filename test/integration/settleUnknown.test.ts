@@ -17,7 +17,7 @@ beforeEach(() => {
 	stack.engine.setStaticData('engine-test', undefined);
 });
 
-const CVV = '123';
+const CVV = '8642';
 const secrets = { cardNumbers: [CARD_APPROVED, CARD_APPROVED_MASTERCARD], securityCodes: [CVV] };
 const keepGoing = { onError: 'continueRegularOutput' as const };
 /** Node version 2 (the default for new nodes): the posting settings live under Options. */

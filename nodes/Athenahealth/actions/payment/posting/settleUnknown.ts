@@ -127,6 +127,8 @@ function applyFinding<TInput extends PaymentCommon>(
 	}
 	row.status = 'skipped';
 	if (finding?.kind === 'notFound') {
+		// Still held (unknown): only Post Again posts it. The record says athena was asked and showed nothing.
+		memory.remember(key, { ...previous, athenaCheck: ATHENA_CHECK.notFound, checkedAt: now });
 		row.json = {
 			...row.json,
 			status: 'skipped',
