@@ -24,6 +24,7 @@ import { createReferenceChecker } from './references';
 import { addHint, statusHint } from './hints';
 import { postingParameterPath, ROW_NUMBER_PATH } from './parameterPaths';
 import { rowNamer } from './rowNames';
+import { paymentBatchItems } from './batchReport';
 import { settleUnknownRows } from './settleUnknown';
 import { summarise } from './summary';
 
@@ -96,6 +97,7 @@ export function readPostingSettings(context: IExecuteFunctions): PostingSettings
 		validateOnly: context.getNodeParameter(postingParameterPath(context, 'validateOnly'), 0, false) as boolean,
 		duplicateCheck: context.getNodeParameter(postingParameterPath(context, 'duplicateCheck'), 0, 'paymentDetails') as PostingSettings['duplicateCheck'],
 		addSummary: (options.addSummary as boolean) ?? false,
+		batchItems: (options.batchItems as boolean) ?? false,
 		concurrency: Math.max(1, Math.floor(Number(options.concurrency ?? 3))),
 		allowIdenticalRows: (options.allowIdenticalRows as boolean) ?? false,
 		requestsPerSecond: Number(options.requestsPerSecond ?? 5),
@@ -331,6 +333,7 @@ function finish<TInput extends PaymentCommon>(
 		const json = failed && errorOutput ? errorOutputJson(row.json) : row.json;
 		return { json, pairedItem: { item: row.itemIndex } };
 	});
+	if (settings.batchItems) output.push(...paymentBatchItems(rows, spec));
 	if (settings.addSummary) {
 		output.push({
 			json: { ...summarise(rows, spec), ...claims },

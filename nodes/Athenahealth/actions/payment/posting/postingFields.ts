@@ -69,7 +69,16 @@ export const postingFields: INodeProperties[] = [
 				name: 'addSummary',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to add one last item with the count of each status and the totals posted per payment method and department',
+				description:
+					'Whether to add one last item with the count of each status, the totals posted per payment method and department, and per payment batch athena returned: count, total and totals per method',
+			},
+			{
+				displayName: 'Add One Item per Payment Batch',
+				name: 'batchItems',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to add, after the rows, one item per payment batch athena returned in this run (count, total, totals per method), to match against athenaOne's batch screen",
 			},
 			{
 				displayName: 'Concurrency',
@@ -144,6 +153,8 @@ export interface PostingSettings {
 	validateOnly: boolean;
 	duplicateCheck: 'paymentDetails' | 'rowReference' | 'off';
 	addSummary: boolean;
+	/** One output item per payment batch, after the rows (batchReport.ts). */
+	batchItems: boolean;
 	concurrency: number;
 	allowIdenticalRows: boolean;
 	requestsPerSecond: number;

@@ -37,6 +37,7 @@ export function refuseUnsafePostingSetup(context: IExecuteFunctions, itemCount: 
 	number('duplicateWindowDays', 'Duplicate Window (Days)', 'a whole number of days from 1 to 30', (value) => Number.isInteger(value) && value >= 1 && value <= 30);
 	for (const [name, label] of [
 		['addSummary', 'Add Summary Item'],
+		['batchItems', 'Add One Item per Payment Batch'],
 		['allowIdenticalRows', 'Identical Rows Are Separate Payments'],
 	] as const) {
 		const raw = options[name];

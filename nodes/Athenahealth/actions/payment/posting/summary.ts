@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { formatMoney } from '../../../shared/money';
 import type { PaymentCommon, PostingSpec, Row } from './postPayments';
+import { paymentBatchReport } from './batchReport';
 import { POSTING_STATUSES } from './statuses';
 
 /** The optional last item: counts per status and what was posted, per payment method and department. */
@@ -28,5 +29,7 @@ export function summarise<TInput extends PaymentCommon>(rows: Array<Row<TInput>>
 		totalPosted: formatMoney(Object.values(byMethod).reduce((sum, cents) => sum + cents, 0)),
 		totalsByPaymentMethod: asMoney(byMethod),
 		totalsByDepartment: asMoney(byDepartment),
+		settledFromAthena: rows.filter((row) => row.json.settledFromAthena === true).length,
+		paymentBatches: paymentBatchReport(rows, spec),
 	};
 }
