@@ -155,3 +155,42 @@ describe('Record: an unknown recorded payment is looked up in the payment histor
 		expect(stack.simulator.ledger()).toHaveLength(1);
 	});
 });
+
+describe('Payment → Check Unknown: what athena shows for the unknown rows of an earlier run, sending nothing', () => {
+	it('fed the unknown rows as they came out: found (with the e-payment ID) and not found, in one receipts call', async () => {
+		stack.simulator.addFaults(
+			{ method: 'POST', path: '/collectpayment$', kind: '500-after', every: 2, count: 1 },
+			{ method: 'POST', path: '/collectpayment$', kind: 'reset-before', every: 3, count: 1 },
+		);
+		const first = await stack.run(collect({ concurrency: 1 }), { input: cardRows(), settings: v2 });
+		expect(statuses(first)).toEqual(['posted', 'unknown', 'unknown']);
+		const before = stack.simulator.ledger();
+		const unanswered = before.find((entry) => !entry.answered)!;
+		const requestsBefore = stack.simulator.requests().length;
+
+		const check = await stack.run({ resource: 'payment', operation: 'checkUnknown', checkOperation: 'collect' }, { input: first.json.slice(1), settings: { typeVersion: 2 } });
+		expect(check.error).toBeUndefined();
+		expect(check.json).toEqual([
+			expect.objectContaining({ athenaCheck: 'settled from athena', found: true, ePaymentId: unanswered.epaymentid, sentNothing: true }),
+			expect.objectContaining({ athenaCheck: 'not found in athena', found: false }),
+		]);
+		expect(String(check.json[1].looked)).toContain('no PURCHASE of 7.16 on the card ending 1111');
+		const calls = stack.simulator.requests().slice(requestsBefore);
+		expect(calls.filter((request) => request.method === 'POST')).toHaveLength(0);
+		expect(calls.filter((request) => request.path.endsWith('/receipts'))).toHaveLength(1);
+		expect(stack.simulator.ledger()).toEqual(before);
+		expectNoCardData(check, secrets);
+	});
+
+	it('an item without the fields names them; Record rows are looked up in the payment history', async () => {
+		const bad = await stack.run({ resource: 'payment', operation: 'checkUnknown' }, { input: [{ patientId: '1' }] });
+		expect(bad.error?.message).toMatch(/Department ID must be a number; Total Amount must be an amount above 0.*Sent At must be a time/);
+
+		stack.simulator.addFaults({ method: 'POST', path: '/recordpayment$', kind: '500-after', count: 1 });
+		const first = await stack.run(recordFromSheet(), { input: [{ patient: '44', department: '1', method: 'CASH', other: '9.99', postDate: '12/01/2026' }], settings: keepGoing });
+		expect(first.json[0].status).toBe('unknown');
+		const check = await stack.run({ resource: 'payment', operation: 'checkUnknown', checkOperation: 'record' }, { input: first.json });
+		expect(check.json[0]).toMatchObject({ athenaCheck: 'settled from athena', paymentBatchId: stack.simulator.ledger()[0].paymentbatchid });
+		expect(String(check.json[0].athenaMatched)).toContain('paymentmethod CASH');
+	});
+});

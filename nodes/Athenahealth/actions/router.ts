@@ -8,6 +8,7 @@ import { getManyAppointments } from './appointment/getAll.operation';
 import { getManyDepartments } from './department/getMany.operation';
 import { getPatient } from './patient/get.operation';
 import { searchPatients } from './patient/search.operation';
+import { checkUnknown } from './payment/checkUnknown.operation';
 import { collectPayment } from './payment/collect.operation';
 import { keepCardDataIn } from './payment/posting/cardData';
 import { postPayments, readPostingSettings } from './payment/posting/postPayments';
@@ -24,7 +25,7 @@ export const operations: Record<string, Record<string, Operation>> = {
 	appointment: { get: getAppointment, getAll: getManyAppointments },
 	department: { getAll: getManyDepartments },
 	paymentMethod: { getAll: getManyPaymentMethods },
-	payment: { record: recordPayment, collect: collectPayment, void: voidPayment },
+	payment: { record: recordPayment, collect: collectPayment, void: voidPayment, checkUnknown },
 	receipt: { email: emailReceipt, getAll: getManyReceipts },
 };
 
@@ -46,6 +47,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		return [await keepCardDataIn(this, items, sentOf, async () => await postPayments(this, items, client, operation.spec, settings))];
 	}
 	const client = await AthenaClient.create(this, { requestsPerSecond: 5 });
+	if (operation.kind === 'batch') return [await operation.execute(this, items, client)];
 	const isWrite = resource === 'payment' || operationName === 'email';
 	return [await runItems(this, items.length, operation, client, isWrite ? 1 : LOOKUP_CONCURRENCY)];
 }

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { AthenaClient } from '../transport/athenaClient';
 import type { PaymentCommon, PostingSpec } from './payment/posting/postPayments';
@@ -23,5 +23,13 @@ export interface PostingOperation {
 	spec: PostingSpec<PaymentCommon>;
 }
 
-export type Operation = ItemOperation | PostingOperation;
+/** Operations that read all items together (Check Unknown batches its look-ups across them). */
+export interface BatchOperation {
+	kind: 'batch';
+	description: INodeProperties[];
+	descriptionV2?: INodeProperties[];
+	execute(context: IExecuteFunctions, items: INodeExecutionData[], client: AthenaClient): Promise<INodeExecutionData[]>;
+}
+
+export type Operation = ItemOperation | PostingOperation | BatchOperation;
 export type { PaymentCommon };

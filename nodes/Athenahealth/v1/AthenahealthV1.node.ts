@@ -69,6 +69,12 @@ export const operationProperties: INodeProperties[] = [
 		displayOptions: { show: { resource: ['payment'] } },
 		options: [
 			{
+				name: 'Check Unknown',
+				value: 'checkUnknown',
+				action: 'Check unknown payments in athena',
+				description: "Look up payments whose outcome was unknown in athena's receipts or payment history, sending nothing",
+			},
+			{
 				name: 'Collect',
 				value: 'collect',
 				action: 'Collect a card payment',

@@ -65,20 +65,20 @@ export const postingFields: INodeProperties[] = [
 		default: {},
 		options: [
 			{
-				displayName: 'Add Summary Item',
-				name: 'addSummary',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to add one last item with the count of each status, the totals posted per payment method and department, and per payment batch athena returned: count, total and totals per method',
-			},
-			{
 				displayName: 'Add One Item per Payment Batch',
 				name: 'batchItems',
 				type: 'boolean',
 				default: false,
 				description:
 					"Whether to add, after the rows, one item per payment batch athena returned in this run (count, total, totals per method), to match against athenaOne's batch screen",
+			},
+			{
+				displayName: 'Add Summary Item',
+				name: 'addSummary',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to add one last item with the count of each status, the totals posted per payment method and department, and per payment batch athena returned: count, total and totals per method',
 			},
 			{
 				displayName: 'Concurrency',
