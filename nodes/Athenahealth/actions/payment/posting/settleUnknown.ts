@@ -27,7 +27,15 @@ function sentAtOf(previous: PostingRecord, settings: PostingSettings): number {
 	return Date.parse(previous.at) - settings.timeoutSeconds * 1000 - 60000;
 }
 
-const baseKey = (key: string) => key.replace(/#\d+$/, '');
+/** Keys are `identity[#copy][@day]` (rowKeys.ts): identical payments share the identity. */
+const baseKey = (key: string) => key.replace(/@[^@#]*$/, '').replace(/#\d+$/, '');
+const copyOf = (key: string) => Number(/#(\d+)(@[^@#]*)?$/.exec(key)?.[1] ?? 1);
+
+/** The key whose record says an earlier run left the row unknown: its own, or one the previous key version wrote. */
+function unknownKeyOf<TInput>(row: Row<TInput>, memory: PostingMemory): string | undefined {
+	const keys = [row.key!, ...(row.keys?.legacy ?? [])];
+	return keys.find((key) => memory.previous(key)?.status === 'unknown');
+}
 
 /** What identifies the row's payment in athena's records, from what the row says it posts. */
 export function unknownPaymentOf(operation: 'record' | 'collect', described: IDataObject, totalCents: number, sentAt: number): UnknownPayment {
@@ -60,16 +68,16 @@ export async function settleUnknownRows<TInput extends PaymentCommon>(
 ): Promise<void> {
 	// A row re-posted with Post Again since is accounted for by its re-post: it is not looked up.
 	const candidates = rows.filter(
-		(row) => row.input && !row.status && row.key && row.postAgain !== true && memory.previous(row.key)?.status === 'unknown' && !memory.previous(repostKey(row.key)),
+		(row) => row.input && !row.status && row.key && row.postAgain !== true && unknownKeyOf(row, memory) && !memory.previous(repostKey(row.key)),
 	);
 	if (candidates.length === 0) return;
 	const posted = (key: string | undefined) => (key ? memory.previous(key) : undefined);
 	const payments = candidates.map((row) => {
-		const previous = memory.previous(row.key!)!;
+		const previous = memory.previous(unknownKeyOf(row, memory)!)!;
 		const base = baseKey(row.key!);
 		const payment = unknownPaymentOf(spec.operation, spec.describe(row.input!), spec.totalCents(row.input!), sentAtOf(previous, settings));
 		payment.identity = base;
-		payment.order = Number(/#(\d+)$/.exec(row.key!)?.[1] ?? 1);
+		payment.order = copyOf(row.key!);
 		payment.postedTwins = rows
 			.filter((twin) => twin !== row && twin.key && baseKey(twin.key) === base && posted(twin.key)?.status === 'posted')
 			.map((twin) => ({ ePaymentId: posted(twin.key)?.ePaymentId, paymentBatchId: posted(twin.key)?.paymentBatchId }));
@@ -88,8 +96,12 @@ export async function settleUnknownRows<TInput extends PaymentCommon>(
 		findings = payments.map(() => ({ kind: 'lookupFailed', why: 'failed', reason: `the look-up failed (${(error as Error).message})` }));
 	}
 	const heldFound = candidates.filter((_, index) => findings[index]?.kind === 'found').map((row) => row.key!);
-	// The claim is the guarantee, the details a courtesy: a settled key must be held in n8n's store whatever happened to it.
-	await Promise.all(heldFound.map(async (key) => await memory.claim(key).catch(() => false)));
+	// The claim is the guarantee, the details a courtesy: a settled key must be held in n8n's store whatever happened to
+	// it. One store call for all of them (each call rewrites the node's whole key list); remember() then keeps them.
+	if (heldFound.length) {
+		memory.planClaims([heldFound], settings.concurrency, () => false);
+		await Promise.all(heldFound.map(async (key) => await memory.claim(key).catch(() => false)));
+	}
 	const now = new Date().toISOString();
 	candidates.forEach((row, index) => applyFinding(context, spec, row, memory, findings[index], now));
 }
@@ -103,13 +115,15 @@ function applyFinding<TInput extends PaymentCommon>(
 	now: string,
 ): void {
 	const key = row.key!;
-	const previous = memory.previous(key)!;
+	const heldAs = unknownKeyOf(row, memory)!;
+	const previous = memory.previous(heldAs)!;
 	const described = spec.describe(row.input!);
 	const when = previous.sentAt ?? previous.at;
 	const common = { ...described, duplicateCheckKey: key, sentAt: when };
 	if (finding?.kind === 'found') {
 		const ids = Object.fromEntries(Object.entries({ paymentBatchId: finding.paymentBatchId, ePaymentId: finding.ePaymentId }).filter(([, value]) => value));
-		memory.remember(key, { status: 'posted', at: now, executionId: context.getExecutionId(), sentAt: when, settledFromAthena: true, ...ids });
+		const record = { status: 'posted' as const, at: now, executionId: context.getExecutionId(), sentAt: when, settledFromAthena: true, ...ids };
+		for (const settled of new Set([key, heldAs])) memory.remember(settled, record);
 		row.status = 'posted';
 		row.json = {
 			...row.json,
@@ -128,7 +142,7 @@ function applyFinding<TInput extends PaymentCommon>(
 	row.status = 'skipped';
 	if (finding?.kind === 'notFound') {
 		// Still held (unknown): only Post Again posts it. The record says athena was asked and showed nothing.
-		memory.remember(key, { ...previous, athenaCheck: ATHENA_CHECK.notFound, checkedAt: now });
+		memory.remember(heldAs, { ...previous, athenaCheck: ATHENA_CHECK.notFound, checkedAt: now });
 		row.json = {
 			...row.json,
 			status: 'skipped',
