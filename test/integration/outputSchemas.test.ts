@@ -84,6 +84,16 @@ async function scenariosOf(stack: Stack, resource: string, operation: string, ty
 			];
 		case 'payment.collect':
 			return [{ parameters: collectFromInput(), input: [{ card: CARD_APPROVED, cvv: '987', copay: '20.00' }, { card: CARD_APPROVED, cvv: '', copay: '20.00' }] }];
+		case 'payment.checkUnknown': {
+			// A card payment athena stored without answering (unknown), then the rows Check Unknown reads: found, not
+			// found (another amount), and an item without the fields (an error item under Continue On Fail).
+			stack.engine.setStaticData('engine-test', undefined); // an earlier scenario's postings would skip this one
+			stack.simulator.addFaults({ method: 'POST', path: '/collectpayment$', kind: '500-after', count: 1 });
+			const sent = await stack.run(collectFromInput({ copayAmount: '6.00' }), { input: [{ card: CARD_APPROVED, cvv: '987' }], settings: { typeVersion, continueOnFail: true } });
+			stack.simulator.clearFaults();
+			const unknownRow = sent.json[0];
+			return [{ parameters: { resource, operation, checkOperation: 'collect' }, input: [unknownRow, { ...unknownRow, totalAmount: '6.01' }, { patientId: '1' }] }];
+		}
 		case 'payment.void':
 			return [{ parameters: { resource, operation, patientId: { __rl: true, mode: 'id', value: PATIENT_WITH_BALANCES }, ePaymentId: await collected() } }];
 		case 'receipt.email':
