@@ -31,6 +31,11 @@ function sentAtOf(previous: PostingRecord, settings: PostingSettings): number {
 const baseKey = (key: string) => key.replace(/@[^@#]*$/, '').replace(/#\d+$/, '');
 const copyOf = (key: string) => Number(/#(\d+)(@[^@#]*)?$/.exec(key)?.[1] ?? 1);
 
+/** Every key the row holds: its own, the next days of Collect's window, and the previous key version's. */
+function allKeysOf<TInput>(row: Row<TInput>): string[] {
+	return [...new Set([row.key!, ...(row.keys?.ahead ?? []), ...(row.keys?.legacy ?? [])])];
+}
+
 /** The key whose record says an earlier run left the row unknown: its own, or one the previous key version wrote. */
 function unknownKeyOf<TInput>(row: Row<TInput>, memory: PostingMemory): string | undefined {
 	const keys = [row.key!, ...(row.keys?.legacy ?? [])];
@@ -95,7 +100,8 @@ export async function settleUnknownRows<TInput extends PaymentCommon>(
 	} catch (error) {
 		findings = payments.map(() => ({ kind: 'lookupFailed', why: 'failed', reason: `the look-up failed (${(error as Error).message})` }));
 	}
-	const heldFound = candidates.filter((_, index) => findings[index]?.kind === 'found').map((row) => row.key!);
+	// The row's own key and the next days' keys of its window: a settled row is posted on every day it is remembered.
+	const heldFound = candidates.filter((_, index) => findings[index]?.kind === 'found').flatMap((row) => [row.key!, ...(row.keys?.ahead ?? [])]);
 	// The claim is the guarantee, the details a courtesy: a settled key must be held in n8n's store whatever happened to
 	// it. One store call for all of them (each call rewrites the node's whole key list); remember() then keeps them.
 	if (heldFound.length) {
@@ -123,7 +129,9 @@ function applyFinding<TInput extends PaymentCommon>(
 	if (finding?.kind === 'found') {
 		const ids = Object.fromEntries(Object.entries({ paymentBatchId: finding.paymentBatchId, ePaymentId: finding.ePaymentId }).filter(([, value]) => value));
 		const record = { status: 'posted' as const, at: now, executionId: context.getExecutionId(), sentAt: when, settledFromAthena: true, ...ids };
-		for (const settled of new Set([key, heldAs])) memory.remember(settled, record);
+		// Every key the row holds as unknown (and its own): tomorrow's run, claiming the next day's key, reads posted.
+		const settled = new Set([key, ...(row.keys?.ahead ?? []), ...allKeysOf(row).filter((held) => memory.previous(held)?.status === 'unknown')]);
+		for (const held of settled) memory.remember(held, record);
 		row.status = 'posted';
 		row.json = {
 			...row.json,
@@ -142,7 +150,9 @@ function applyFinding<TInput extends PaymentCommon>(
 	row.status = 'skipped';
 	if (finding?.kind === 'notFound') {
 		// Still held (unknown): only Post Again posts it. The record says athena was asked and showed nothing.
-		memory.remember(heldAs, { ...previous, athenaCheck: ATHENA_CHECK.notFound, checkedAt: now });
+		for (const held of allKeysOf(row).filter((candidate) => memory.previous(candidate)?.status === 'unknown')) {
+			memory.remember(held, { ...memory.previous(held)!, athenaCheck: ATHENA_CHECK.notFound, checkedAt: now });
+		}
 		row.json = {
 			...row.json,
 			status: 'skipped',
