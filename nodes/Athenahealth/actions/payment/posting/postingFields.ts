@@ -87,7 +87,7 @@ export const postingFields: INodeProperties[] = [
 				typeOptions: { minValue: 1, maxValue: 20 },
 				default: 3,
 				description:
-					"How many payments are in flight at once. To keep up with Requests per Second, use about half of it: each row also waits for athena's answer and for n8n's duplicate check in its database.",
+					"How many payments are in flight at once. Requests per Second × athena's answer time in seconds, plus one, keeps up with the limit (3 for 10 a second at 150 ms, measured within 1.1x of the limit); duplicate checks are made ahead, a chunk of rows at a time.",
 			},
 			{
 				displayName: 'Identical Rows Are Separate Payments',
