@@ -24,6 +24,7 @@ import {
 	loadExample,
 	nodeOutput,
 	parseCsv,
+	POSTING_BATCHES_NODE,
 	POSTING_READ_NODE,
 	POSTING_WRITE_NODE,
 	prepareExample,
@@ -116,6 +117,7 @@ async function main(): Promise<string> {
 	const rows = all.filter((r) => !dropped.has(r.fields.patient_id ?? '')).map((r, i) => ({ ...r, fields: { ...r.fields, row: String(i + 1) } }));
 	const input = path.join(n8n.filesDir, 'payments.csv');
 	const results = path.join(n8n.filesDir, 'results.csv');
+	const batches = path.join(n8n.filesDir, 'batches.csv');
 	fs.writeFileSync(input, samplePaymentsCsv(rows));
 	log(`demo: wrote ${rows.length} payment rows to ${input}`);
 
@@ -123,7 +125,7 @@ async function main(): Promise<string> {
 	const credentialId = 'demoSimCred01';
 	await n8n.importCredential(simulatorCredential(sim.url, credentialId));
 	const example = loadExample(EXAMPLE_FILES.posting);
-	await n8n.importWorkflow(prepareExample(example, { credentialId, files: { [POSTING_READ_NODE]: input, [POSTING_WRITE_NODE]: results } }));
+	await n8n.importWorkflow(prepareExample(example, { credentialId, files: { [POSTING_READ_NODE]: input, [POSTING_WRITE_NODE]: results, [POSTING_BATCHES_NODE]: batches } }));
 	log(`demo: credential and "${example.name}" imported; running it with n8n execute ...`);
 	const run = await n8n.execute(example.id);
 	if (!run.ok) throw new Error(`the workflow failed: ${run.error?.message ?? JSON.stringify(run.error)}`);
@@ -147,6 +149,8 @@ async function main(): Promise<string> {
 	console.log(`Totals: ${lines.length} rows; ${STATUSES.map((s) => `${counts[s]} ${s}`).join(', ')}; $${(totalPosted / 100).toFixed(2)} posted.`);
 	console.log(`athena (the simulator) stored ${ledger.length} payments in ${new Set(ledger.map((e) => e.paymentbatchid)).size} payment batches.`);
 	console.log(`Results CSV as the workflow wrote it: ${results} (removed when the demo ends).`);
+	const batchLines = parseCsv(fs.readFileSync(batches, 'utf8'));
+	console.log(`Batch report CSV (one line per payment batch, to tick off in athenaOne): ${batchLines.length} batches, ${batches}.`);
 	if (ledger.length !== counts.posted) throw new Error(`athena stored ${ledger.length} payments but ${counts.posted} rows say posted`);
 	log(`demo: done in ${secs(begin)}`);
 	return `demo: rows=${lines.length} posted=${counts.posted} skipped=${counts.skipped} invalid=${counts.invalid} failed=${counts.failed} unknown=${counts.unknown}`;

@@ -59,6 +59,8 @@ export const EXAMPLE_CREDENTIAL_ID = 'athenahealthAcct1';
 /** Node names in scheduled-payment-posting.json whose file paths a user (and the tests) edit. */
 export const POSTING_READ_NODE = 'Read payments CSV';
 export const POSTING_WRITE_NODE = 'Write results CSV';
+/** The posting example's second file: one line per payment batch athena created in the run. */
+export const POSTING_BATCHES_NODE = 'Write batches CSV';
 /** The columns of the payments CSV the posting example maps, in order. */
 export const PAYMENT_COLUMNS = [
 	'row',

@@ -25,6 +25,7 @@ import {
 	loadExample,
 	n8nVersions,
 	parseCsv,
+	POSTING_BATCHES_NODE,
 	POSTING_READ_NODE,
 	POSTING_WRITE_NODE,
 	prepareExample,
@@ -54,7 +55,8 @@ function withWebhookTrigger(wf: any): any {
 		typeVersion: 2,
 		position: [260, -20],
 		webhookId: randomUUID(),
-		parameters: { httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'lastNode', options: {} },
+		// Answers when the run ends, with no data: the last node to run may be the batches branch, which a re-run leaves empty.
+		parameters: { httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'lastNode', responseData: 'noData', options: {} },
 	});
 	wf.connections.Webhook = { main: [[{ node: first, type: 'main', index: 0 }]] };
 	return wf;
@@ -76,7 +78,7 @@ describe(`n8n ${N8N_NEWEST} queue mode: the posting example on a worker`, { skip
 		// The worker reads and writes the files: both processes get the same allowed folder.
 		q = await startQueueMode({ version: N8N_NEWEST, tarballs: [tarball], env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir } });
 		await q.main.importCredential(simulatorCredential(sim.url, CREDENTIAL_ID));
-		const files = { [POSTING_READ_NODE]: path.join(filesDir, 'payments.csv'), [POSTING_WRITE_NODE]: path.join(filesDir, 'results.csv') };
+		const files = { [POSTING_READ_NODE]: path.join(filesDir, 'payments.csv'), [POSTING_WRITE_NODE]: path.join(filesDir, 'results.csv'), [POSTING_BATCHES_NODE]: path.join(filesDir, 'batches.csv') };
 		const wf = withWebhookTrigger(prepareExample(loadExample(EXAMPLE_FILES.posting), { credentialId: CREDENTIAL_ID, files }));
 		workflowId = wf.id;
 		await q.main.importWorkflow(wf);

@@ -26,6 +26,7 @@ import {
 	nodeOutput,
 	PACKAGE_NAME,
 	parseCsv,
+	POSTING_BATCHES_NODE,
 	POSTING_READ_NODE,
 	POSTING_WRITE_NODE,
 	prepareExample,
@@ -61,6 +62,7 @@ for (const version of n8nVersions()) {
 			const files = {
 				[POSTING_READ_NODE]: path.join(n8n.filesDir, 'payments.csv'),
 				[POSTING_WRITE_NODE]: path.join(n8n.filesDir, 'results.csv'),
+				[POSTING_BATCHES_NODE]: path.join(n8n.filesDir, 'batches.csv'),
 			};
 			await n8n.importWorkflow([
 				prepareExample(loadExample(EXAMPLE_FILES.posting), { credentialId: CREDENTIAL_ID, files }),
@@ -91,8 +93,9 @@ for (const version of n8nVersions()) {
 			const first = await n8n.execute(ids.posting);
 			assert.ok(first.ok, `run failed: ${JSON.stringify(first.error)}`);
 			const recordOut = first.runData['Record payment']?.[0]?.data?.main?.[0] ?? [];
-			assert.equal(recordOut.length, rows.length, 'Record Payment puts out every row once');
-			recordOut.forEach((item: any, i: number) => assert.deepEqual(item.pairedItem, { item: i }, `row ${i + 1} paired with its input`));
+			const rowItems = recordOut.filter((item: any) => item.json.paymentBatch !== true);
+			assert.equal(rowItems.length, rows.length, 'Record Payment puts out every row once');
+			rowItems.forEach((item: any, i: number) => assert.deepEqual(item.pairedItem, { item: i }, `row ${i + 1} paired with its input`));
 
 			const firstLines = parseCsv(fs.readFileSync(results, 'utf8'));
 			validation = {
@@ -102,6 +105,18 @@ for (const version of n8nVersions()) {
 			};
 			const records = sim.ledger().filter((e) => e.kind === 'record');
 			const batchOf = assertFirstPostingRun(rows, firstLines, records, POST_DATE);
+
+			// The second file: one line per payment batch athena created, matching athena's ledger.
+			const batchLines = parseCsv(fs.readFileSync(path.join(n8n.filesDir, 'batches.csv'), 'utf8'));
+			assert.deepEqual(batchLines.map((l) => l.payment_batch_id).sort(), [...new Set(Object.values(batchOf))].sort(), 'one line per batch');
+			for (const line of batchLines) {
+				const inBatch = records.filter((e) => e.paymentbatchid === line.payment_batch_id);
+				assert.equal(line.payments, String(inBatch.length), `payments in batch ${line.payment_batch_id}`);
+				assert.match(line.total, /^\d+\.\d{2}$/, 'a 2-place total');
+				const cents = inBatch.reduce((sum, e) => sum + Math.round(Number(e.amount) * 100), 0);
+				assert.equal(Math.round(Number(line.total) * 100), cents, `total of batch ${line.payment_batch_id}`);
+				assert.match(line.totals_by_method, /^[A-Z/]+ \d+\.\d{2}/, 'totals per method');
+			}
 
 			// Second run of the same file: nothing new in athena, every posted row skipped naming its batch.
 			const before = JSON.stringify(sim.ledger());

@@ -34,3 +34,24 @@ describe('the posting example', () => {
 		expect(note).not.toMatch(/n8n execute|--id|CLI/);
 	});
 });
+
+describe('the posting example writes the batch report as a second CSV', () => {
+	const connections = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'scheduled-payment-posting.json'), 'utf8')) as {
+		connections: Record<string, { main: Array<Array<{ node: string }>> }>;
+	}).connections;
+	const next = (name: string) => connections[name]?.main[0]?.map((link) => link.node) ?? [];
+
+	it('asks Record for one item per payment batch and sends only those items to Write batches CSV', () => {
+		expect(record.parameters.postingOptions).toMatchObject({ batchItems: true });
+		expect(next('Record payment')).toEqual(expect.arrayContaining(['Result columns', 'Payment batches only']));
+		expect(next('Payment batches only')).toEqual(['Batch columns']);
+		expect(next('Batch columns')).toEqual(['Batches to CSV']);
+		expect(next('Batches to CSV')).toEqual(['Write batches CSV']);
+		// The results CSV pairs input rows and Record's items by position; the batch items come after the rows and
+		// have no input row, so the Merge (unpaired items left out) keeps them out of the results file.
+		const merge = workflow.nodes.find((node) => node.name === 'Results next to input columns')!;
+		expect(merge.parameters).toMatchObject({ combineBy: 'combineByPosition' });
+		expect((merge.parameters.options as { includeUnpaired?: boolean }).includeUnpaired).toBeFalsy();
+		expect(note).toContain('batches-');
+	});
+});
