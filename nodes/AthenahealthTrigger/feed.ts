@@ -2,6 +2,7 @@ import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { AthenaClient } from '../Athenahealth/transport/athenaClient';
+import { easternDateTime } from '../Athenahealth/shared/easternTime';
 import { AthenaApiError } from '../Athenahealth/transport/errors';
 
 const CHANGED = '/appointments/changed';
@@ -15,24 +16,6 @@ export const APPLY_DELAY_TEXT =
 
 export function isNoSubscriptionError(error: unknown): boolean {
 	return error instanceof AthenaApiError && error.httpCode === '403' && NO_SUBSCRIPTION.test(error.message);
-}
-
-/** "mm/dd/yyyy HH:MM:SS" in US Eastern time: the format of athena's processed-time window. */
-const EASTERN = new Intl.DateTimeFormat('en-US', {
-	timeZone: 'America/New_York',
-	year: 'numeric',
-	month: '2-digit',
-	day: '2-digit',
-	hour: '2-digit',
-	minute: '2-digit',
-	second: '2-digit',
-	hourCycle: 'h23',
-});
-
-export function athenaDateTime(ms: number): string {
-	const parts: Record<string, string> = {};
-	for (const part of EASTERN.formatToParts(new Date(ms))) parts[part.type] = part.value;
-	return `${parts.month}/${parts.day}/${parts.year} ${parts.hour}:${parts.minute}:${parts.second}`;
 }
 
 export interface FeedFilter {
@@ -58,7 +41,7 @@ export async function readUnprocessed(client: AthenaClient, filter: FeedFilter, 
 export async function readProcessed(client: AthenaClient, filter: FeedFilter, fromMs: number, toMs: number): Promise<IDataObject[]> {
 	const answer = await client.get(
 		CHANGED,
-		{ ...filterQuery(filter), showprocessedstartdatetime: athenaDateTime(fromMs), showprocessedenddatetime: athenaDateTime(toMs) },
+		{ ...filterQuery(filter), showprocessedstartdatetime: easternDateTime(fromMs), showprocessedenddatetime: easternDateTime(toMs) },
 		{ action: 'read the changed-appointments feed again' },
 	);
 	return rowsOf(answer.body);

@@ -1,8 +1,8 @@
 import type { IDataObject, INode, INodeParameters, WorkflowExecuteMode } from 'n8n-workflow';
 
 import { MANUAL_TRIGGER_TYPE } from '../harness/engine';
-import { APPOINTMENT_WITH_COPAY, CARD_APPROVED, PATIENT_WITH_BALANCES } from '../simulator';
-import { CREDENTIAL_ID, recordFromSheet, useStack } from './stack';
+import { APPOINTMENT_WITH_COPAY, CARD_APPROVED } from '../simulator';
+import { collectFromInput, CREDENTIAL_ID, recordFromSheet, useStack } from './stack';
 
 /** The flows of issue 12 as ops staff build them in the editor, run through n8n-core's engine. */
 const stackOf = useStack();
@@ -22,22 +22,8 @@ const athenaNode = (name: string, parameters: INodeParameters, x: number, typeVe
 });
 
 describe('the front-desk chain Collect → Email receipt, run twice', () => {
-	const collect = {
-		resource: 'payment',
-		operation: 'collect',
-		patientId: { mode: 'id', value: PATIENT_WITH_BALANCES },
-		departmentId: '1',
-		// Card data arrives with the item (a form, a card reader): the node refuses card data typed into it.
-		cardNumber: '={{ $json.card }}',
-		cardSecurityCode: '={{ $json.cvv }}',
-		expirationMonth: '12',
-		expirationYear: '2035',
-		nameOnCard: 'ROSA QUINTERO',
-		billingAddress: '12 Elm St',
-		billingZip: '02472',
-		copayAmount: '25',
-		appointmentId: APPOINTMENT_WITH_COPAY,
-	};
+	// Card data arrives with the item (a form, a card reader): the node refuses card data typed into it.
+	const collect = collectFromInput({ copayAmount: '25', appointmentId: APPOINTMENT_WITH_COPAY });
 	const email = {
 		resource: 'receipt',
 		operation: 'email',

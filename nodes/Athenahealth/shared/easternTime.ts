@@ -19,6 +19,12 @@ function partsAt(ms: number): Record<string, string> {
 	return parts;
 }
 
+/** "yyyy-mm-dd" in US Eastern at that instant: athena's calendar day (days in this form sort as text). */
+export function easternDay(ms: number = Date.now()): string {
+	const p = partsAt(ms);
+	return `${p.year}-${p.month}-${p.day}`;
+}
+
 /** "mm/dd/yyyy" in US Eastern at that instant. */
 export function easternDate(ms: number): string {
 	const p = partsAt(ms);

@@ -1,15 +1,7 @@
 /**
  * athena's calendar: its dates and card days are US Eastern, whatever the n8n instance's or the workflow's time zone.
- * Days are yyyy-mm-dd (they sort as text).
+ * Days are yyyy-mm-dd (they sort as text); today's Eastern day is shared/easternTime.ts `easternDay`.
  */
-const EASTERN = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' });
-
-export function easternDay(ms: number = Date.now()): string {
-	const parts: Record<string, string> = {};
-	for (const part of EASTERN.formatToParts(new Date(ms))) parts[part.type] = part.value;
-	return `${parts.year}-${parts.month}-${parts.day}`;
-}
-
 /** The day `count` days after (or, negative, before) a yyyy-mm-dd day. */
 export function addDays(day: string, count: number): string {
 	const [year, month, date] = day.split('-').map(Number);

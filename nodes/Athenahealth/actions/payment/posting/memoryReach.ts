@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { addDays, athenaDateOfDay, easternDay } from './easternDay';
+import { easternDay } from '../../../shared/easternTime';
+import { addDays, athenaDateOfDay } from './easternDay';
 import { STORE_MAX_ENTRIES } from './postingMemory';
 
 /**

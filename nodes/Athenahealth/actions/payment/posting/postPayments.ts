@@ -2,13 +2,14 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemDat
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod';
 
+import { easternDay } from '../../../shared/easternTime';
 import { runWithLimit } from '../../../shared/pool';
 import type { SentCardData } from '../../../shared/redact';
 import { invalidInputError, validate } from '../../../shared/validate';
 import type { AthenaClient } from '../../../transport/athenaClient';
 import type { PaymentMethod } from '../../../transport/paymentMethods';
 import { fetchPaymentMethods } from '../../../transport/paymentMethods';
-import { athenaDateOfDay, dayOfAthenaDate, easternDay } from './easternDay';
+import { athenaDateOfDay, dayOfAthenaDate } from './easternDay';
 import { ClaimLog, beyondReachError } from './memoryReach';
 import type { RowKeys } from './rowKeys';
 import { identityKey, rowKeys } from './rowKeys';
