@@ -145,8 +145,9 @@ export class InMemoryProcessedDataStore implements IDataDeduplicator {
 	): Promise<T> {
 		const key = rowKey(this.workflowIdOf(contextData), processedDataContext(scope, contextData));
 		this.calls++;
+		this.callsByRow.set(key, (this.callsByRow.get(key) ?? 0) + 1);
 		await this.roundTrip();
-		const fault = this.faults.find((candidate) => candidate.remaining > 0 && candidate.call === call);
+		const fault = this.faults.find((candidate) => candidate.remaining > 0 && candidate.call === call && (candidate.context === undefined || key.endsWith(`\u0000${candidate.context}`)));
 		if (fault) {
 			fault.remaining--;
 			throw fault.error;
@@ -159,6 +160,8 @@ export class InMemoryProcessedDataStore implements IDataDeduplicator {
 		if (!existed && this.rows.has(key)) {
 			throw new ApplicationError('SQLITE_CONSTRAINT: UNIQUE constraint failed: processed_data.workflowId, processed_data.context');
 		}
+		// n8n's `update(where workflowId and context)` of a row deleted meanwhile changes no row.
+		if (existed && !this.rows.has(key)) return result;
 		this.rows.set(key, write);
 		this.afterWrite();
 		return result;
@@ -167,11 +170,21 @@ export class InMemoryProcessedDataStore implements IDataDeduplicator {
 	/** How many store calls were made (each one reads and rewrites the node's whole list). */
 	calls = 0;
 
-	private readonly faults: Array<{ call: 'checkProcessedAndRecord' | 'removeProcessed'; error: Error; remaining: number }> = [];
+	private readonly callsByRow = new Map<string, number>();
 
-	/** The next `times` calls of `call` fail with `error` (database busy or down), before reading anything. */
-	failNext(call: 'checkProcessedAndRecord' | 'removeProcessed', error: Error, times = 1): void {
-		this.faults.push({ call, error, remaining: times });
+	/** How many reads and rewrites one row had (`n:<node id>`: the node's whole key list). */
+	callsOn(workflowId: string, context: string): number {
+		return this.callsByRow.get(rowKey(workflowId, context)) ?? 0;
+	}
+
+	private readonly faults: Array<{ call: 'checkProcessedAndRecord' | 'removeProcessed'; error: Error; remaining: number; context?: string }> = [];
+
+	/**
+	 * The next `times` calls of `call` fail with `error` (database busy or down), before reading anything; with
+	 * `context`, only calls on that row (`''` = workflow scope, `n:<node id>`).
+	 */
+	failNext(call: 'checkProcessedAndRecord' | 'removeProcessed', error: Error, times = 1, context?: string): void {
+		this.faults.push({ call, error, remaining: times, context });
 	}
 
 	/** A database round trip: other executions' calls run in between. */
@@ -195,6 +208,11 @@ export class InMemoryProcessedDataStore implements IDataDeduplicator {
 			if (--stale.afterWrites === 0) this.rows.set(rowKey(stale.row.workflowId, stale.row.context), structuredClone(stale.row));
 		}
 		this.staleWrites = this.staleWrites.filter((stale) => stale.afterWrites > 0);
+	}
+
+	/** Puts a row there as it is (another node's history, a lock left behind). */
+	plant(row: ProcessedDataRow): void {
+		this.rows.set(rowKey(row.workflowId, row.context), structuredClone(row));
 	}
 
 	/** Record values directly, as an earlier version of the node would have (mode `entries`). */
@@ -292,7 +310,10 @@ export class InMemoryProcessedDataStore implements IDataDeduplicator {
 		});
 	}
 
+	/** A `DELETE` of the row, whatever its mode: what another call's later `update` of that row then changes nothing. */
 	async clearAllProcessedItems(scope: DeduplicationScope, contextData: ICheckProcessedContextData): Promise<void> {
+		this.calls++;
+		await this.roundTrip();
 		this.rows.delete(rowKey(String(contextData.workflow.id), processedDataContext(scope, contextData)));
 	}
 

@@ -124,6 +124,8 @@ export interface EngineOptions {
 	credentialTypes: Record<string, ICredentialType>;
 	/** Credentials as stored in n8n; nodes refer to them by `{ id, name }`. */
 	credentials: EngineCredential[];
+	/** n8n's processed-data table, when this engine is another process on the same database (default: its own). */
+	processedData?: InMemoryProcessedDataStore;
 }
 
 export interface EngineWorkflow {
@@ -226,8 +228,8 @@ export class TestEngine {
 
 	readonly credentialsHelper: InMemoryCredentialsHelper;
 
-	/** n8n's processed-data (deduplication) table, shared by all runs of this engine. */
-	readonly processedData = new InMemoryProcessedDataStore();
+	/** n8n's processed-data (deduplication) table, shared by all runs of this engine (and engines given it). */
+	readonly processedData: InMemoryProcessedDataStore;
 
 	private readonly staticDataById = new Map<string, IDataObject>();
 
@@ -240,6 +242,7 @@ export class TestEngine {
 			supportedNodesFrom(this.nodeTypes, this.nodeTypes.names()),
 		);
 		this.credentialsHelper = new InMemoryCredentialsHelper(this.credentialTypes, opts.credentials);
+		this.processedData = opts.processedData ?? new InMemoryProcessedDataStore();
 	}
 
 	/** What n8n would have persisted for a credential, including `oauthTokenData` once a token was fetched. */

@@ -1,9 +1,9 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
-import type { IDataObject, INode, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { CardSecrets } from '../cardLeaks';
 import { assertNoCardData } from '../cardLeaks';
-import type { EngineResult } from '../harness/engine';
+import type { EngineResult, InMemoryProcessedDataStore, PackageTypes } from '../harness/engine';
 import { MANUAL_TRIGGER_TYPE, TestEngine, loadPackageNodeTypes } from '../harness/engine';
 import type { AthenaSimulator } from '../simulator';
 import { CLIENT_ID, CLIENT_SECRET, PATIENT_WITH_BALANCES, PRACTICE_ID, startSimulator } from '../simulator';
@@ -42,22 +42,29 @@ export interface NodeRun {
 export async function startStack(config: SimulatorConfigInput & { credential?: IDataObject } = {}): Promise<Stack> {
 	const { credential, ...simulatorConfig } = config;
 	const simulator = await startSimulator(simulatorConfig);
-	const { nodeTypes, credentialTypes, packageName } = loadPackageNodeTypes();
+	const credentialData: ICredentialDataDecryptedObject = { environment: 'custom', baseUrl: simulator.url, practiceId: PRACTICE_ID, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, ...credential };
+	const { engine, run } = startProcess(loadPackageNodeTypes(), credentialData);
+	return {
+		simulator,
+		engine,
+		run,
+		async close() {
+			await simulator.close();
+		},
+	};
+}
+
+/** One n8n process: an engine with the package's node types, and how to run the athenahealth node in it. */
+function startProcess(types: PackageTypes, credentialData: ICredentialDataDecryptedObject, processedData?: InMemoryProcessedDataStore): Pick<Stack, 'engine' | 'run'> {
+	const { nodeTypes, credentialTypes, packageName } = types;
 	const engine = new TestEngine({
 		nodeTypes,
 		credentialTypes,
-		credentials: [
-			{
-				id: CREDENTIAL_ID,
-				name: 'athena simulator',
-				type: 'athenahealthOAuth2Api',
-				data: { environment: 'custom', baseUrl: simulator.url, practiceId: PRACTICE_ID, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, ...credential },
-			},
-		],
+		credentials: [{ id: CREDENTIAL_ID, name: 'athena simulator', type: 'athenahealthOAuth2Api', data: credentialData }],
+		processedData,
 	});
 	const nodeType = `${packageName}.athenahealth`;
 	return {
-		simulator,
 		engine,
 		async run(parameters, options = {}) {
 			const node: INode = {
@@ -84,10 +91,23 @@ export async function startStack(config: SimulatorConfigInput & { credential?: I
 			const taskError = result.taskOf(ATHENA_NODE)?.error as NodeRun['error'] | undefined;
 			return { result, items, errorItems, json: items.map((item) => item.json), error: taskError };
 		},
-		async close() {
-			await simulator.close();
-		},
 	};
+}
+
+/**
+ * Another n8n process on the same database, as a queue-mode worker is: it shares the stack's processed-data table
+ * and athena, but loads the package's modules afresh, so nothing the node keeps in module state is shared.
+ */
+export function anotherProcess(stack: Stack): Pick<Stack, 'engine' | 'run'> {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports -- the one n8n-workflow both processes' n8n-core use
+	const workflowModule = require('n8n-workflow') as unknown;
+	let types: PackageTypes | undefined;
+	jest.isolateModules(() => {
+		jest.doMock('n8n-workflow', () => workflowModule);
+		types = loadPackageNodeTypes();
+	});
+	if (!types) throw new Error('the package did not load');
+	return startProcess(types, stack.engine.storedCredential(CREDENTIAL_ID), stack.engine.processedData);
 }
 
 /** Everything a run produced, as one string: for asserting that no card data leaked anywhere. */

@@ -29,8 +29,13 @@ const keepGoing = { onError: 'continueRegularOutput' as const };
 const settle = async () => await new Promise((resolve) => setTimeout(resolve, 1500));
 
 describe('a processed-data store error', () => {
-	it('on claim: the row is not sent, comes out failed, "nothing was posted", the store error named', async () => {
-		stack.engine.processedData.failNext('checkProcessedAndRecord', busy());
+	it.each([
+		['the node\'s key list', 'n:athena-node'],
+		['the lock between processes (storeTurns.ts)', ''],
+	])('on claim (%s): the row is not sent, comes out failed, "nothing was posted", the store error named', async (_, context) => {
+		// An earlier run first, so the log of earlier claims exists and the failing call is a claim.
+		await stack.run(parameters, { input: sheet(1).map((row) => ({ ...row, patient: '99' })), settings: keepGoing });
+		stack.engine.processedData.failNext('checkProcessedAndRecord', busy(), 1, context);
 		const rows = sheet(6);
 		const run = await stack.run(parameters, { input: rows, settings: keepGoing });
 		expect(run.json).toHaveLength(6);

@@ -20,6 +20,14 @@ export function statusHint(statuses: Array<PostingStatus | undefined>): NodeExec
 	};
 }
 
+/** When storeTurns.ts could not lock n8n's store across processes (the summary's `overlapGuard`). */
+export const processOnlyHint: NodeExecutionHint = {
+	type: 'warning',
+	location: 'outputPane',
+	message:
+		"The duplicate check could not lock n8n's processed data for this workflow: another node (such as Remove Duplicates with scope Workflow) keeps its history there. Runs at the same time in this n8n process are safe; runs at the same time on other queue-mode workers could post a payment twice. Set that node's scope to Node, or run this workflow on one worker.",
+};
+
 /** n8n-workflow 1.x contexts have no hints: the counts are then only in the items (and the summary item). */
 export function addHint(context: IExecuteFunctions, hint: NodeExecutionHint): void {
 	if (typeof context.addExecutionHints === 'function') context.addExecutionHints(hint);

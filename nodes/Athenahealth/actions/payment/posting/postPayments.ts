@@ -22,7 +22,7 @@ import type { PostingStatus } from './statuses';
 import { FAILURE_STATUSES } from './statuses';
 import { planClaims, postRow, settleClaims } from './postRow';
 import { createReferenceChecker } from './references';
-import { addHint, statusHint } from './hints';
+import { addHint, processOnlyHint, statusHint } from './hints';
 import { postingParameterPath, ROW_NUMBER_PATH } from './parameterPaths';
 import { rowNamer } from './rowNames';
 import { paymentBatchItems } from './batchReport';
@@ -314,6 +314,7 @@ export async function postPayments<TInput extends PaymentCommon>(
 		}
 	}
 	const claims = await settleClaims(memory, rows);
+	if (claims.overlapGuard === 'this n8n process only') addHint(context, processOnlyHint);
 	return finish(context, rows, spec, settings, continueOnFail, errorOutput, claims);
 }
 

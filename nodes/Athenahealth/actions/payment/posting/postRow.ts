@@ -144,6 +144,7 @@ export async function settleClaims<TInput>(memory: PostingMemory | undefined, ro
 	}
 	return {
 		claimsHealed: settled.healed,
+		overlapGuard: settled.unlocked ? 'this n8n process only' : 'every n8n process',
 		...(settled.healError
 			? { claimsNote: `Could not read back this run's duplicate-check keys (${settled.healError.message}); one lost to an overlapping run would let a re-run post its row again.` }
 			: {}),

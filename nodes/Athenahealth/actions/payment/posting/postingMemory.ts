@@ -1,5 +1,7 @@
 import type { ICheckProcessedOptions, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { inStoreTurn } from './storeTurns';
+
 /**
  * Which payments this node has posted, across executions.
  *
@@ -10,9 +12,9 @@ import type { ICheckProcessedOptions, IDataObject, IExecuteFunctions } from 'n8n
  *
  * Every store call makes n8n read the node's whole key list (up to 50,000 hashes, about 1.2 MB of JSON), change it and
  * write it all back, so a call costs the same for one key as for fifty (bench/RESULTS-n8n.md). Hence keys are claimed
- * a chunk of rows at a time, the next chunk while the current one is posting; keys are given back in one call at the
- * end; and, since an overlapping execution's write can erase claims (n8n's last writer wins), every key this
- * execution keeps is read back and recorded again before it ends.
+ * a chunk of rows at a time, the next chunk while the current one is posting, and given back in one call at the end.
+ * Every call waits for its turn (storeTurns.ts), so no execution's write erases another's; the keys an execution keeps
+ * are still read back and recorded again before it ends, against a writer that did not wait (see settle).
  */
 const SCOPE = 'node' as const;
 /** n8n's store keeps this many keys per node and silently forgets older ones (memoryReach.ts says how far back that is). */
@@ -48,6 +50,8 @@ export interface ClaimsSettled {
 	healed: number;
 	/** Why healing could not finish, if it could not. */
 	healError?: Error;
+	/** Some store call ran without the cross-process lock (storeTurns.ts): overlapping runs in other processes may erase claims. */
+	unlocked: boolean;
 }
 
 interface ClaimChunk {
@@ -68,16 +72,22 @@ export class PostingMemory {
 		this.details = staticData.postings as Record<string, PostingRecord>;
 	}
 
-	/**
-	 * n8n's processed-data helper reads a node's key list and writes it back without a lock: two calls in flight at
-	 * once overwrite each other (lost claims, "UNIQUE constraint failed"). So this execution's calls go one at a time.
-	 */
-	private queue: Promise<unknown> = Promise.resolve();
+	/** Whether a call of this execution ran without the cross-process lock. */
+	private unlocked = false;
 
-	private inTurn<T>(job: () => Promise<T>): Promise<T> {
-		const next = this.queue.then(job);
-		this.queue = next.catch(() => undefined);
-		return next;
+	/** Calls in flight, so settling waits for the claims taken ahead. */
+	private readonly inFlight = new Set<Promise<unknown>>();
+
+	private async inTurn<T>(job: () => Promise<T>): Promise<T> {
+		const call = inStoreTurn(this.context, job);
+		this.inFlight.add(call);
+		try {
+			const { value, turn } = await call;
+			if (turn === 'unlocked') this.unlocked = true;
+			return value;
+		} finally {
+			this.inFlight.delete(call);
+		}
 	}
 
 	private chunks: ClaimChunk[] = [];
@@ -172,14 +182,14 @@ export class PostingMemory {
 	 * Never throws: what failed is in the answer, and the rows say it.
 	 */
 	async settle(): Promise<ClaimsSettled> {
-		await this.queue;
-		const settled: ClaimsSettled = { notGivenBack: new Set(), healed: 0 };
+		await Promise.allSettled([...this.inFlight]);
+		const settled: ClaimsSettled = { notGivenBack: new Set(), healed: 0, unlocked: false };
 		const unused = [...this.claimed].filter((key) => !this.asked.has(key) && !this.kept.has(key));
 		const handedBack = this.toGiveBack.flatMap((entry) => entry.keys).filter((key) => !this.kept.has(key));
 		const keys = [...new Set([...unused, ...handedBack])];
 		if (keys.length) {
 			try {
-				await this.context.helpers.removeProcessed(keys, SCOPE, STORE_OPTIONS);
+				await this.inTurn(async () => await this.context.helpers.removeProcessed(keys, SCOPE, STORE_OPTIONS));
 				for (const key of keys) {
 					if (key in this.details && this.count !== undefined) this.count--;
 					delete this.details[key];
@@ -192,11 +202,14 @@ export class PostingMemory {
 				for (const entry of this.toGiveBack) entry.onFailure(error);
 			}
 		}
+		// Under the lock no write of this package's nodes is lost; the read-back still catches one that was (a write
+		// without the lock: another process where the lock is unavailable, an older version of this package).
 		try {
 			settled.healed = await this.heal();
 		} catch (caught) {
 			settled.healError = caught instanceof Error ? caught : new Error(String(caught));
 		}
+		settled.unlocked = this.unlocked;
 		return settled;
 	}
 
@@ -208,7 +221,8 @@ export class PostingMemory {
 			let missing = 0;
 			for (let start = 0; start < kept.length; start += HEAL_CHUNK_KEYS) {
 				// n8n's helpers have no read-only check: this reads the list and records the missing keys in one call.
-				const result = await this.context.helpers.checkProcessedAndRecord(kept.slice(start, start + HEAL_CHUNK_KEYS), SCOPE, STORE_OPTIONS);
+				const keys = kept.slice(start, start + HEAL_CHUNK_KEYS);
+				const result = await this.inTurn(async () => await this.context.helpers.checkProcessedAndRecord(keys, SCOPE, STORE_OPTIONS));
 				missing += result.new.length;
 				for (const key of result.new) healed.add(String(key));
 			}
