@@ -131,6 +131,44 @@ describe('2. Void and Email read only an explicit success as done', () => {
 	});
 });
 
+describe("3. athena's refusal text under `errormessage` (its .NET client's StatusResponse) is read like `error` and `errortext`", () => {
+	const voidIt = { resource: 'payment', operation: 'void', patientId: { mode: 'id', value: '1' }, ePaymentId: SEED_EPAYMENT_SETTLED };
+	const emailIt = { resource: 'receipt', operation: 'email', patientId: { mode: 'id', value: '1' }, ePaymentId: SEED_EPAYMENT_SETTLED, email: 'payer@example.com' };
+
+	it('payments: a 400 refusal and a success "false" say athena\'s text; the refused row is failed, not unknown', async () => {
+		stack.simulator.overrideAnswers(
+			odd('/recordpayment$', { status: 400, body: { errormessage: 'The post date is in a closed period.' } }),
+			odd('/recordpayment$', { body: [{ success: 'false', errormessage: 'Batch is locked' }] }),
+			odd('/collectpayment$', { body: [{ success: 'false', errormessage: 'INSUFFICIENT FUNDS' }] }),
+		);
+		const run = await stack.run(record({}, { concurrency: 1 }), { input: [good(1), good(2)], settings: keepGoing });
+		expect(run.json.map((json) => [json.status, json.error])).toEqual([
+			['failed', 'athena: The post date is in a closed period.'],
+			['failed', 'athena: Batch is locked'],
+		]);
+		const declined = await stack.run(collect(), { input: [card], settings: keepGoing });
+		expect(declined.json[0]).toMatchObject({ status: 'failed', error: 'Card declined: INSUFFICIENT FUNDS' });
+	});
+
+	it('voids and e-mails: an `errormessage` (with or without a success flag) is the refusal\'s text', async () => {
+		stack.simulator.overrideAnswers(
+			odd('/voidpayment/', { body: [{ success: 'false', errormessage: 'The payment has already settled.' }] }),
+			odd('/email$', { body: [{ errormessage: 'Invalid email address.' }] }),
+		);
+		const voided = await stack.run(voidIt);
+		expect(voided.error?.message).toBe(`athena did not void e-payment ${SEED_EPAYMENT_SETTLED}: The payment has already settled.`);
+		const emailed = await stack.run(emailIt, { settings: { continueOnFail: true } });
+		expect(emailed.json[0].error).toBe('athena did not email the receipt: Invalid email address.');
+	});
+
+	it('look-ups: a refused GET says athena\'s `errormessage`, and `detailedmessage` beside it', async () => {
+		stack.simulator.overrideAnswers({ method: 'GET', path: '^/patients/1$', status: 400, body: { errormessage: 'The practice is not enabled for this call.', detailedmessage: 'Ask athena to enable it.' }, count: 1 });
+		const run = await stack.run({ resource: 'patient', operation: 'get', patientId: { mode: 'id', value: '1' } });
+		expect(run.error?.message).toBe('athena: The practice is not enabled for this call.');
+		expect(run.error?.description).toContain('Ask athena to enable it.');
+	});
+});
+
 describe("4. n8n's Retry On Fail on a posting operation", () => {
 	it('is refused before anything is sent, pointing to the node\'s own safe retries', async () => {
 		const rows = [good(1), good(2), good(3, { postDate: '10/01/2026' })];

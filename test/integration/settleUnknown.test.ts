@@ -143,6 +143,78 @@ describe('Record: an unknown recorded payment is looked up in the payment histor
 		expect(stack.simulator.ledger()).toHaveLength(3);
 	});
 
+	describe("athena's payment history in the shape a catalogue of it describes (`payments` the amount, `checkccnumber`, nested per patient)", () => {
+		const tenRows = (): IDataObject[] =>
+			Array.from({ length: 10 }, (_, index) => ({
+				patient: String(30 + index),
+				department: '21',
+				method: ['CHECK', 'CASH', 'MC/VISA'][index % 3],
+				check: index % 3 === 0 ? `C${700 + index}` : '',
+				last4: index % 3 === 2 ? '4242' : '',
+				other: '120.00',
+				postDate: '12/01/2026',
+			}));
+
+		it('10 Record rows stored without an answer are all settled from it, each by its own check number or card digits', async () => {
+			stack.simulator.configure({ paymentHistoryShape: 'catalogue' });
+			stack.simulator.addFaults({ method: 'POST', path: '/recordpayment$', kind: 'reset-after', count: 10 });
+			const first = await stack.run(record(), { input: tenRows(), settings: keepGoing });
+			expect(statuses(first)).toEqual(Array(10).fill('unknown'));
+			expect(stack.simulator.ledger()).toHaveLength(10);
+
+			const second = await stack.run(record(), { input: tenRows(), settings: keepGoing });
+			expect(statuses(second)).toEqual(Array(10).fill('posted'));
+			expect(second.json.map((json) => json.athenaCheck)).toEqual(Array(10).fill('settled from athena'));
+			expect(String(second.json[0].athenaMatched)).toBe('payment history: patientid 30, payments 120.00, method CHECK, checkccnumber C700');
+			expect(String(second.json[1].athenaMatched)).toBe('payment history: patientid 31, payments 120.00, method CASH');
+			expect(String(second.json[2].athenaMatched)).toBe('payment history: patientid 32, payments 120.00, method MC/VISA, checkccnumber 4242');
+			expect(stack.simulator.requests().filter((request) => request.path.endsWith('/paymenthistory'))).toHaveLength(1);
+			expect(stack.simulator.ledger()).toHaveLength(10);
+		});
+
+		it('another check number or other card digits in that shape is not this payment: not found, still held', async () => {
+			stack.simulator.addFaults({ method: 'POST', path: '/recordpayment$', kind: 'reset-after', count: 2 });
+			const rows = [tenRows()[0], tenRows()[2]];
+			await stack.run(record(), { input: rows, settings: keepGoing });
+			stack.simulator.overrideAnswers({
+				method: 'GET',
+				path: '/paymenthistory$',
+				body: {
+					paymenthistory: [
+						{ patientid: '30', payments: [{ payments: '120', method: 'CHECK', checkccnumber: 'C999' }] },
+						{ patientid: '32', payments: [{ payments: '120', method: 'MC/VISA', checkccnumber: 'XXXXXXXXXXXX1111' }] },
+					],
+				},
+				count: 1,
+			});
+			const second = await stack.run(record(), { input: rows, settings: keepGoing });
+			expect(second.json.map((json) => [json.status, json.athenaCheck])).toEqual([
+				['skipped', 'not found in athena'],
+				['skipped', 'not found in athena'],
+			]);
+			expect(stack.simulator.ledger()).toHaveLength(2);
+		});
+
+		it('athena answered, but no entry holds an amount the node can read: the row stays unknown and says so; the next run looks again', async () => {
+			stack.simulator.addFaults({ method: 'POST', path: '/recordpayment$', kind: 'reset-after', count: 1 });
+			await stack.run(record(), { input: tenRows().slice(0, 1), settings: keepGoing });
+			stack.simulator.overrideAnswers({
+				method: 'GET',
+				path: '/paymenthistory$',
+				body: { paymenthistory: [{ patientid: '30', payments: [{ paid: 'one hundred twenty', method: 'CHECK', checkccnumber: 'C700' }] }] },
+				count: 1,
+			});
+			const second = await stack.run(record(), { input: tenRows().slice(0, 1), settings: keepGoing });
+			expect(second.json[0]).toMatchObject({ status: 'skipped', outcome: 'unknown', athenaCheck: 'look-up failed' });
+			expect(String(second.json[0].reason)).toMatch(/athena's payment history could not be read: .*1 entry.*; check the account in athenaOne/);
+			expect(String(second.json[0].reason)).not.toContain('athena shows no such payment');
+
+			const third = await stack.run(record(), { input: tenRows().slice(0, 1), settings: keepGoing });
+			expect(third.json[0]).toMatchObject({ status: 'posted', settledFromAthena: true });
+			expect(stack.simulator.ledger()).toHaveLength(1);
+		});
+	});
+
 	it('never stored: reported missing; history not permitted: stays unknown', async () => {
 		stack.simulator.addFaults({ method: 'POST', path: '/recordpayment$', kind: '503-before', count: 2 });
 		await stack.run(record(), { input: sheet(), settings: keepGoing });

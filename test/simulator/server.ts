@@ -67,6 +67,7 @@ export function defaultConfig(): SimulatorConfig {
 		duplicateWindowSeconds: 600,
 		practiceIds: [],
 		voidReceipt: 'voidRow',
+		paymentHistoryShape: 'guessed',
 	};
 }
 
@@ -94,6 +95,7 @@ export function validateConfigInput(input: unknown): SimulatorConfigInput {
 		'duplicateWindowSeconds',
 		'practiceIds',
 		'voidReceipt',
+		'paymentHistoryShape',
 	];
 	for (const k of Object.keys(c)) if (!known.includes(k)) throw new InputError(`unknown config key "${k}"`);
 	for (const k of ['latencyMs', 'tokenLimitPerMinute', 'duplicateWindowSeconds']) {
@@ -108,6 +110,9 @@ export function validateConfigInput(input: unknown): SimulatorConfigInput {
 	if ('settled' in c && typeof c.settled !== 'boolean') throw new InputError('settled must be a boolean');
 	if ('voidReceipt' in c && c.voidReceipt !== 'voidRow' && c.voidReceipt !== 'voidPurchase') {
 		throw new InputError('voidReceipt must be "voidRow" or "voidPurchase"');
+	}
+	if ('paymentHistoryShape' in c && c.paymentHistoryShape !== 'guessed' && c.paymentHistoryShape !== 'catalogue') {
+		throw new InputError('paymentHistoryShape must be "guessed" or "catalogue"');
 	}
 	if (
 		'practiceIds' in c &&
@@ -1005,27 +1010,47 @@ export class SimulatorServer {
 		const endKey = end ? dateKey(end) : 99999999;
 		if (startKey === null || endKey === null) return err(400, 'Invalid date.', 'startdate and enddate must be mm/dd/yyyy.');
 		const payments: Array<Record<string, unknown>> = [];
+		const perPatient: Array<{ patientid: string; payments: Array<Record<string, unknown>> }> = [];
 		for (const pid of list.split(',').map((s) => s.trim())) {
+			const own: Array<Record<string, unknown>> = [];
 			for (const h of this.historyByPatient.get(pid) ?? []) {
 				if (h.dateKey < startKey || h.dateKey > endKey) continue;
 				const e = h.entry;
 				// athena's answer here is not recorded anywhere public: written the way its receipts are (every value a
 				// string, amounts without trailing zeros), so the node's reading of it cannot lean on a friendly shape.
 				const cents = parseMoney(e.amount ?? '0') ?? 0;
+				const amount = e.kind === 'void' ? `-${athenaAmount(cents)}` : athenaAmount(cents);
+				const last4 = e.form.cardnumberlast4 ?? e.form.accountnumberlast4;
+				if (this.config.paymentHistoryShape === 'catalogue') {
+					// The catalogue's fields: the amount under `payments`, the check number or card digits under one name.
+					own.push({
+						payments: amount,
+						method: h.paymentmethod,
+						...(e.form.checknumber || last4 ? { checkccnumber: e.form.checknumber ?? last4 } : {}),
+						...(e.epaymentid ? { epaymentid: e.epaymentid, epaymentreceiptid: e.epaymentid } : {}),
+						dateofservice: h.postdate,
+						originalplan: '',
+						...(e.form.nameoncard ? { nameoncard: e.form.nameoncard } : {}),
+						placeofpayment: e.kind === 'collect' ? 'CCP' : 'Front desk',
+					});
+					continue;
+				}
 				payments.push({
 					patientid: e.patientid,
 					departmentid: e.departmentid,
 					...(e.paymentbatchid ? { paymentbatchid: e.paymentbatchid } : {}),
 					...(e.epaymentid ? { epaymentid: e.epaymentid } : {}),
-					amount: e.kind === 'void' ? `-${athenaAmount(cents)}` : athenaAmount(cents),
+					amount,
 					paymentmethod: h.paymentmethod,
 					...(e.form.checknumber ? { checknumber: e.form.checknumber } : {}),
-					...(e.form.cardnumberlast4 ? { cardnumberlast4: e.form.cardnumberlast4 } : e.form.accountnumberlast4 ? { cardnumberlast4: e.form.accountnumberlast4 } : {}),
+					...(last4 ? { cardnumberlast4: last4 } : {}),
 					postdate: h.postdate,
 					type: e.kind === 'record' ? 'RECORDED' : e.kind === 'collect' ? 'PURCHASE' : 'VOID',
 				});
 			}
+			if (own.length) perPatient.push({ patientid: pid, payments: own });
 		}
+		if (this.config.paymentHistoryShape === 'catalogue') return ok({ paymenthistory: perPatient, totalcount: perPatient.length });
 		return ok({ payments, totalcount: payments.length });
 	}
 

@@ -27,6 +27,12 @@ export interface SimulatorConfig {
 	practiceIds: string[];
 	/** How a void shows in receipts (both recorded): a VOID row with a new e-payment ID, or the purchase turned VOIDPURCHASE. */
 	voidReceipt: 'voidRow' | 'voidPurchase';
+	/**
+	 * How `GET /patients/paymenthistory` answers (no answer of it is on record): `guessed`, a flat `payments` list of
+	 * receipt-like rows; `catalogue`, the field names a third-party catalogue of athena's payment history lists
+	 * (`payments` the amount, `method`, `checkccnumber`, …), a `paymenthistory` list nested per patient.
+	 */
+	paymentHistoryShape: 'guessed' | 'catalogue';
 }
 
 /** What reset/configure/startSimulator accept: any subset, rateLimit merged key by key. */

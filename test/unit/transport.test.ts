@@ -15,6 +15,7 @@ describe("reading athena's answers", () => {
 			missingFields: ['departmentid'],
 		});
 		expect(readAthenaBody('[{"success":"false","errortext":"EXPIRED CARD"}]').error).toBe('EXPIRED CARD');
+		expect(readAthenaBody('\n\n{"errormessage":"Not allowed.","detailedmessage":"Ask athena."}')).toMatchObject({ error: 'Not allowed.', detailedMessage: 'Ask athena.' });
 	});
 });
 

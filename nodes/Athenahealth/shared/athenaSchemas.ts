@@ -212,13 +212,14 @@ export const receiptSchema = z
  * sent it: whether it is a refusal, a success or neither is transport/writeResult.ts's decision, not a flag's.
  */
 export const writeResultSchema = z
-	.object({ success: z.unknown(), paymentbatchid: id, epaymentid: id, errortext: text, error: text, message: text })
+	.object({ success: z.unknown(), paymentbatchid: id, epaymentid: id, errortext: text, error: text, errormessage: text, message: text })
 	.passthrough()
 	.transform((row) => ({
 		success: row.success,
 		paymentBatchId: row.paymentbatchid,
 		ePaymentId: row.epaymentid,
-		errorText: row.errortext ?? row.error,
+		// `errormessage`: the refusal's text as athena's .NET client (its StatusResponse) reads it.
+		errorText: row.errortext ?? row.error ?? row.errormessage,
 		message: row.message,
 	}));
 

@@ -1,6 +1,7 @@
 /**
  * athena's answers as they really arrive: JSON that may start with blank lines, a single record wrapped in an
- * array, errors as {error, detailedmessage} or as [{success:"false", errortext}], and gateway pages that are not JSON.
+ * array, errors as {error, detailedmessage}, {errormessage} or [{success:"false", errortext}], and gateway pages that are
+ * not JSON.
  */
 export function parseAthenaJson(body: unknown): unknown {
 	if (typeof body !== 'string') return body;
@@ -41,7 +42,8 @@ export function readAthenaBody(body: string): AthenaAnswerSummary {
 	const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
 	const missing = record.missingfields;
 	return {
-		error: text(record.error) ?? text(record.errortext) ?? text(record.message),
+		// `errormessage`: where athena's .NET client (its StatusResponse) reads a refusal's text.
+		error: text(record.error) ?? text(record.errortext) ?? text(record.errormessage) ?? text(record.message),
 		detailedMessage: text(record.detailedmessage),
 		missingFields: Array.isArray(missing) ? missing.map(String) : typeof missing === 'string' ? missing.split(',').map((field) => field.trim()) : undefined,
 	};

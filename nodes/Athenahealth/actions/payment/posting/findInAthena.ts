@@ -3,7 +3,7 @@ import { formatMoney } from '../../../shared/money';
 import { runWithLimit } from '../../../shared/pool';
 import type { AthenaClient } from '../../../transport/athenaClient';
 import { AthenaApiError } from '../../../transport/errors';
-import type { HistoryPayment } from '../../../transport/paymentHistory';
+import type { HistoryPayment, PaymentHistoryReading } from '../../../transport/paymentHistory';
 import { fetchPaymentHistory } from '../../../transport/paymentHistory';
 import type { AthenaReceipt } from '../../../transport/receipts';
 import { fetchReceipts } from '../../../transport/receipts';
@@ -93,14 +93,20 @@ export async function findInAthena(
 			matchReceipts(group, receipts, options.knownEPaymentIds ?? new Set(), findings);
 		}),
 		...historyCalls.map((call) => async () => {
-			let history: HistoryPayment[];
+			let history: PaymentHistoryReading;
 			try {
 				history = await fetchPaymentHistory(client, call.patientIds, call.startDate, call.endDate);
 			} catch (error) {
 				for (const { index } of call.members) findings[index] = lookupFailure(error);
 				return;
 			}
-			matchHistory(call, history, findings);
+			if (history.unreadable) {
+				// athena answered, but not in a way the node can read: "no such payment" would be a guess. Looked up again next run.
+				const reason = `athena's payment history could not be read: ${history.unreadable}; check the account in athenaOne`;
+				for (const { index } of call.members) findings[index] = { kind: 'lookupFailed', why: 'failed', reason };
+				return;
+			}
+			matchHistory(call, history.payments, findings);
 		}),
 	];
 	await runWithLimit(jobs.length, Math.max(1, options.concurrency), async (job) => await jobs[job]());
@@ -262,8 +268,15 @@ function matchHistory(call: HistoryCall, history: HistoryPayment[], findings: At
 				ePaymentId: found.ePaymentId,
 				athenaDate: found.date,
 				matched: `payment history: ${compared.join(', ')}${found.paymentBatchId ? `; payment batch ${found.paymentBatchId}` : ''}`,
-				...(candidates.length > 1
-					? { note: `athena shows ${candidates.length} payments like it in that range; this row took the first one not accounted for by another row.` }
+				...(candidates.length > 1 || found.writtenNegative
+					? {
+							note: [
+								candidates.length > 1 ? `athena shows ${candidates.length} payments like it in that range; this row took the first one not accounted for by another row.` : '',
+								found.writtenNegative ? `athena wrote every amount of that answer negative (-${formatMoney(payment.totalCents)} here), which was read as payments written as credits.` : '',
+							]
+								.filter(Boolean)
+								.join(' '),
+						}
 					: {}),
 			};
 		}
