@@ -27,6 +27,7 @@ import {
 	POSTING_BATCHES_NODE,
 	POSTING_READ_NODE,
 	POSTING_WRITE_NODE,
+	postingExampleFiles,
 	prepareExample,
 	samplePayments,
 	samplePaymentsCsv,
@@ -115,9 +116,8 @@ async function main(): Promise<string> {
 	const all = samplePayments(easternDate(), easternDate(40));
 	const dropped = new Set(['115', '116', '117', '118', 'abc']);
 	const rows = all.filter((r) => !dropped.has(r.fields.patient_id ?? '')).map((r, i) => ({ ...r, fields: { ...r.fields, row: String(i + 1) } }));
-	const input = path.join(n8n.filesDir, 'payments.csv');
-	const results = path.join(n8n.filesDir, 'results.csv');
-	const batches = path.join(n8n.filesDir, 'batches.csv');
+	const files = postingExampleFiles(n8n.filesDir);
+	const [input, results, batches] = [files[POSTING_READ_NODE], files[POSTING_WRITE_NODE], files[POSTING_BATCHES_NODE]];
 	fs.writeFileSync(input, samplePaymentsCsv(rows));
 	log(`demo: wrote ${rows.length} payment rows to ${input}`);
 
@@ -125,7 +125,7 @@ async function main(): Promise<string> {
 	const credentialId = 'demoSimCred01';
 	await n8n.importCredential(simulatorCredential(sim.url, credentialId));
 	const example = loadExample(EXAMPLE_FILES.posting);
-	await n8n.importWorkflow(prepareExample(example, { credentialId, files: { [POSTING_READ_NODE]: input, [POSTING_WRITE_NODE]: results, [POSTING_BATCHES_NODE]: batches } }));
+	await n8n.importWorkflow(prepareExample(example, { credentialId, files }));
 	log(`demo: credential and "${example.name}" imported; running it with n8n execute ...`);
 	const run = await n8n.execute(example.id);
 	if (!run.ok) throw new Error(`the workflow failed: ${run.error?.message ?? JSON.stringify(run.error)}`);

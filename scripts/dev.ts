@@ -19,18 +19,7 @@ import { CACHE, log, secs } from './lib/common';
 import { ensureN8n, N8N_NEWEST } from './lib/n8n-install';
 import { freePort, installCommunityPackage, N8nInstance, OWNER, startN8n } from './lib/n8n-instance';
 import { buildAndPack } from './lib/pack';
-import {
-	EXAMPLE_CREDENTIAL_ID,
-	EXAMPLE_FILES,
-	loadExample,
-	PACKAGE_NAME,
-	POSTING_READ_NODE,
-	POSTING_WRITE_NODE,
-	prepareExample,
-	samplePayments,
-	samplePaymentsCsv,
-	simulatorCredential,
-} from '../test/e2e/helpers';
+import { devExamples, EXAMPLE_CREDENTIAL_ID, PACKAGE_NAME, samplePayments, samplePaymentsCsv, simulatorCredential } from '../test/e2e/helpers';
 import type { AthenaSimulator } from '../test/simulator';
 import { startSimulator } from '../test/simulator';
 
@@ -110,16 +99,12 @@ async function main(): Promise<void> {
 		const sample = path.join(filesDir, 'payments.csv');
 		if (!fs.existsSync(sample)) fs.writeFileSync(sample, samplePaymentsCsv(samplePayments(easternDate(), easternDate(40))));
 		const missing = [];
-		for (const file of Object.values(EXAMPLE_FILES)) {
-			const example = loadExample(file);
+		for (const example of devExamples(filesDir)) {
 			const exists = await n8n.rest('GET', `/rest/workflows/${example.id}`).then(
 				() => true,
 				() => false,
 			);
-			if (exists) continue;
-			const files: Record<string, string> =
-				file === EXAMPLE_FILES.posting ? { [POSTING_READ_NODE]: sample, [POSTING_WRITE_NODE]: path.join(filesDir, 'results.csv') } : {};
-			missing.push(prepareExample(example, { credentialId: EXAMPLE_CREDENTIAL_ID, files }));
+			if (!exists) missing.push(example);
 		}
 		if (missing.length) await n8n.importWorkflow(missing);
 		log(`dev: examples imported: ${missing.map((w) => `"${w.name}"`).join(', ') || 'none (all three already there)'}`);
@@ -128,7 +113,7 @@ async function main(): Promise<void> {
 		console.log(`  n8n editor   ${n8n.url}`);
 		console.log(`  login        ${OWNER.email}  /  ${OWNER.password}`);
 		console.log(`  athena       ${sim.url}  (credential "athenahealth account", Custom environment)`);
-		console.log(`  CSV folder   ${filesDir}  (payments.csv is what "Run now" of the posting example reads)`);
+		console.log(`  CSV folder   ${filesDir}  (the posting example reads payments.csv; each run writes its results-….csv and batches-….csv there)`);
 		console.log(`  n8n log      ${n8n.process.logFile}`);
 		console.log('');
 		log(`dev: ready in ${secs(begin)}. Ctrl-C stops n8n and the simulator.`);

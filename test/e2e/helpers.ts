@@ -95,21 +95,70 @@ export interface PrepareOptions {
 	credentialId?: string;
 	/** Node name → file path: `fileSelector` of a read node, `fileName` of a write node. */
 	files?: Record<string, string>;
+	/** A folder n8n may use: every file node not named in `files` moves into it, keeping its file name (and its expression). */
+	filesDir?: string;
 }
 
-/** A copy of an example with only its credential id and file paths changed (throws on an unknown node name). */
+/** The nodes of a workflow that read or write a file on disk (n8n's Read/Write Files from Disk). */
+export function fileNodes(workflow: any): any[] {
+	return workflow.nodes.filter((node: any) => node.type === 'n8n-nodes-base.readWriteFile');
+}
+
+/** The path a file node reads (`fileSelector`) or writes (`fileName`). */
+export function filePathOf(node: any): string {
+	return String(node.parameters.operation === 'write' ? node.parameters.fileName : node.parameters.fileSelector);
+}
+
+function setFilePath(node: any, file: string): void {
+	if (node.parameters.operation === 'write') node.parameters.fileName = file;
+	else node.parameters.fileSelector = file;
+}
+
+/**
+ * A copy of an example with only its credential id and file paths changed. Throws on an unknown node name, and,
+ * when paths are given, on a file node left at the example's own path (which n8n outside a container refuses).
+ */
 export function prepareExample(example: any, opts: PrepareOptions): any {
 	const wf = JSON.parse(JSON.stringify(example));
 	for (const node of wf.nodes) {
 		if (opts.credentialId && node.credentials?.[CREDENTIAL_TYPE]) node.credentials[CREDENTIAL_TYPE].id = opts.credentialId;
 	}
 	for (const [name, file] of Object.entries(opts.files ?? {})) {
-		const node = wf.nodes.find((n: any) => n.name === name);
-		if (!node || node.type !== 'n8n-nodes-base.readWriteFile') throw new Error(`prepareExample: no file node "${name}" in ${wf.name}`);
-		if (node.parameters.operation === 'write') node.parameters.fileName = file;
-		else node.parameters.fileSelector = file;
+		const node = fileNodes(wf).find((n: any) => n.name === name);
+		if (!node) throw new Error(`prepareExample: no file node "${name}" in ${wf.name}`);
+		setFilePath(node, file);
+	}
+	if (!opts.files && !opts.filesDir) return wf;
+	for (const node of fileNodes(wf)) {
+		if (opts.files?.[node.name] !== undefined) continue;
+		if (!opts.filesDir) throw new Error(`prepareExample: file node "${node.name}" of ${wf.name} keeps the example's path ${filePathOf(node)}: give it one`);
+		// The file name after the last slash, with any expression in it: `=/home/…/results-{{ $now… }}.csv`.
+		const original = filePathOf(node);
+		const name = original.replace(/^=/, '').slice(original.replace(/^=/, '').lastIndexOf('/') + 1);
+		setFilePath(node, `${original.startsWith('=') ? '=' : ''}${path.join(opts.filesDir, name)}`);
 	}
 	return wf;
+}
+
+/**
+ * The posting example's file nodes in `dir`: payments.csv read, results.csv and batches.csv written (fixed names
+ * the tests and the demo read back). The one list of them, so a new file node cannot be left out in one place.
+ */
+export function postingExampleFiles(dir: string): Record<string, string> {
+	return {
+		[POSTING_READ_NODE]: path.join(dir, 'payments.csv'),
+		[POSTING_WRITE_NODE]: path.join(dir, 'results.csv'),
+		[POSTING_BATCHES_NODE]: path.join(dir, 'batches.csv'),
+	};
+}
+
+/**
+ * The examples as `npm run dev` imports them into its editor: the simulator credential set, and every file node
+ * moved into the dev's files folder (n8n 2.x refuses other paths), keeping the example's file names: the posting
+ * example reads payments.csv and writes results and batches files named by the time of the run, as shipped.
+ */
+export function devExamples(filesDir: string): any[] {
+	return Object.values(EXAMPLE_FILES).map((file) => prepareExample(loadExample(file), { credentialId: EXAMPLE_CREDENTIAL_ID, filesDir }));
 }
 
 /** Minimal RFC 4180 CSV: quotes fields holding a comma, quote or line break. */

@@ -25,9 +25,7 @@ import {
 	loadExample,
 	n8nVersions,
 	parseCsv,
-	POSTING_BATCHES_NODE,
-	POSTING_READ_NODE,
-	POSTING_WRITE_NODE,
+	postingExampleFiles,
 	prepareExample,
 	projectTarball,
 	samplePayments,
@@ -78,7 +76,7 @@ describe(`n8n ${N8N_NEWEST} queue mode: the posting example on a worker`, { skip
 		// The worker reads and writes the files: both processes get the same allowed folder.
 		q = await startQueueMode({ version: N8N_NEWEST, tarballs: [tarball], env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir } });
 		await q.main.importCredential(simulatorCredential(sim.url, CREDENTIAL_ID));
-		const files = { [POSTING_READ_NODE]: path.join(filesDir, 'payments.csv'), [POSTING_WRITE_NODE]: path.join(filesDir, 'results.csv'), [POSTING_BATCHES_NODE]: path.join(filesDir, 'batches.csv') };
+		const files = postingExampleFiles(filesDir);
 		const wf = withWebhookTrigger(prepareExample(loadExample(EXAMPLE_FILES.posting), { credentialId: CREDENTIAL_ID, files }));
 		workflowId = wf.id;
 		await q.main.importWorkflow(wf);

@@ -26,9 +26,7 @@ import {
 	nodeOutput,
 	PACKAGE_NAME,
 	parseCsv,
-	POSTING_BATCHES_NODE,
-	POSTING_READ_NODE,
-	POSTING_WRITE_NODE,
+	postingExampleFiles,
 	prepareExample,
 	projectTarball,
 	samplePayments,
@@ -59,11 +57,7 @@ for (const version of n8nVersions()) {
 			sim = await startSimulator();
 			n8n = await cliN8n({ version, tarball });
 			await n8n.importCredential(simulatorCredential(sim.url, CREDENTIAL_ID));
-			const files = {
-				[POSTING_READ_NODE]: path.join(n8n.filesDir, 'payments.csv'),
-				[POSTING_WRITE_NODE]: path.join(n8n.filesDir, 'results.csv'),
-				[POSTING_BATCHES_NODE]: path.join(n8n.filesDir, 'batches.csv'),
-			};
+			const files = postingExampleFiles(n8n.filesDir);
 			await n8n.importWorkflow([
 				prepareExample(loadExample(EXAMPLE_FILES.posting), { credentialId: CREDENTIAL_ID, files }),
 				prepareExample(loadExample(EXAMPLE_FILES.frontDesk), { credentialId: CREDENTIAL_ID }),

@@ -34,7 +34,15 @@ it('the summary and one item per batch: counts, totals and totals per method, as
 		{ paymentBatchId: '7001', payments: 3, total: '35.75', totalsByPaymentMethod: { CASH: '10.00', CHECK: '20.50', 'MC/VISA': '5.25' } },
 	];
 	const batchItems = run.items.slice(5, 8);
-	expect(batchItems.map((item) => item.json)).toEqual(batches.map((batch) => ({ paymentBatch: true, operation: 'record', ...batch })));
+	// Each says what it is in the rows' first columns (row, message), for n8n's table view.
+	const lineOf = (batch: (typeof batches)[number]) =>
+		`Payment batch ${batch.paymentBatchId}: ${batch.payments} ${batch.payments === 1 ? 'payment' : 'payments'}, total ${batch.total} (${Object.entries(batch.totalsByPaymentMethod)
+			.map(([method, total]) => `${method} ${total}`)
+			.join(', ')})`;
+	expect(batchItems.map((item) => item.json)).toEqual(
+		batches.map((batch) => ({ row: `payment batch ${batch.paymentBatchId}`, message: lineOf(batch), paymentBatch: true, operation: 'record', ...batch })),
+	);
+	expect(batchItems[2].json.message).toBe('Payment batch 7001: 3 payments, total 35.75 (CASH 10.00, CHECK 20.50, MC/VISA 5.25)');
 	expect(batchItems[2].pairedItem).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 	const summary = run.json[8];
 	expect(summary).toMatchObject({ summary: true, posted: 5, totalPosted: '37.50', paymentBatches: batches, settledFromAthena: 0 });

@@ -109,6 +109,17 @@ describe('the spreadsheet posting as built by hand', () => {
 		]);
 	});
 
+	it('says in plain words where a row that needs a look says why, without field names', async () => {
+		stack.simulator.addFaults({ method: 'POST', path: '/recordpayment$', kind: '500-after', count: 1 });
+		const run = await stack.run(recordFromSheet({ concurrency: 1 }), { input: rows.slice(0, 4), settings: { continueOnFail: true }, workflowId: 'plain-words-hint' });
+		expect(run.json.map((json) => json.status)).toEqual(['unknown', 'posted', 'posted', 'invalid']);
+		const [hint] = run.result.taskOf('athenahealth')?.hints ?? [];
+		expect(hint.message).toMatch(/^4 rows: 2 posted, 1 invalid, 1 unknown\. /);
+		expect(hint.message).not.toMatch(/"\w+"|\$json|\bjson\b/);
+		expect(hint.message).toContain('Nothing was posted for the invalid row: its message says what to fix.');
+		expect(hint.message).toContain('The unknown row may have been posted: check the patient\'s account in athenaOne before posting it again');
+	});
+
 	it('uses the Row Number column the user names', async () => {
 		const run = await stack.run(recordFromSheet({ rowNumber: '={{ $json.row }}' }), { input: rows, settings: { continueOnFail: true } });
 		expect(run.json[3].error).toBe('Invalid input in row 5: Check Number is required for a check payment');

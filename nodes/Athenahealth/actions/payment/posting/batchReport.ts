@@ -48,10 +48,24 @@ export function paymentBatchReport<TInput extends PaymentCommon>(rows: Array<Row
 	return tallyBatches(rows, spec).map(reportOf);
 }
 
-/** The option "Add One Item per Payment Batch": each batch an item, paired with the rows in it. */
+/** "Payment batch 7001: 3 payments, total 35.75 (CASH 10.00, CHECK 25.75)": a batch in one line. */
+function lineOf(report: IDataObject): string {
+	const count = Number(report.payments);
+	const methods = Object.entries(report.totalsByPaymentMethod as IDataObject).map(([method, total]) => `${method} ${String(total)}`);
+	const settled = report.settledFromAthena ? `; ${String(report.settledFromAthena)} settled from athena` : '';
+	return `Payment batch ${String(report.paymentBatchId)}: ${count} ${count === 1 ? 'payment' : 'payments'}, total ${String(report.total)} (${methods.join(', ')})${settled}`;
+}
+
+/**
+ * The option "Add One Item per Payment Batch": each batch an item after the rows, paired with the rows in it. Its
+ * first fields are the rows' first ones, `row` and `message`, so in n8n's table view it reads as what it is.
+ */
 export function paymentBatchItems<TInput extends PaymentCommon>(rows: Array<Row<TInput>>, spec: PostingSpec<TInput>): INodeExecutionData[] {
-	return tallyBatches(rows, spec).map((batch) => ({
-		json: { paymentBatch: true, operation: spec.operation, ...reportOf(batch) },
-		pairedItem: batch.items.map((item): IPairedItemData => ({ item })),
-	}));
+	return tallyBatches(rows, spec).map((batch) => {
+		const report = reportOf(batch);
+		return {
+			json: { row: `payment batch ${batch.paymentBatchId}`, message: lineOf(report), paymentBatch: true, operation: spec.operation, ...report },
+			pairedItem: batch.items.map((item): IPairedItemData => ({ item })),
+		};
+	});
 }

@@ -25,6 +25,7 @@ import { createReferenceChecker } from './references';
 import { addHint, processOnlyHint, statusHint } from './hints';
 import { postingParameterPath, ROW_NUMBER_PATH } from './parameterPaths';
 import { rowNamer } from './rowNames';
+import { identityAsRead, readableRow } from './rowOutput';
 import { paymentBatchItems } from './batchReport';
 import { settleUnknownRows } from './settleUnknown';
 import { summarise } from './summary';
@@ -74,6 +75,10 @@ export interface Row<TInput> {
 	itemIndex: number;
 	/** The row as messages name it ("row 7"): see rowNames.ts. */
 	name: string;
+	/** The same row as its `row` field shows it (7). */
+	label: number | string;
+	/** Whose payment the row is, as read before any check: shown on a row refused before it could be described. */
+	read?: IDataObject;
 	input?: TInput;
 	key?: string;
 	/** Every key of the row's duplicate check; `key` is `keys.key`. */
@@ -124,7 +129,10 @@ export async function postPayments<TInput extends PaymentCommon>(
 	const now = Date.now();
 	const today = easternDay(now);
 	const nameOf = rowNamer(context, ROW_NUMBER_PATH);
-	const rows: Array<Row<TInput>> = items.map((_, itemIndex) => ({ itemIndex, name: nameOf(itemIndex), json: { item: itemIndex } }));
+	const rows: Array<Row<TInput>> = items.map((_, itemIndex) => {
+		const { name, row } = nameOf(itemIndex);
+		return { itemIndex, name, label: row, json: { item: itemIndex } };
+	});
 
 	const markInvalid = (row: Row<TInput>, message: string) => {
 		row.status = 'invalid';
@@ -152,6 +160,7 @@ export async function postPayments<TInput extends PaymentCommon>(
 			markInvalid(row, (error as Error).message);
 			continue;
 		}
+		row.read = identityAsRead(raw);
 		const checked = validate(spec.schema, raw);
 		if (checked.ok) row.input = checked.value;
 		else markInvalid(row, checked.message);
@@ -329,18 +338,19 @@ function finish<TInput extends PaymentCommon>(
 ): INodeExecutionData[] {
 	const firstFailure = rows.find((row) => row.status && FAILURE_STATUSES.includes(row.status));
 	if (firstFailure?.error && !continueOnFail) throw firstFailure.error;
-	addHint(context, statusHint(rows.map((row) => row.status)));
 	const output: INodeExecutionData[] = rows.map((row) => {
 		const failed = row.status !== undefined && FAILURE_STATUSES.includes(row.status);
-		const json = failed && errorOutput ? errorOutputJson(row.json) : row.json;
-		return { json, pairedItem: { item: row.itemIndex } };
+		const readable = readableRow(row.json, row.label, row.read);
+		return { json: failed && errorOutput ? errorOutputJson(readable) : readable, pairedItem: { item: row.itemIndex } };
 	});
-	if (settings.batchItems) output.push(...paymentBatchItems(rows, spec));
+	const batches = settings.batchItems ? paymentBatchItems(rows, spec) : [];
+	output.push(...batches);
 	if (settings.addSummary) {
 		output.push({
 			json: { ...summarise(rows, spec), ...claims },
 			pairedItem: rows.map((row): IPairedItemData => ({ item: row.itemIndex })),
 		});
 	}
+	addHint(context, statusHint(rows.map((row) => row.status), { batchItems: batches.length, summary: settings.addSummary }));
 	return output;
 }

@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { formatMoney } from '../../../shared/money';
 import type { PaymentCommon, PostingSpec, Row } from './postPayments';
 import { paymentBatchReport } from './batchReport';
+import { statusCounts } from './hints';
 import { POSTING_STATUSES } from './statuses';
 
 /** The optional last item: counts per status and what was posted, per payment method and department. */
@@ -21,15 +22,23 @@ export function summarise<TInput extends PaymentCommon>(rows: Array<Row<TInput>>
 		}
 	}
 	const asMoney = (totals: Record<string, number>) => Object.fromEntries(Object.entries(totals).map(([name, cents]) => [name, formatMoney(cents)]));
+	const postedCents = Object.values(byMethod).reduce((sum, cents) => sum + cents, 0);
+	const batches = paymentBatchReport(rows, spec);
+	const posted = counts.posted
+		? `Posted ${formatMoney(postedCents)}${batches.length ? ` in ${batches.length} payment ${batches.length === 1 ? 'batch' : 'batches'}` : ''}.`
+		: 'Nothing was posted.';
 	return {
+		// The rows' first fields, so in n8n's table view the summary reads as what it is.
+		row: 'summary',
+		message: `${statusCounts(rows.map((row) => row.status))} ${posted}`,
 		summary: true,
 		operation: spec.operation,
 		rows: rows.length,
 		...counts,
-		totalPosted: formatMoney(Object.values(byMethod).reduce((sum, cents) => sum + cents, 0)),
+		totalPosted: formatMoney(postedCents),
 		totalsByPaymentMethod: asMoney(byMethod),
 		totalsByDepartment: asMoney(byDepartment),
 		settledFromAthena: rows.filter((row) => row.json.settledFromAthena === true).length,
-		paymentBatches: paymentBatchReport(rows, spec),
+		paymentBatches: batches,
 	};
 }
