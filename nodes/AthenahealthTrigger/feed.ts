@@ -56,19 +56,28 @@ export async function subscribedEvents(client: AthenaClient): Promise<{ status: 
 	return { status: String(body.status ?? 'INACTIVE'), events };
 }
 
+/** How long the Trigger waits before it asks athena again for an event it asked for (athena applies in 5-15 min). */
+export const ASK_AGAIN_MS = 30 * 60 * 1000;
+
 /**
  * Subscribes the practice to the events it is missing, one by one (a POST with an event name adds that event; one
- * without would subscribe all nine default events). Returns the events that were added. Never unsubscribes: the
- * subscription belongs to the practice and the app, and other workflows may read the same feed.
+ * without would subscribe all nine default events). An event counts as subscribed when the subscription lists it,
+ * whatever the status: PARTIAL means other events of the practice are not subscribed, not these. An event asked for
+ * less than ASK_AGAIN_MS ago is not asked again (athena does not say whether a repeated request restarts its apply
+ * delay). `asked` (event → ms) is updated. Never unsubscribes: the subscription belongs to the practice and the app,
+ * and other workflows may read the same feed.
  */
-export async function ensureSubscribed(client: AthenaClient, wanted: string[]): Promise<string[]> {
+export async function ensureSubscribed(client: AthenaClient, wanted: string[], asked: Record<string, number>, now: number): Promise<{ added: string[]; missing: string[] }> {
 	const current = await subscribedEvents(client);
-	const missing = wanted.filter((event) => current.status !== 'ACTIVE' || !current.events.includes(event));
-	for (const event of missing) {
+	const listed = current.status.toUpperCase() === 'INACTIVE' ? [] : current.events;
+	const missing = wanted.filter((event) => !listed.includes(event));
+	const added = missing.filter((event) => asked[event] === undefined || now - asked[event] >= ASK_AGAIN_MS);
+	for (const event of added) {
 		// athena answers {"success":"true"}; the type of `success` is not relied on (fact 24).
 		await client.post(SUBSCRIPTION, { eventname: event }, { action: `subscribe to athena's ${event} events` });
+		asked[event] = now;
 	}
-	return missing;
+	return { added, missing };
 }
 
 /** The refusal explained: what athena said, what this node did about it, and how long athena may take. */

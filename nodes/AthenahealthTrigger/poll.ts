@@ -6,7 +6,7 @@ import { AthenaClient } from '../Athenahealth/transport/athenaClient';
 import type { ClassifiedRow, SeenEvents, TriggerEvent } from './events';
 import { athenaTimeKey, classifyRow, COPAY_FIELDS, eventItem, rowKey, TRIGGER_EVENTS } from './events';
 import type { FeedFilter } from './feed';
-import { ensureSubscribed, isNoSubscriptionError, notAppliedError, readProcessed, readUnprocessed } from './feed';
+import { ASK_AGAIN_MS, ensureSubscribed, isNoSubscriptionError, notAppliedError, readProcessed, readUnprocessed } from './feed';
 
 /** athena's clock and n8n's may differ: every processed-time window starts this much earlier. */
 const CLOCK_MARGIN_MS = 5 * 60 * 1000;
@@ -20,20 +20,34 @@ const APPLY_GRACE_MS = 30 * 60 * 1000;
 /** "Fetch test event" looks this far back. */
 const TEST_LOOKBACK_MS = 24 * 60 * 60 * 1000;
 
+/** What the Trigger remembers of its subscription requests while athena applies them. */
+interface SubscriptionMemory extends IDataObject {
+	/** athena event → when (ms) this Trigger last asked athena to subscribe it. */
+	asked?: Record<string, number>;
+	/** Since when (ms) athena has refused to read the feed, unbroken; absent once a read worked. */
+	refusedSince?: number;
+}
+
 /** What the node keeps in the workflow's static data. n8n saves it when the poll hands items on, and only then. */
 interface TriggerState extends IDataObject {
 	/** When the last poll that emitted began: every message a later, unsaved poll took was processed after it. */
 	checkpoint?: number;
 	seen?: SeenEvents;
+	/**
+	 * Kept in static data too, so that a restart does not ask again: n8n saves it with the first poll of an
+	 * activation, with any poll that emits, and, with durable poll cursors, with every poll.
+	 */
+	subscription?: SubscriptionMemory;
 }
 
 /**
- * In this n8n process: when the subscription was last checked and since when athena has been applying it, and the
- * start of a poll that read the feed but never got its items saved (a failure before the first event was saved).
+ * In this n8n process: when the subscription was last checked, what the Trigger asked of athena (also where n8n
+ * saves no static data: a poll that emits nothing, a test fetch), and the start of a poll that read the feed but
+ * never got its items saved (a failure before the first event was saved).
  */
 interface ProcessMemory {
 	subscriptionCheckedAt?: number;
-	applyingSince?: number;
+	subscription?: SubscriptionMemory;
 	unsavedReadSince?: number;
 }
 const memory = new Map<string, ProcessMemory>();
@@ -57,6 +71,14 @@ function readSettings(context: IPollFunctions): Settings {
 	};
 }
 
+/** The later of the two memories of each request, and the earlier start of the refusals. */
+function mergedSubscriptionMemory(saved: SubscriptionMemory | undefined, inProcess: SubscriptionMemory | undefined): SubscriptionMemory {
+	const asked: Record<string, number> = { ...(saved?.asked ?? {}) };
+	for (const [event, at] of Object.entries(inProcess?.asked ?? {})) asked[event] = Math.max(asked[event] ?? 0, at);
+	const starts = [saved?.refusedSince, inProcess?.refusedSince].filter((at): at is number => typeof at === 'number');
+	return { asked, ...(starts.length ? { refusedSince: Math.min(...starts) } : {}) };
+}
+
 export async function pollAppointmentEvents(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const settings = readSettings(this);
 	const client = await AthenaClient.create(this, { requestsPerSecond: 5 });
@@ -64,36 +86,48 @@ export async function pollAppointmentEvents(this: IPollFunctions): Promise<INode
 	const mine = memory.get(key) ?? {};
 	memory.set(key, mine);
 	const manual = this.getMode() === 'manual';
+	const state = manual ? undefined : (this.getWorkflowStaticData('node') as TriggerState);
+	const subscription = mergedSubscriptionMemory(state?.subscription, mine.subscription);
+	const remember = () => {
+		// Requests older than the wait before asking again decide nothing: forgotten, so the state stays small.
+		const now = Date.now();
+		subscription.asked = Object.fromEntries(Object.entries(subscription.asked ?? {}).filter(([, at]) => now - at < ASK_AGAIN_MS));
+		const kept: SubscriptionMemory = { ...(Object.keys(subscription.asked).length ? { asked: subscription.asked } : {}), ...(subscription.refusedSince !== undefined ? { refusedSince: subscription.refusedSince } : {}) };
+		mine.subscription = kept;
+		// Written only when it changed: n8n commits a durable poll cursor (static data) whenever it differs.
+		if (state && JSON.stringify(state.subscription ?? {}) !== JSON.stringify(kept)) {
+			if (Object.keys(kept).length) state.subscription = kept;
+			else delete state.subscription;
+		}
+	};
+	const subscribe = async () => await ensureSubscribed(client, settings.athenaEvents, (subscription.asked ??= {}), Date.now());
 
 	// Once per process (and on every test fetch): subscribe what is missing. Activating the workflow runs a poll.
 	let addedNow: string[] = [];
 	if (manual || mine.subscriptionCheckedAt === undefined) {
-		addedNow = await ensureSubscribed(client, settings.athenaEvents);
+		addedNow = (await subscribe()).added;
 		mine.subscriptionCheckedAt = Date.now();
-		if (addedNow.length) mine.applyingSince = Date.now();
+		remember();
 	}
 	try {
 		const result = manual ? await testEvent(this, client, settings) : await nextEvents(this, client, settings, mine);
-		mine.applyingSince = undefined;
+		subscription.refusedSince = undefined;
+		remember();
 		return result;
 	} catch (error) {
 		if (!isNoSubscriptionError(error)) {
 			const failure = error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(this.getNode(), error as Error);
 			throw failure;
 		}
-		if (!addedNow.length && !manual) addedNow = await ensureSubscribed(client, settings.athenaEvents);
+		// While athena applies a subscription every read is refused: an event it does not list yet is asked for once
+		// (again only after ASK_AGAIN_MS), not at every poll.
+		if (!addedNow.length && !manual) addedNow = (await subscribe()).added;
 		const now = Date.now();
-		if (addedNow.length) {
-			mine.applyingSince = now;
-			if (manual) throw notAppliedError(this.getNode(), 'justSubscribed', addedNow);
-			return null;
-		}
-		mine.applyingSince ??= now;
-		if (now - mine.applyingSince < APPLY_GRACE_MS) {
-			if (manual) throw notAppliedError(this.getNode(), 'waiting', settings.athenaEvents);
-			return null;
-		}
-		throw notAppliedError(this.getNode(), 'stillRefused', settings.athenaEvents);
+		subscription.refusedSince ??= now;
+		remember();
+		if (now - subscription.refusedSince >= APPLY_GRACE_MS) throw notAppliedError(this.getNode(), 'stillRefused', settings.athenaEvents);
+		if (manual) throw notAppliedError(this.getNode(), addedNow.length ? 'justSubscribed' : 'waiting', addedNow.length ? addedNow : settings.athenaEvents);
+		return null;
 	}
 }
 

@@ -195,6 +195,11 @@ export interface PollOptions {
 	mode?: 'trigger' | 'manual';
 	/** What `getActivationMode()` says. Default `update` (n8n 2.41's scheduled ticks), `activate` for the first poll. */
 	activation?: WorkflowActivateMode;
+	/**
+	 * n8n 2.41's durable poll cursors (N8N_POLLER_DURABLE_CURSORS_ENABLED with the scheduler on): the node's static
+	 * data is its cursor, committed also when the poll returns null (workflows/triggers/poll-cursor.service.js).
+	 */
+	durableCursors?: boolean;
 }
 
 export interface PollResult {
@@ -378,7 +383,8 @@ export class TestEngine {
 	 * handled the way n8n 2.41 handles a tick (scheduling/poll-trigger-node/poll-trigger-task-handler.js with durable
 	 * cursors off, the default): a fresh `Workflow` from the saved workflow and static data; when the poll returns
 	 * items, the static data is saved (only if the node changed it) and an execution starts from the poll node with
-	 * them; when it returns null, nothing is saved; when it throws, nothing is saved and the error is reported.
+	 * them; when it returns null, nothing is saved (with `durableCursors`, what it changed is); when it throws,
+	 * nothing is saved and the error is reported.
 	 */
 	async poll(workflow: EngineWorkflow, opts: PollOptions = {}): Promise<PollResult> {
 		const workflowId = workflow.id ?? DEFAULT_WORKFLOW_ID;
@@ -442,7 +448,12 @@ export class TestEngine {
 			context.__emitError(error as Error);
 			return { outcome: 'error', items: [], error: reported, staticData: this.staticDataOf(workflowId) };
 		}
-		if (returned === null) return { outcome: 'nothing', items: [], staticData: this.staticDataOf(workflowId) };
+		if (returned === null) {
+			if (opts.durableCursors && workflowInstance.staticData.__dataChanged === true) {
+				this.staticDataById.set(workflowId, plainStaticData(workflowInstance.staticData));
+			}
+			return { outcome: 'nothing', items: [], staticData: this.staticDataOf(workflowId) };
+		}
 		context.__emit(returned);
 		// n8n's WorkflowStaticDataService.saveStaticData: saved only when a node changed it.
 		if (workflowInstance.staticData.__dataChanged === true) {

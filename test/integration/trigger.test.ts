@@ -4,7 +4,7 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import type { EngineWorkflow } from '../harness/engine';
+import type { EngineWorkflow, TestEngine } from '../harness/engine';
 import { APPOINTMENT_WITH_COPAY, APPOINTMENT_WITHOUT_COPAY, appointmentIdsOf, DEPARTMENT_MAIN, seedAppointment } from '../simulator';
 import { CREDENTIAL_ID, useStack } from './stack';
 
@@ -144,16 +144,8 @@ describe('athenahealth Trigger: poll()', () => {
 		expect(polled.items[0].json.expectedCopay).toMatch(/^\d+\.\d{2}$/);
 	});
 
-	test('n8n restarts between polls: a new engine with the saved static data emits each event once', async () => {
-		const { engine, simulator } = stack();
-		await activate();
-		simulator.appointments.act('checkin', APPOINTMENT_WITH_COPAY);
-		expect(ids((await engine.poll(workflow)).items)).toEqual([`Check-In ${APPOINTMENT_WITH_COPAY}`]);
-
-		// n8n is down; meanwhile two more patients check in. athena keeps the messages unprocessed.
-		simulator.appointments.act('checkin', APPOINTMENT_WITHOUT_COPAY);
-		simulator.appointments.act('checkin', appointmentIdsOf(3)[0]);
-		// A new process: the node's in-process memory is gone too. Same database (static data, credentials).
+	/** n8n restarted: a new process (the node's in-process memory is gone), the same database (static data, credentials). */
+	async function restarted(engine: TestEngine): Promise<TestEngine> {
 		jest.resetModules();
 		const { TestEngine: FreshEngine, loadPackageNodeTypes } = await import('../harness/engine');
 		const types = loadPackageNodeTypes();
@@ -163,6 +155,19 @@ describe('athenahealth Trigger: poll()', () => {
 			credentials: [{ id: CREDENTIAL_ID, name: 'athena simulator', type: 'athenahealthOAuth2Api', data: engine.storedCredential(CREDENTIAL_ID) }],
 		});
 		fresh.setStaticData(workflow.id!, engine.staticDataOf(workflow.id!));
+		return fresh;
+	}
+
+	test('n8n restarts between polls: a new engine with the saved static data emits each event once', async () => {
+		const { engine, simulator } = stack();
+		await activate();
+		simulator.appointments.act('checkin', APPOINTMENT_WITH_COPAY);
+		expect(ids((await engine.poll(workflow)).items)).toEqual([`Check-In ${APPOINTMENT_WITH_COPAY}`]);
+
+		// n8n is down; meanwhile two more patients check in. athena keeps the messages unprocessed.
+		simulator.appointments.act('checkin', APPOINTMENT_WITHOUT_COPAY);
+		simulator.appointments.act('checkin', appointmentIdsOf(3)[0]);
+		const fresh = await restarted(engine);
 		const afterRestart = await fresh.poll(workflow, { activation: 'init' });
 		expect(ids(afterRestart.items)).toEqual([`Check-In ${APPOINTMENT_WITHOUT_COPAY}`, `Check-In ${appointmentIdsOf(3)[0]}`]);
 		expect((await fresh.poll(workflow)).outcome).toBe('nothing');
@@ -245,6 +250,51 @@ describe('athenahealth Trigger: poll()', () => {
 		simulator.appointments.act('checkin', APPOINTMENT_WITH_COPAY);
 		const later = await engine.poll(workflow);
 		expect(ids(later.items)).toEqual([`Check-In ${APPOINTMENT_WITH_COPAY}`]);
+	});
+
+	const subscriptionPosts = () =>
+		stack()
+			.simulator.requests()
+			.filter((request) => request.method === 'POST' && request.path.endsWith('/appointments/changed/subscription'));
+
+	test('athena reports the subscription PARTIAL (another app\'s events and the Trigger\'s): read per event, nothing posted again, at a restart either', async () => {
+		const { engine, simulator } = stack();
+		simulator.appointments.subscribeEvents(['CheckOut', 'CancelAppointment']);
+		await activate();
+		expect(subscriptionPosts().map((request) => request.status)).toEqual([200]);
+		simulator.appointments.act('checkin', APPOINTMENT_WITH_COPAY);
+		expect(ids((await engine.poll(workflow)).items)).toEqual([`Check-In ${APPOINTMENT_WITH_COPAY}`]);
+
+		const fresh = await restarted(engine);
+		expect((await fresh.poll(workflow, { activation: 'init' })).outcome).toBe('nothing');
+		expect((await fresh.poll(workflow)).outcome).toBe('nothing');
+		expect(subscriptionPosts()).toHaveLength(1);
+	});
+
+	test.each([
+		['lists the event as soon as it is asked for (PARTIAL beside another app\'s)', true],
+		['lists it only once applied', false],
+	])('while athena applies the subscription and refuses reads (403), the event is posted once, not per poll or per n8n start: athena %s', async (_how, listsPending) => {
+		const { engine, simulator } = stack();
+		simulator.appointments.subscribeEvents(['CheckOut']);
+		simulator.appointments.applyDelaySeconds = 15 * 60;
+		simulator.appointments.listsPendingEvents = listsPending;
+		const durable = { durableCursors: true };
+		expect((await engine.poll(workflow, { activation: 'activate', ...durable })).outcome).toBe('nothing');
+		// Reads are refused until athena applies a subscription (CheckOut's, asked just before, takes as long).
+		for (let poll = 0; poll < 3; poll++) expect((await engine.poll(workflow, durable)).error).toBeUndefined();
+		expect(subscriptionPosts()).toHaveLength(1);
+		expect(engine.staticDataOf(workflow.id!)).toMatchObject({ [`node:${TRIGGER}`]: { subscription: { asked: { CheckIn: expect.any(Number) } } } });
+
+		const fresh = await restarted(engine);
+		expect((await fresh.poll(workflow, { activation: 'init', ...durable })).error).toBeUndefined();
+		expect((await fresh.poll(workflow, durable)).error).toBeUndefined();
+		expect(subscriptionPosts()).toHaveLength(1);
+
+		simulator.advanceTime(15 * 60 + 1);
+		simulator.appointments.act('checkin', APPOINTMENT_WITH_COPAY);
+		expect(ids((await fresh.poll(workflow, durable)).items)).toEqual([`Check-In ${APPOINTMENT_WITH_COPAY}`]);
+		expect(subscriptionPosts()).toHaveLength(1);
 	});
 
 	test('no subscription that athena never applies: after 30 minutes the poll fails with the explanation', async () => {

@@ -99,6 +99,8 @@ export class AppointmentFeed {
 	private seq = 0;
 	private nextSlotId = 500001;
 	applyDelaySeconds = 0;
+	/** Whether GET …/subscription lists an event athena has not applied yet (athena does not say; default yes). */
+	listsPendingEvents = true;
 	/** The most rows one /appointments/booked page holds, whatever `limit` asks (tests lower it to see paging). */
 	maxBookedPageSize = 5000;
 
@@ -116,6 +118,7 @@ export class AppointmentFeed {
 		this.seq = 0;
 		this.nextSlotId = 500001;
 		this.applyDelaySeconds = 0;
+		this.listsPendingEvents = true;
 		this.maxBookedPageSize = 5000;
 	}
 
@@ -141,9 +144,16 @@ export class AppointmentFeed {
 		return at !== undefined && this.now() >= at + this.applyDelaySeconds * 1000;
 	}
 
+	/**
+	 * athena's statuses are ACTIVE, INACTIVE and PARTIAL; PARTIAL is played as "some events subscribed, not all of
+	 * the default ones" (what athena means by it exactly is not documented). Events are listed as soon as they are
+	 * asked for, before athena has applied them, unless `listsPendingEvents` is off.
+	 */
 	private subscription(): FeedReply {
-		if (this.subscribed.size === 0) return { status: 200, body: { status: 'INACTIVE', subscriptions: [] } };
-		return { status: 200, body: { status: 'ACTIVE', subscriptions: [...this.subscribed.keys()].map((eventname) => ({ eventname })) } };
+		const listed = [...this.subscribed.keys()].filter((event) => this.listsPendingEvents || this.applied(event));
+		if (listed.length === 0) return { status: 200, body: { status: 'INACTIVE', subscriptions: [] } };
+		const status = DEFAULT_EVENTS.every((event) => listed.includes(event)) ? 'ACTIVE' : 'PARTIAL';
+		return { status: 200, body: { status, subscriptions: listed.map((eventname) => ({ eventname })) } };
 	}
 
 	private events(): FeedReply {
