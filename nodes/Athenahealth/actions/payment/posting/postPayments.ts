@@ -27,7 +27,7 @@ import { postingParameterPath, ROW_NUMBER_PATH } from './parameterPaths';
 import { rowNamer } from './rowNames';
 import { identityAsRead, readableRow } from './rowOutput';
 import { paymentBatchItems } from './batchReport';
-import { settleUnknownRows } from './settleUnknown';
+import { nameEarlierPostings, settleUnknownRows } from './settleUnknown';
 import { summarise } from './summary';
 
 export interface PostedIds {
@@ -322,6 +322,8 @@ export async function postPayments<TInput extends PaymentCommon>(
 			row.json = { ...row.json, status: 'failed', error: row.error.message };
 		}
 	}
+	// Rows skipped without the earlier posting's details (a run started in the editor): named from athena's records.
+	if (memory) await nameEarlierPostings(context, spec, rows, memory, settings);
 	const claims = await settleClaims(memory, rows);
 	return finish(context, rows, spec, settings, continueOnFail, errorOutput, claims);
 }
