@@ -25,7 +25,7 @@ import { createReferenceChecker } from './references';
 import { addHint, statusHint } from './hints';
 import { postingParameterPath, ROW_NUMBER_PATH } from './parameterPaths';
 import { rowNamer } from './rowNames';
-import { identityAsRead, readableRow } from './rowOutput';
+import { identityAsRead, readableRow, readIdentity } from './rowOutput';
 import { paymentBatchItems } from './batchReport';
 import { nameEarlierPostings, settleUnknownRows } from './settleUnknown';
 import { summarise } from './summary';
@@ -157,6 +157,7 @@ export async function postPayments<TInput extends PaymentCommon>(
 		try {
 			raw = spec.readInput(context, row.itemIndex);
 		} catch (error) {
+			row.read = identityAsRead(readIdentity(context, row.itemIndex));
 			markInvalid(row, (error as Error).message);
 			continue;
 		}
