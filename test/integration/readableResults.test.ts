@@ -70,3 +70,12 @@ it('the payment-batch items and the summary after the rows say what they are, an
 	expect(hint.message).toMatch(/^5 rows: 2 posted, 1 skipped, 2 invalid\. /);
 	expect(hint.message).toContain('After the rows: 1 payment batch item and the summary item.');
 });
+
+it('a row whose fields cannot even be read (an expression that fails on it) still shows whose payment it was', async () => {
+	// A cell the row does not have sends the expression to a node that does not exist: it fails for that row only.
+	const parameters = recordFromSheet({}, { copayAmount: "={{ $json.copay ?? $('No such node').item.json.copay }}" });
+	const run = await stack.run(parameters, { input: [rows[0], { patient: '105', department: '21', method: 'CASH' }], settings: { continueOnFail: true } });
+	expect(run.json.map((json) => json.status)).toEqual(['posted', 'invalid']);
+	expect(run.json[1]).toMatchObject({ row: 2, patientId: '105', departmentId: '21', paymentMethod: 'CASH' });
+	expect(run.json[1].message).toMatch(/^Invalid input in row 2: /);
+});

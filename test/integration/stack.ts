@@ -1,5 +1,5 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
-import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecutionData, INodeParameters, WorkflowExecuteMode } from 'n8n-workflow';
 
 import type { CardSecrets } from '../cardLeaks';
 import { assertNoCardData } from '../cardLeaks';
@@ -28,6 +28,8 @@ export interface RunNodeOptions {
 	input?: IDataObject[];
 	settings?: Partial<INode>;
 	workflowId?: string;
+	/** n8n's execution mode, default `cli`; in `manual` (a run started in the editor) n8n saves no static data. */
+	mode?: WorkflowExecuteMode;
 }
 
 export interface NodeRun {
@@ -84,7 +86,7 @@ function startProcess(types: PackageTypes, credentialData: ICredentialDataDecryp
 					nodes: [trigger, node],
 					connections: { Trigger: { main: [[{ node: ATHENA_NODE, type: 'main', index: 0 }]] } },
 				},
-				{ input: options.input },
+				{ input: options.input, mode: options.mode },
 			);
 			const items = result.outputOf(ATHENA_NODE, 0);
 			const errorItems = node.onError === 'continueErrorOutput' ? result.outputOf(ATHENA_NODE, 1) : [];

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- dev-only code, never shipped: a rule that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * What `npm run dev` imports into its editor: every example must run there as it is, from "Execute workflow". n8n
  * 2.x refuses to read or write a file outside N8N_RESTRICT_FILE_ACCESS_TO, so a file node left at the example's own

@@ -29,6 +29,22 @@ describe('the posting example', () => {
 		expect(note).toContain('turn on *Weekdays at 18:00*');
 	});
 
+	it('writes each run its own results and batches files (named to the second), so a re-run never overwrites the first run\'s', () => {
+		for (const name of ['Write results CSV', 'Write batches CSV']) {
+			const fileName = String(workflow.nodes.find((node) => node.name === name)?.parameters.fileName);
+			expect(fileName).toMatch(/\{\{ \$now\.toFormat\('yyyy-MM-dd-HHmmss'\) \}\}\.csv$/);
+		}
+	});
+
+	it('takes each result line\'s message and payment batch from the row (a skipped row names the batch it was posted in)', () => {
+		const assignments = (workflow.nodes.find((node) => node.name === 'Result columns')?.parameters.assignments as { assignments: Array<{ name: string; value: string }> }).assignments;
+		expect(Object.fromEntries(assignments.map((assignment) => [assignment.name, assignment.value]))).toEqual({
+			status: '={{ $json.status }}',
+			payment_batch_id: "={{ $json.paymentBatchId ?? '' }}",
+			message: "={{ $json.message ?? '' }}",
+		});
+	});
+
 	it('has a note an ops person can follow: no environment variables, no command line', () => {
 		expect(note).not.toMatch(/N8N_[A-Z_]+/);
 		expect(note).not.toMatch(/n8n execute|--id|CLI/);

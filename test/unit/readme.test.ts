@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { Athenahealth } from '../../nodes/Athenahealth/Athenahealth.node';
 import { GENERATED_BLOCKS, README, readmeBlock } from '../../scripts/docs/readmeBlocks';
 
 const ROOT = join(__dirname, '..', '..');
@@ -46,5 +47,47 @@ describe('README on the npm page (which resolves no relative paths)', () => {
 			const local = url.match(prefix);
 			if (local) expect(existsSync(join(ROOT, local[2]))).toBe(true);
 		}
+	});
+});
+
+describe('README for the front desk (issue 23)', () => {
+	const headings = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+	const section = readme.slice(readme.indexOf('## First five minutes at the front desk'), readme.indexOf('## Quick start (developers)'));
+	/** Every operation's action as n8n's node panel lists it, in the newest node version. */
+	const actions = (() => {
+		const node = new Athenahealth();
+		const description = node.getNodeType(node.currentVersion).description;
+		return description.properties
+			.filter((property) => property.name === 'operation')
+			.flatMap((property) => (property.options ?? []).map((option) => String((option as { action?: string }).action)));
+	})();
+
+	it('opens with a first-five-minutes walk for the front desk, before the developers\' quick start', () => {
+		expect(headings.slice(0, 2)).toEqual(['First five minutes at the front desk', 'Quick start (developers)']);
+	});
+
+	it('walks find a patient → record cash → email the receipt with the actions the node panel really lists', () => {
+		const walked = ['Search patients', 'Record a payment', 'Collect a card payment', 'Email a receipt'];
+		for (const action of walked) {
+			expect(actions).toContain(action);
+			expect(section).toContain(`**${action}**`);
+		}
+		expect(section.indexOf('Search patients')).toBeLessThan(section.indexOf('Record a payment'));
+		expect(section.indexOf('Record a payment')).toBeLessThan(section.indexOf('Email a receipt'));
+	});
+
+	it('says in plain words what keys, static data, Continue On Fail and Post Again are', () => {
+		for (const word of ['**Post Again**', '**Continue On Fail**', '**keys**', '**static data**']) expect(section).toContain(word);
+		// No developer words in the walk itself.
+		expect(section).not.toMatch(/\$json|npm |idempoten|processed_data|checkProcessedAndRecord/);
+	});
+
+	it("keeps the developers' quick start that .ci/run runs", () => {
+		const quickStart = readme.slice(readme.indexOf('## Quick start (developers)'));
+		const block = /```sh\n([\s\S]*?)```/.exec(quickStart)?.[1] ?? '';
+		const commands = block.split('\n').map((line) => line.replace(/#.*$/, '').trim()).filter(Boolean);
+		expect(commands).toEqual(['npm ci', 'npm run demo', 'npm test']);
+		const ci = readFileSync(join(ROOT, '.ci', 'run'), 'utf8').split('\n').filter((line) => /^npm /.test(line));
+		expect(ci).toEqual(['npm ci', 'npm test']);
 	});
 });

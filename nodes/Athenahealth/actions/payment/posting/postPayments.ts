@@ -25,9 +25,9 @@ import { createReferenceChecker } from './references';
 import { addHint, processOnlyHint, statusHint } from './hints';
 import { postingParameterPath, ROW_NUMBER_PATH } from './parameterPaths';
 import { rowNamer } from './rowNames';
-import { identityAsRead, readableRow } from './rowOutput';
+import { identityAsRead, readableRow, readIdentity } from './rowOutput';
 import { paymentBatchItems } from './batchReport';
-import { settleUnknownRows } from './settleUnknown';
+import { nameEarlierPostings, settleUnknownRows } from './settleUnknown';
 import { summarise } from './summary';
 
 export interface PostedIds {
@@ -157,6 +157,7 @@ export async function postPayments<TInput extends PaymentCommon>(
 		try {
 			raw = spec.readInput(context, row.itemIndex);
 		} catch (error) {
+			row.read = identityAsRead(readIdentity(context, row.itemIndex));
 			markInvalid(row, (error as Error).message);
 			continue;
 		}
@@ -322,6 +323,8 @@ export async function postPayments<TInput extends PaymentCommon>(
 			row.json = { ...row.json, status: 'failed', error: row.error.message };
 		}
 	}
+	// Rows skipped without the earlier posting's details (a run started in the editor): named from athena's records.
+	if (memory) await nameEarlierPostings(context, spec, rows, memory, settings);
 	const claims = await settleClaims(memory, rows);
 	if (claims.overlapGuard === 'this n8n process only') addHint(context, processOnlyHint);
 	return finish(context, rows, spec, settings, continueOnFail, errorOutput, claims);

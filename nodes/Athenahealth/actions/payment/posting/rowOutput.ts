@@ -1,5 +1,6 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { METHOD_FROM_COLUMN } from '../../../descriptions/referenceFields';
 import { redactCardData } from '../../../shared/redact';
 
 /** Whose payment a row is: on every row, also one refused before its fields could be checked. */
@@ -10,6 +11,22 @@ export function identityAsRead(raw: IDataObject): IDataObject {
 	const asText = (value: unknown) =>
 		typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? redactCardData(String(value).trim()) : '';
 	return Object.fromEntries(IDENTITY.map((field) => [field, asText(raw[field])]));
+}
+
+/**
+ * The identity fields alone, each read on its own, for a row whose fields could not be read together (an expression
+ * that fails on it, a field that refuses its value): what can be read is shown, the rest is empty.
+ */
+export function readIdentity(context: IExecuteFunctions, itemIndex: number): IDataObject {
+	const read = (name: string, options?: { extractValue: boolean }) => {
+		try {
+			return context.getNodeParameter(name, itemIndex, '', options);
+		} catch {
+			return '';
+		}
+	};
+	const method = read('paymentMethod');
+	return { patientId: read('patientId', { extractValue: true }), departmentId: read('departmentId'), paymentMethod: method === METHOD_FROM_COLUMN ? read('paymentMethodColumn') : method };
 }
 
 const textOf = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);

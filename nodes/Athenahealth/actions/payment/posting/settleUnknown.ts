@@ -42,6 +42,29 @@ function unknownKeyOf<TInput>(row: Row<TInput>, memory: PostingMemory): string |
 	return keys.find((key) => memory.previous(key)?.status === 'unknown');
 }
 
+/** Each payment looked up in athena's records (findInAthena.ts); never throws: a failure is each row's finding. */
+async function lookUp(context: IExecuteFunctions, payments: UnknownPayment[], memory: PostingMemory, settings: PostingSettings): Promise<AthenaFinding[]> {
+	try {
+		const client = await AthenaClient.create(context, {
+			requestsPerSecond: settings.requestsPerSecond,
+			timeoutMs: settings.timeoutSeconds * 1000,
+			maxThrottleRetries: LOOKUP_THROTTLE_RETRIES,
+		});
+		const knownEPaymentIds = new Set(memory.records().flatMap((record) => (record.status === 'posted' && record.ePaymentId ? [record.ePaymentId] : [])));
+		return await findInAthena(client, payments, { concurrency: settings.concurrency, knownEPaymentIds });
+	} catch (error) {
+		return payments.map(() => ({ kind: 'lookupFailed', why: 'failed', reason: `the look-up failed (${(error as Error).message})` }));
+	}
+}
+
+/** Identical payments this run knows the IDs of: athena's payments with those IDs are theirs, not the row's. */
+function twinsOf<TInput>(row: Row<TInput>, rows: Array<Row<TInput>>, idsOf: (twin: Row<TInput>) => PostingRecord | undefined): UnknownPayment['postedTwins'] {
+	const base = baseKey(row.key!);
+	return rows
+		.filter((twin) => twin !== row && twin.key && baseKey(twin.key) === base && idsOf(twin)?.status === 'posted')
+		.map((twin) => ({ ePaymentId: idsOf(twin)?.ePaymentId, paymentBatchId: idsOf(twin)?.paymentBatchId }));
+}
+
 /** What identifies the row's payment in athena's records, from what the row says it posts. */
 export function unknownPaymentOf(operation: 'record' | 'collect', described: IDataObject, totalCents: number, sentAt: number): UnknownPayment {
 	const textOf = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
@@ -83,23 +106,10 @@ export async function settleUnknownRows<TInput extends PaymentCommon>(
 		const payment = unknownPaymentOf(spec.operation, spec.describe(row.input!), spec.totalCents(row.input!), sentAtOf(previous, settings));
 		payment.identity = base;
 		payment.order = copyOf(row.key!);
-		payment.postedTwins = rows
-			.filter((twin) => twin !== row && twin.key && baseKey(twin.key) === base && posted(twin.key)?.status === 'posted')
-			.map((twin) => ({ ePaymentId: posted(twin.key)?.ePaymentId, paymentBatchId: posted(twin.key)?.paymentBatchId }));
+		payment.postedTwins = twinsOf(row, rows, (twin) => posted(twin.key));
 		return payment;
 	});
-	let findings: AthenaFinding[];
-	try {
-		const client = await AthenaClient.create(context, {
-			requestsPerSecond: settings.requestsPerSecond,
-			timeoutMs: settings.timeoutSeconds * 1000,
-			maxThrottleRetries: LOOKUP_THROTTLE_RETRIES,
-		});
-		const knownEPaymentIds = new Set(memory.records().flatMap((record) => (record.status === 'posted' && record.ePaymentId ? [record.ePaymentId] : [])));
-		findings = await findInAthena(client, payments, { concurrency: settings.concurrency, knownEPaymentIds });
-	} catch (error) {
-		findings = payments.map(() => ({ kind: 'lookupFailed', why: 'failed', reason: `the look-up failed (${(error as Error).message})` }));
-	}
+	const findings = await lookUp(context, payments, memory, settings);
 	// The row's own key and the next days' keys of its window: a settled row is posted on every day it is remembered.
 	const heldFound = candidates.filter((_, index) => findings[index]?.kind === 'found').flatMap((row) => [row.key!, ...(row.keys?.ahead ?? [])]);
 	// The claim is the guarantee, the details a courtesy: a settled key must be held in n8n's store whatever happened to
@@ -173,4 +183,79 @@ function applyFinding<TInput extends PaymentCommon>(
 		previous,
 		...common,
 	};
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const AGAIN = 'To post it again on purpose, turn on Post Again for this row.';
+
+/**
+ * Rows skipped as posted by an earlier run whose details this run does not have: n8n saves a workflow's static data
+ * (where the details live) only when a run of the published workflow ends, never for a run started in the editor
+ * (and not always in queue mode). Their payment batch (Record) or e-payment ID (Collect) is looked up in athena's
+ * records, the way unknown rows are, so the row still names it; otherwise the row says in plain words why it cannot.
+ * A courtesy: the row stays skipped whatever the look-up finds; nothing is claimed or remembered. Never throws.
+ */
+export async function nameEarlierPostings<TInput extends PaymentCommon>(
+	context: IExecuteFunctions,
+	spec: PostingSpec<TInput>,
+	rows: Array<Row<TInput>>,
+	memory: PostingMemory,
+	settings: PostingSettings,
+): Promise<void> {
+	// `previous: null`: skipped for a posting held in n8n's store whose details are missing (see postRow.ts).
+	const unnamed = rows.filter((row) => row.status === 'skipped' && row.input && row.key && row.postAgain !== true && row.json.previous === null);
+	if (unnamed.length === 0) return;
+	const what = spec.operation === 'record' ? 'payment batch' : 'e-payment ID';
+	const cannotName = (why: string) =>
+		`Already posted by an earlier run. This run cannot name its ${what}: n8n keeps a posting's details only when a run of the published workflow ends, not for runs started in the editor. ${why} The earlier run's results, or the patient's account in athenaOne, show it. ${AGAIN}`;
+	const lookups: Array<{ row: Row<TInput>; payment: UnknownPayment }> = [];
+	const now = Date.now();
+	for (const row of unnamed) {
+		const postDate = spec.postDateOf?.(row.input!);
+		if (spec.operation === 'record' && !postDate) {
+			row.json = { ...row.json, reason: cannotName('The row has no Post Date to look it up by in athena.') };
+			continue;
+		}
+		// When it can have been posted: on its Post Date (a history range is a day either side of it); a card payment
+		// within the Duplicate Window, since its key blocked today's.
+		const sentAt = postDate ? noonEasternOf(postDate) : now - settings.duplicateWindowDays * DAY_MS;
+		const payment = unknownPaymentOf(spec.operation, spec.describe(row.input!), spec.totalCents(row.input!), sentAt);
+		payment.identity = baseKey(row.key!);
+		payment.order = copyOf(row.key!);
+		payment.postedTwins = twinsOf(row, rows, (twin) => (twin.status === 'posted' ? { status: 'posted', at: '', paymentBatchId: stringOf(twin.json.paymentBatchId), ePaymentId: stringOf(twin.json.ePaymentId) } : undefined));
+		lookups.push({ row, payment });
+	}
+	if (lookups.length === 0) return;
+	const findings = await lookUp(context, lookups.map(({ payment }) => payment), memory, settings);
+	const records = spec.operation === 'record' ? "athena's payment history" : "athena's receipts";
+	lookups.forEach(({ row }, index) => {
+		const finding = findings[index];
+		if (finding?.kind === 'found' && (finding.paymentBatchId || finding.ePaymentId)) {
+			const named = finding.paymentBatchId ? `in payment batch ${finding.paymentBatchId}` : `as e-payment ${finding.ePaymentId}`;
+			row.json = {
+				...row.json,
+				reason: `Already posted by an earlier run, ${named} (found in ${records}).${finding.note ? ` ${finding.note}` : ''} ${AGAIN}`,
+				...(finding.paymentBatchId ? { paymentBatchId: finding.paymentBatchId } : {}),
+				...(finding.ePaymentId ? { ePaymentId: finding.ePaymentId } : {}),
+				athenaMatched: finding.matched,
+				...(finding.athenaDate ? { athenaDate: finding.athenaDate } : {}),
+			};
+			return;
+		}
+		const why =
+			finding?.kind === 'lookupFailed'
+				? `${records} could not be read: ${finding.reason}.`
+				: finding?.kind === 'notFound'
+					? `${records} showed no match: ${finding.looked}.`
+					: `${records} showed it without its ${what}.`;
+		row.json = { ...row.json, reason: cannotName(why) };
+	});
+}
+
+const stringOf = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/** Noon US Eastern of an mm/dd/yyyy date (17:00 UTC is noon in winter, 1 p.m. in summer: the same Eastern day). */
+function noonEasternOf(date: string): number {
+	const [month, day, year] = date.split('/').map(Number);
+	return Date.UTC(year, month - 1, day, 17);
 }
