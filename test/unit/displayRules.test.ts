@@ -58,6 +58,7 @@ describe('the node is not offered to AI agents', () => {
 	it('declares usableAsTool deliberately as off', () => {
 		expect(new Athenahealth().getNodeType(1).description.usableAsTool).toBe(false);
 		expect(new Athenahealth().getNodeType(2).description.usableAsTool).toBe(false);
+		expect(new Athenahealth().getNodeType(3).description.usableAsTool).toBe(false);
 	});
 });
 

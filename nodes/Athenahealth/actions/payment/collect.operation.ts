@@ -79,6 +79,9 @@ const propertiesV2: INodeProperties[] = properties
 	)
 	.concat(postingOptionsV2([duplicateWindowField]));
 
+/** Version 3: Patient, Department and the amounts start empty, as in Record (v3/AthenahealthV3.node.ts). */
+const propertiesV3: INodeProperties[] = properties.filter((property) => !collectPostingFields.includes(property)).concat(postingOptionsV2([duplicateWindowField]));
+
 export const collectPaymentSpec: PostingSpec<CollectPaymentInput> = {
 	operation: 'collect',
 	schema: collectPaymentSchema,
@@ -172,5 +175,6 @@ export const collectPayment: PostingOperation = {
 	kind: 'posting',
 	description: updateDisplayOptions({ show: { resource: ['payment'], operation: ['collect'] } }, properties),
 	descriptionV2: updateDisplayOptions({ show: { resource: ['payment'], operation: ['collect'] } }, propertiesV2),
+	descriptionV3: updateDisplayOptions({ show: { resource: ['payment'], operation: ['collect'] } }, propertiesV3),
 	spec: collectPaymentSpec,
 };

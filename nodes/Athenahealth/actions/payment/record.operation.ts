@@ -55,6 +55,11 @@ const propertiesV2: INodeProperties[] = [
 	postingOptionsV2([postDateField]),
 ];
 
+/** Version 3: nothing taken from the incoming item by default: the person picks the patient or maps it on purpose. */
+const propertiesV3: INodeProperties[] = propertiesV2.map((property) =>
+	property === patientFromItem ? patientLocator : property === departmentFromItem ? departmentField : (amountFields.find((field) => field.name === property.name) ?? property),
+);
+
 // athena's words for this refusal are not on record: the hint says what is known (athena refuses a post date on or
 // before the practice's close date) and is given when the answer mentions a close date or period.
 const CLOSED_PERIOD_HINT =
@@ -141,5 +146,6 @@ export const recordPayment: PostingOperation = {
 	kind: 'posting',
 	description: updateDisplayOptions({ show: { resource: ['payment'], operation: ['record'] } }, properties),
 	descriptionV2: updateDisplayOptions({ show: { resource: ['payment'], operation: ['record'] } }, propertiesV2),
+	descriptionV3: updateDisplayOptions({ show: { resource: ['payment'], operation: ['record'] } }, propertiesV3),
 	spec: recordPaymentSpec,
 };
