@@ -205,11 +205,12 @@ describe('a payment never fans out over a list the person did not pick from (iss
 	});
 
 	it('a new node (version 3) starts with Patient empty: with only Department, method and amount set, n8n does not start the run', async () => {
-		await expect(stack.engine.run(chain('v3-empty-patient', search, cashRecord(), 3))).rejects.toThrow(/The 'Record' node has issues:\s+- Parameter "Patient" is required/);
+		const v3 = { otherAmount: undefined, amount: '25.00' } as unknown as INodeParameters;
+		await expect(stack.engine.run(chain('v3-empty-patient', search, cashRecord(v3), 3))).rejects.toThrow(/The 'Record' node has issues:\s+- Parameter "Patient" is required/);
 		expect(posted()).toHaveLength(0);
 		// Picked from the list: one payment, to that patient, however many items arrive.
-		const picked = await stack.engine.run(chain('v3-picked', search, cashRecord({ patientId: { __rl: true, mode: 'list', value: '4' } }), 3));
+		const picked = await stack.engine.run(chain('v3-picked', search, cashRecord({ ...v3, patientId: { __rl: true, mode: 'list', value: '4' } }), 3));
 		expect(picked.outputOf(RECORD).map((item) => item.json.status)).toEqual(['posted', 'skipped']);
-		expect(posted().map((entry) => entry.patientid)).toEqual(['4']);
+		expect(posted().map((entry) => [entry.patientid, entry.form.otheramount])).toEqual([['4', '25.00']]);
 	});
 });

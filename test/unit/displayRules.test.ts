@@ -78,3 +78,37 @@ describe('the posting forms say how far back the duplicate memory reaches (issue
 		expect(notices[0].displayName).toContain('Post Again');
 	});
 });
+
+describe('version 3: Record and Collect start empty and take one Amount (issue 23, items 1 and 2)', () => {
+	const v3 = new Athenahealth().getNodeType(3).description.properties;
+	const shownV3 = (values: INodeParameters) => Object.keys(NodeHelpers.getNodeParameters(v3, values, true, false, null, null) ?? {});
+	const amountParts = ['amount', 'amountFor', 'appointmentId', 'claimPayments', 'copayAmount', 'otherAmount', 'applyToTodaysService'];
+
+	it.each(['record', 'collect'])('%s starts with Patient and Department empty and the amount toward the balance', (operation) => {
+		const defaults = NodeHelpers.getNodeParameters(v3, { resource: 'payment', operation }, true, false, null, null) ?? {};
+		expect(defaults).toMatchObject({ patientId: { mode: 'list', value: '' }, departmentId: '', amount: '', amountFor: 'balance' });
+		expect(shownV3({ resource: 'payment', operation }).filter((name) => amountParts.includes(name))).toEqual(['amount', 'amountFor']);
+	});
+
+	it.each<[string, string[]]>([
+		['copay', ['amount', 'amountFor', 'appointmentId']],
+		['todayService', ['amount', 'amountFor']],
+		['claims', ['amountFor', 'claimPayments']],
+		['split', ['amountFor', 'appointmentId', 'claimPayments', 'copayAmount', 'otherAmount', 'applyToTodaysService']],
+	])('Amount Is For %s shows %j', (amountFor, fields) => {
+		expect(shownV3({ resource: 'payment', operation: 'record', amountFor }).filter((name) => amountParts.includes(name))).toEqual(fields);
+	});
+
+	it('lists what the amount pays in plain words, each saying the athena field it goes to', () => {
+		const amountFor = v3.find((property) => property.name === 'amountFor' && property.displayOptions?.show?.operation?.includes('record'));
+		const choices = (amountFor?.options ?? []) as Array<{ name: string; value: string; description: string }>;
+		expect(choices.map((choice) => choice.name)).toEqual([
+			'Copay for an Appointment',
+			"Patient's Balance",
+			'Several Parts',
+			'Specific Claims',
+			"Today's Service (Self-Pay)",
+		]);
+		expect(choices.find((choice) => choice.value === 'balance')?.description).toMatch(/^Sent as athena's other amount/);
+	});
+});

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { amountFields, amountFieldsV2, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
+import { amountFields, amountFieldsV2, amountFieldsV3, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
 import { departmentField, departmentFromItem, patientFromItem, patientLocator } from '../../descriptions/common';
 import type { CollectPaymentInput } from '../../shared/fieldRules';
 import { cardFieldRules, collectPaymentSchema } from '../../shared/fieldRules';
@@ -80,7 +80,10 @@ const propertiesV2: INodeProperties[] = properties
 	.concat(postingOptionsV2([duplicateWindowField]));
 
 /** Version 3: Patient, Department and the amounts start empty, as in Record (v3/AthenahealthV3.node.ts). */
-const propertiesV3: INodeProperties[] = properties.filter((property) => !collectPostingFields.includes(property)).concat(postingOptionsV2([duplicateWindowField]));
+const propertiesV3: INodeProperties[] = properties
+	.filter((property) => !collectPostingFields.includes(property))
+	.flatMap((property) => (property === amountFields[0] ? amountFieldsV3 : amountFields.includes(property) ? [] : [property]))
+	.concat(postingOptionsV2([duplicateWindowField]));
 
 export const collectPaymentSpec: PostingSpec<CollectPaymentInput> = {
 	operation: 'collect',

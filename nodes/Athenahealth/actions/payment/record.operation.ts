@@ -1,7 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { amountFields, amountFieldsV2, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
+import { amountFields, amountFieldsV2, amountFieldsV3, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
 import { departmentField, departmentFromItem, patientFromItem, patientLocator } from '../../descriptions/common';
 import { METHOD_FROM_COLUMN, paymentMethodColumnField, paymentMethodField, referenceFields } from '../../descriptions/referenceFields';
 import type { RecordPaymentInput } from '../../shared/fieldRules';
@@ -55,9 +55,12 @@ const propertiesV2: INodeProperties[] = [
 	postingOptionsV2([postDateField]),
 ];
 
-/** Version 3: nothing taken from the incoming item by default: the person picks the patient or maps it on purpose. */
-const propertiesV3: INodeProperties[] = propertiesV2.map((property) =>
-	property === patientFromItem ? patientLocator : property === departmentFromItem ? departmentField : (amountFields.find((field) => field.name === property.name) ?? property),
+/**
+ * Version 3: nothing taken from the incoming item by default (the person picks the patient or maps it on purpose),
+ * and one Amount that says what it pays.
+ */
+const propertiesV3: INodeProperties[] = propertiesV2.flatMap((property) =>
+	property === patientFromItem ? [patientLocator] : property === departmentFromItem ? [departmentField] : property === amountFieldsV2[0] ? amountFieldsV3 : amountFieldsV2.includes(property) ? [] : [property],
 );
 
 // athena's words for this refusal are not on record: the hint says what is known (athena refuses a post date on or
