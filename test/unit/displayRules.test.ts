@@ -1,4 +1,4 @@
-import type { INodeParameters } from 'n8n-workflow';
+import type { INodeParameters, INodeProperties } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { Athenahealth } from '../../nodes/Athenahealth/Athenahealth.node';
@@ -110,5 +110,30 @@ describe('version 3: Record and Collect start empty and take one Amount (issue 2
 			"Today's Service (Self-Pay)",
 		]);
 		expect(choices.find((choice) => choice.value === 'balance')?.description).toMatch(/^Sent as athena's other amount/);
+	});
+});
+
+describe('version 3 shows one notice on Record, in plain words (issue 23, item 6)', () => {
+	const v3 = new Athenahealth().getNodeType(3).description.properties;
+	const notices = (operation: string) =>
+		v3.filter((property) => property.type === 'notice' && property.displayOptions?.show?.operation?.includes(operation)).map((property) => property.displayName);
+
+	it('Record has one notice: what Record is for and that a re-run skips what it recorded, no developer words', () => {
+		const [notice, ...more] = notices('record');
+		expect(more).toEqual([]);
+		expect(notice).toMatch(/^For money taken outside athena: cash, a check, or a card/);
+		expect(notice).toContain('Payment → Collect');
+		expect(notice).not.toMatch(/keys|50,000|Duplicate Window|Post Again|static data|unapplied/);
+	});
+
+	it('Collect keeps only its card-data notice', () => {
+		expect(notices('collect')).toEqual([expect.stringContaining('PCI DSS scope')]);
+	});
+
+	it.each(['record', 'collect'])('%s: Options → Duplicate Check says how far back it remembers and what to do beyond that', (operation) => {
+		const options = v3.find((property) => property.name === 'postingOptions' && property.displayOptions?.show?.operation?.includes(operation));
+		const duplicateCheck = (options?.options as INodeProperties[]).find((option) => option.name === 'duplicateCheck');
+		expect(duplicateCheck?.description).toContain('newest 50,000 payments');
+		expect(duplicateCheck?.description).toContain('post it with Post Again');
 	});
 });

@@ -12,7 +12,7 @@ import type { AthenaClient } from '../../transport/athenaClient';
 import { UNKNOWN_POSTING_ADVICE, acceptedWrite } from '../../transport/writeResult';
 import type { PostingOperation } from '../types';
 import { isTypedIntoNode, typedCardDataMessage } from './posting/cardData';
-import { duplicateWindowField, postingFieldsWith, postingOptionsV2 } from './posting/postingFields';
+import { duplicateWindowField, postingFieldsWith, postingOptionsV2, postingOptionsV3 } from './posting/postingFields';
 import { legacyCollectKeyParts } from './posting/legacyKeys';
 import { duplicateMemoryNotice } from './posting/memoryReach';
 import type { PostingSpec } from './posting/postPayments';
@@ -79,11 +79,14 @@ const propertiesV2: INodeProperties[] = properties
 	)
 	.concat(postingOptionsV2([duplicateWindowField]));
 
-/** Version 3: Patient, Department and the amounts start empty, as in Record (v3/AthenahealthV3.node.ts). */
+/**
+ * Version 3: Patient, Department and the amounts start empty, as in Record (v3/AthenahealthV3.node.ts); the PCI notice
+ * is the one notice, the duplicate memory's reach is said under Options → Duplicate Check.
+ */
 const propertiesV3: INodeProperties[] = properties
-	.filter((property) => !collectPostingFields.includes(property))
+	.filter((property) => !collectPostingFields.includes(property) && property !== duplicateMemoryNotice)
 	.flatMap((property) => (property === amountFields[0] ? amountFieldsV3 : amountFields.includes(property) ? [] : [property]))
-	.concat(postingOptionsV2([duplicateWindowField]));
+	.concat(postingOptionsV3([duplicateWindowField]));
 
 export const collectPaymentSpec: PostingSpec<CollectPaymentInput> = {
 	operation: 'collect',
