@@ -153,3 +153,76 @@ describe('version 2: posting settings under Options, fields from the incoming it
 		]);
 	});
 });
+
+describe('a payment never fans out over a list the person did not pick from (issue 23, item 1)', () => {
+	const FIND = 'Find patient';
+	const RECORD = 'Record';
+	const search = { resource: 'patient', operation: 'search', lastName: 'Okafor' };
+	// What the person set on a new Record node after Patient → Search: Patient left as the node offered it.
+	const cashRecord = (extra: INodeParameters = {}) => ({ resource: 'payment', operation: 'record', departmentId: '1', paymentMethod: 'CASH', otherAmount: '25.00', ...extra });
+	const chain = (id: string, first: INodeParameters, second: INodeParameters, secondVersion: number, extra: Partial<INode> = {}) => ({
+		id,
+		nodes: [
+			{ id: 'trigger', name: 'Trigger', type: MANUAL_TRIGGER_TYPE, typeVersion: 1, position: [0, 0] as [number, number], parameters: {} },
+			athenaNode(FIND, first, 200, 2),
+			{ ...athenaNode(RECORD, second, 400, secondVersion), ...extra },
+		],
+		connections: {
+			Trigger: { main: [[{ node: FIND, type: 'main' as const, index: 0 }]] },
+			[FIND]: { main: [[{ node: RECORD, type: 'main' as const, index: 0 }]] },
+		},
+	});
+	const posted = () => stack.simulator.ledger().filter((entry) => entry.kind !== 'email');
+
+	it.each<[string, Partial<INode>]>([
+		['stops', {}],
+		['stops even with Continue On Fail', { continueOnFail: true }],
+	])('a saved v2 Record whose Patient is still the default %s before sending when a search returns two patients', async (_, settings) => {
+		const run = await stack.engine.run(chain(`fan-out-search-${settings.continueOnFail ?? false}`, search, cashRecord(), 2, settings));
+		expect(run.outputOf(FIND)).toHaveLength(2);
+		const error = run.taskOf(RECORD)?.error;
+		expect(error?.message).toBe(
+			'2 patients arrived from Find patient; Record would post one payment to each. Pick the patient, or map Patient to a column to post one payment per row',
+		);
+		expect(error?.description).toContain('Nothing was sent to athena');
+		expect(posted()).toHaveLength(0);
+	});
+
+	it('a saved v2 Collect stops the same way after Appointment → Get Many', async () => {
+		const list = { resource: 'appointment', operation: 'getAll', startDate: '11/02/2026', endDate: '11/02/2026', limit: 3 };
+		// The card as a card reader hands it to the trigger; Patient as a v2 Collect starts it.
+		const card = "$('Trigger').first().json";
+		const collect = {
+			...collectFromInput({ copayAmount: '25', cardNumber: `={{ ${card}.card }}`, cardSecurityCode: `={{ ${card}.cvv }}` }),
+			patientId: { __rl: true, mode: 'id', value: '={{ $json.patientId ?? "" }}' },
+		};
+		const run = await stack.engine.run(chain('fan-out-appointments', list, collect, 2), { input: [{ card: CARD_APPROVED, cvv: '123' }] });
+		expect(run.outputOf(FIND)).toHaveLength(3);
+		expect(run.taskOf(RECORD)?.error?.message).toMatch(/^3 appointments arrived from Find patient; Collect would post one payment to each\. Pick the patient/);
+		expect(posted()).toHaveLength(0);
+	});
+
+	it('still posts one payment per row when Patient is mapped on purpose, when the rows come from a sheet, or when the search finds one', async () => {
+		const mapped = await stack.engine.run(chain('mapped', search, cashRecord({ patientId: { __rl: true, mode: 'id', value: '={{ $json.patientId }}' } }), 2));
+		expect(mapped.outputOf(RECORD).map((item) => item.json.status)).toEqual(['posted', 'posted']);
+		expect(posted().map((entry) => entry.patientid).sort()).toEqual(['4', '5']);
+
+		stack.simulator.reset();
+		const sheet = await stack.run(cashRecord(), { input: [{ patientId: '101' }, { patientId: '102' }], settings: { typeVersion: 2 } });
+		expect(sheet.json.map((row) => row.status)).toEqual(['posted', 'posted']);
+
+		stack.simulator.reset();
+		const one = await stack.engine.run(chain('one-found', { ...search, firstName: 'Rosa', lastName: 'Quintero' }, cashRecord(), 2));
+		expect(one.outputOf(RECORD).map((item) => item.json.status)).toEqual(['posted']);
+	});
+
+	it('a new node (version 3) starts with Patient empty: with only Department, method and amount set, n8n does not start the run', async () => {
+		const v3 = { otherAmount: undefined, amount: '25.00' } as unknown as INodeParameters;
+		await expect(stack.engine.run(chain('v3-empty-patient', search, cashRecord(v3), 3))).rejects.toThrow(/The 'Record' node has issues:\s+- Parameter "Patient" is required/);
+		expect(posted()).toHaveLength(0);
+		// Picked from the list: one payment, to that patient, however many items arrive.
+		const picked = await stack.engine.run(chain('v3-picked', search, cashRecord({ ...v3, patientId: { __rl: true, mode: 'list', value: '4' } }), 3));
+		expect(picked.outputOf(RECORD).map((item) => item.json.status)).toEqual(['posted', 'skipped']);
+		expect(posted().map((entry) => [entry.patientid, entry.form.otheramount])).toEqual([['4', '25.00']]);
+	});
+});

@@ -29,6 +29,23 @@ describe('look-ups through the real engine', () => {
 		expect(run.items[0].pairedItem).toEqual({ item: 0 });
 	});
 
+	it('puts what the patient owes right after who they are, flat, and keeps the detail per provider group (issue 23, item 7)', async () => {
+		const run = await stack.run({ resource: 'patient', operation: 'get', patientId: { mode: 'id', value: PATIENT_WITH_BALANCES } }, { settings: { typeVersion: 3 } });
+		const [patient] = run.json;
+		expect(Object.keys(patient).slice(0, 4)).toEqual(['patientId', 'firstName', 'lastName', 'balance']);
+		expect(patient.balance).toBe('150.50');
+		expect(patient.balances).toHaveLength(2);
+		const credit = await stack.run({ resource: 'patient', operation: 'get', patientId: { mode: 'id', value: PATIENT_WITH_CREDIT_BALANCE } });
+		expect(credit.json[0].balance).toBe('-978.70');
+		// With a department, the balance to collect there comes first, then the total.
+		const atDepartment = await stack.run(
+			{ resource: 'patient', operation: 'get', patientId: { mode: 'id', value: PATIENT_WITH_BALANCES }, options: { departmentId: '62' } },
+			{ settings: { typeVersion: 2 } },
+		);
+		expect(Object.keys(atDepartment.json[0]).slice(0, 8)).toEqual(['patientId', 'firstName', 'lastName', 'departmentId', 'departmentBalance', 'departmentBalanceCollectable', 'departmentProviderGroupId', 'balance']);
+		expect(atDepartment.json[0]).toMatchObject({ departmentBalance: '0.00', balance: '150.50', departmentId: '62' });
+	});
+
 	it('reads a credit balance that athena sends as "-978.7"', async () => {
 		const run = await stack.run({ resource: 'patient', operation: 'get', patientId: { mode: 'id', value: PATIENT_WITH_CREDIT_BALANCE } });
 		const balances = run.json[0].balances as Array<Record<string, unknown>>;

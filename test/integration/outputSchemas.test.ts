@@ -3,7 +3,7 @@
  * The output schemas n8n's editor shows before a first run (its schema view asks the server for
  * /schemas/<node type>/<version>/<resource>/<operation>.json, which n8n serves from `__schema__/v<x.y.z>/` next to the
  * node file: n8n-core's resolveOutputSchemaPath). They are not written by hand: each is derived from what the node
- * really puts out for that operation, run through the engine against the simulator, in both node versions.
+ * really puts out for that operation, run through the engine against the simulator, in every node version.
  *
  * A test fails when an operation's output shape drifts from its schema file (a field added, gone or of another type),
  * and when an operation has no schema file. After a deliberate output change:
@@ -23,7 +23,7 @@ import type { Stack } from './stack';
 import { collectFromInput, recordFromSheet, useStack } from './stack';
 
 const SCHEMA_ROOT = join(__dirname, '..', '..', 'nodes', 'Athenahealth', '__schema__');
-const VERSIONS = [1, 2] as const;
+const VERSIONS = [1, 2, 3] as const;
 const UPDATE = process.env.UPDATE_OUTPUT_SCHEMAS === '1';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -36,8 +36,10 @@ interface Scenario {
 
 /** One or more runs per operation, chosen so the output holds every field the operation can put out. */
 async function scenariosOf(stack: Stack, resource: string, operation: string, typeVersion: number): Promise<Scenario[]> {
+	// Version 3 reads the copay and other amount fields when its one Amount is said to be in several parts.
+	const split = typeVersion >= 3 ? { amountFor: 'split' } : {};
 	const collected = async (): Promise<string> => {
-		const run = await stack.run(collectFromInput({ copayAmount: '5.00' }), { input: [{ card: CARD_APPROVED, cvv: '987' }], settings: { typeVersion } });
+		const run = await stack.run(collectFromInput({ copayAmount: '5.00', ...split }), { input: [{ card: CARD_APPROVED, cvv: '987' }], settings: { typeVersion } });
 		return String(run.json[0].ePaymentId);
 	};
 	const appointment = seedAppointment(APPOINTMENT_WITH_COPAY)!;
@@ -71,7 +73,7 @@ async function scenariosOf(stack: Stack, resource: string, operation: string, ty
 			// appointment and a post date (v2 reads Post Date under Options).
 			return [
 				{
-					parameters: recordFromSheet(typeVersion === 2 ? { postDate: '={{ $json.postDate }}' } : {}),
+					parameters: recordFromSheet(typeVersion >= 2 ? { postDate: '={{ $json.postDate }}' } : {}, split),
 					input: [
 						{ patient: '101', department: '1', method: 'CASH', copay: '10' },
 						{ patient: '1', department: '1', method: 'CASH', copay: '25.00', appointment: APPOINTMENT_WITH_COPAY, postDate: toAthenaDate(new Date(Date.now() - 2 * DAY_MS)) },
@@ -83,13 +85,13 @@ async function scenariosOf(stack: Stack, resource: string, operation: string, ty
 				},
 			];
 		case 'payment.collect':
-			return [{ parameters: collectFromInput(), input: [{ card: CARD_APPROVED, cvv: '987', copay: '20.00' }, { card: CARD_APPROVED, cvv: '', copay: '20.00' }] }];
+			return [{ parameters: collectFromInput(split), input: [{ card: CARD_APPROVED, cvv: '987', copay: '20.00' }, { card: CARD_APPROVED, cvv: '', copay: '20.00' }] }];
 		case 'payment.checkUnknown': {
 			// A card payment athena stored without answering (unknown), then the rows Check Unknown reads: found, not
 			// found (another amount), and an item without the fields (an error item under Continue On Fail).
 			stack.engine.setStaticData('engine-test', undefined); // an earlier scenario's postings would skip this one
 			stack.simulator.addFaults({ method: 'POST', path: '/collectpayment$', kind: '500-after', count: 1 });
-			const sent = await stack.run(collectFromInput({ copayAmount: '6.00' }), { input: [{ card: CARD_APPROVED, cvv: '987' }], settings: { typeVersion, continueOnFail: true } });
+			const sent = await stack.run(collectFromInput({ copayAmount: '6.00', ...split }), { input: [{ card: CARD_APPROVED, cvv: '987' }], settings: { typeVersion, continueOnFail: true } });
 			stack.simulator.clearFaults();
 			const unknownRow = sent.json[0];
 			return [{ parameters: { resource, operation, checkOperation: 'collect' }, input: [unknownRow, { ...unknownRow, totalAmount: '6.01' }, { patientId: '1' }] }];

@@ -64,6 +64,75 @@ describe('Payment → Record: the exact form athena receives', () => {
 	});
 });
 
+describe('version 3: one Amount that says what it pays (issue 23, item 2)', () => {
+	// A new node as the front desk fills it: the patient picked, the department and method chosen, one amount.
+	const cash = (extra: IDataObject = {}): INodeParameters => ({
+		resource: 'payment',
+		operation: 'record',
+		patientId: { __rl: true, mode: 'list', value: '1' },
+		departmentId: '1',
+		paymentMethod: 'CASH',
+		amount: '25',
+		...(extra as INodeParameters),
+	});
+	const v3 = { settings: { typeVersion: 3 } };
+	const form = () => stack.simulator.ledger().map((entry) => entry.form);
+
+	it.each<[string, IDataObject, IDataObject]>([
+		["by default toward the patient's balance: athena's other amount", {}, { otheramount: '25.00' }],
+		['the copay of an appointment', { amountFor: 'copay', appointmentId: APPOINTMENT_WITH_COPAY }, { copayamount: '25.00', appointmentid: APPOINTMENT_WITH_COPAY }],
+		["a copay without an appointment (today's visit)", { amountFor: 'copay' }, { copayamount: '25.00' }],
+		["today's service: the other amount with athena's todayservice flag", { amountFor: 'todayService' }, { otheramount: '25.00', todayservice: 'Y' }],
+		['specific claims (Amount is not read)', { amountFor: 'claims', amount: '', claimPayments: { claims: [{ claimId: '101', amount: '10' }] } }, { claimpayment: '[{"101":"10.00"}]' }],
+		[
+			'several parts in one payment, as version 2 had them',
+			{ amountFor: 'split', amount: '', copayAmount: '20', otherAmount: '5', appointmentId: APPOINTMENT_WITH_COPAY },
+			{ copayamount: '20.00', otheramount: '5.00', appointmentid: APPOINTMENT_WITH_COPAY },
+		],
+	])('Record sends %s', async (_, extra, sent) => {
+		const run = await stack.run(cash(extra), v3);
+		expect(run.error).toBeUndefined();
+		expect(run.json[0].status).toBe('posted');
+		expect(form()).toEqual([{ departmentid: '1', paymentmethod: 'CASH', ...sent }]);
+	});
+
+	it('a column can say what each row pays; a wrong choice or amount is refused naming the field, the other rows go through', async () => {
+		const run = await stack.run(cash({ amount: '={{ $json.amount }}', amountFor: '={{ $json.pays }}', postingOptions: { requestsPerSecond: 1000 } }), {
+			...v3,
+			settings: { typeVersion: 3, continueOnFail: true },
+			input: [
+				{ amount: '10', pays: 'Copay' },
+				{ amount: '11', pays: 'refund' },
+				{ amount: 'ten', pays: 'balance' },
+				{ amount: '12', pays: 'todayservice' },
+			],
+		});
+		expect(run.json.map((row) => row.status)).toEqual(['posted', 'invalid', 'invalid', 'posted']);
+		expect(run.json[1].error).toBe(
+			'Invalid input in row 2: Amount Is For must be one of copay, balance, todayService, claims or split (the choices of its list); it is "refund"',
+		);
+		expect(run.json[2].error).toMatch(/^Invalid input in row 3: Amount /);
+		expect(form()).toEqual([
+			{ departmentid: '1', paymentmethod: 'CASH', copayamount: '10.00' },
+			{ departmentid: '1', paymentmethod: 'CASH', otheramount: '12.00', todayservice: 'Y' },
+		]);
+	});
+
+	it('no amount is refused as "Amount must be more than 0.00" before anything is sent', async () => {
+		const run = await stack.run(cash({ amount: '0' }), v3);
+		expect(run.error?.message).toBe('Invalid input in row 1: Amount must be more than 0.00');
+		expect(form()).toEqual([]);
+	});
+
+	it('Collect takes the same Amount: a copay of an appointment', async () => {
+		const parameters = { ...collectFromInput({ amount: '25', amountFor: 'copay', appointmentId: APPOINTMENT_WITH_COPAY }), copayAmount: undefined } as INodeParameters;
+		const run = await stack.run(parameters, { ...v3, input: [{ card: CARD_APPROVED, cvv: '987' }] });
+		expect(run.error).toBeUndefined();
+		expect(stack.simulator.ledger()[0].form).toMatchObject({ copayamount: '25.00', appointmentid: APPOINTMENT_WITH_COPAY });
+		expect(stack.simulator.ledger()[0].form.otheramount).toBeUndefined();
+	});
+});
+
 describe('Payment → Record refusals, each with its own clear error', () => {
 	const refused = async (row: IDataObject) => {
 		const run = await stack.run(recordFromRow(), { input: [row], settings: { continueOnFail: true } });

@@ -82,20 +82,3 @@ describe('version 2', () => {
 		for (const department of departments) expect(department).toMatchObject({ type: 'options', typeOptions: { loadOptionsMethod: 'getDepartments' } });
 	});
 });
-
-describe('display conditions every pinned n8n line can evaluate', () => {
-	// n8n-workflow before 2.41 calls String methods on the raw value for startsWith / endsWith / includes, so a rule
-	// on a parameter another operation never sets (undefined) crashes the run's parameter check: "Cannot read
-	// properties of undefined (reading 'startsWith')" on 2.8.4 and 1.123.81. `regex` checks the type first.
-	const unsafe = ['startsWith', 'endsWith', 'includes'];
-	const conditionsIn = (value: unknown): string[] => {
-		if (Array.isArray(value)) return value.flatMap(conditionsIn);
-		if (!value || typeof value !== 'object') return [];
-		const cnd = (value as { _cnd?: object })._cnd;
-		return [...(cnd ? Object.keys(cnd) : []), ...Object.values(value).flatMap(conditionsIn)];
-	};
-	it.each([1, 2])('version %i uses none of the string conditions older n8n crashes on', (version) => {
-		const used = conditionsIn(new Athenahealth().getNodeType(version).description.properties);
-		expect(used.filter((key) => unsafe.includes(key))).toEqual([]);
-	});
-});

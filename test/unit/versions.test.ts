@@ -7,13 +7,14 @@ import { Athenahealth } from '../../nodes/Athenahealth/Athenahealth.node';
 const node = new Athenahealth();
 
 describe('the versioned node', () => {
-	it('opens new nodes at version 2 and still serves the v1 description with its fields', () => {
-		expect(node.description.defaultVersion).toBe(2);
+	it('opens new nodes at version 3 and still serves the v1 and v2 descriptions with their fields', () => {
+		expect(node.description.defaultVersion).toBe(3);
 		const v1 = node.getNodeType(1).description;
 		expect(v1.version).toBe(1);
 		expect(v1.properties.map((property) => property.name)).toEqual(expect.arrayContaining(['resource', 'operation', 'paymentMethod']));
-		expect(node.getNodeType().description.version).toBe(2);
+		expect(node.getNodeType().description.version).toBe(3);
 		expect(node.getNodeType(2).description.version).toBe(2);
+		expect(node.getNodeType(3).description.version).toBe(3);
 	});
 
 	it('has icon files next to the main node file for every version (n8n resolves them from there)', () => {

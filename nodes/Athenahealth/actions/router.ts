@@ -29,6 +29,12 @@ export const operations: Record<string, Record<string, Operation>> = {
 	receipt: { email: emailReceipt, getAll: getManyReceipts },
 };
 
+/** What a list operation returns many of: a posting fed by one would fan out over them (posting/preflight.ts). */
+const listNoun = (resource: string, operationName: string) => {
+	const operation = operations[resource]?.[operationName];
+	return operation?.kind === 'item' ? operation.lists : undefined;
+};
+
 // Look-ups run a few at a time; writes that are not postings (void, email) one by one, in order.
 const LOOKUP_CONCURRENCY = 3;
 
@@ -40,7 +46,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	if (!operation) throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
 
 	if (operation.kind === 'posting') {
-		refuseUnsafePostingSetup(this, items.length);
+		refuseUnsafePostingSetup(this, items.length, listNoun);
 		const settings = readPostingSettings(this);
 		const client = await AthenaClient.create(this, { requestsPerSecond: settings.requestsPerSecond, timeoutMs: settings.timeoutSeconds * 1000 });
 		const sentOf = operation.spec.sentCardData && ((itemIndex: number) => operation.spec.sentCardData!(this, itemIndex));

@@ -9,6 +9,10 @@ export interface ItemOperation {
 	description: INodeProperties[];
 	/** Version 2's fields, where they differ from version 1's (v2/AthenahealthV2.node.ts). */
 	descriptionV2?: INodeProperties[];
+	/** Version 3's fields, where they differ from version 2's (v3/AthenahealthV3.node.ts). */
+	descriptionV3?: INodeProperties[];
+	/** What one call of a list operation returns many of ("patients"): a payment fed by it would fan out over them. */
+	lists?: string;
 	execute(this: IExecuteFunctions, itemIndex: number, client: AthenaClient): Promise<IDataObject | IDataObject[]>;
 }
 
@@ -20,6 +24,7 @@ export interface PostingOperation {
 	kind: 'posting';
 	description: INodeProperties[];
 	descriptionV2?: INodeProperties[];
+	descriptionV3?: INodeProperties[];
 	spec: PostingSpec<PaymentCommon>;
 }
 
@@ -28,6 +33,7 @@ export interface BatchOperation {
 	kind: 'batch';
 	description: INodeProperties[];
 	descriptionV2?: INodeProperties[];
+	descriptionV3?: INodeProperties[];
 	execute(context: IExecuteFunctions, items: INodeExecutionData[], client: AthenaClient): Promise<INodeExecutionData[]>;
 }
 

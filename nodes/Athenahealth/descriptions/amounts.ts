@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { paymentFieldRules } from '../shared/fieldRules';
+import type { AmountFor } from '../shared/fieldRules';
+import { AMOUNT_FOR, paymentFieldRules } from '../shared/fieldRules';
 
 /** The money fields Record and Collect share, described with the rule each one is checked by. */
 export const amountFields: INodeProperties[] = [
@@ -65,15 +66,69 @@ export const amountFieldsV2: INodeProperties[] = amountFields.map((field) =>
 			: field,
 );
 
+/**
+ * Version 3: one Amount and what it pays. The fields of version 2 stay, for claims and for a payment in several parts;
+ * each shows only for the choices that use it.
+ */
+const shownFor = (...choices: AmountFor[]) => ({ show: { amountFor: choices } });
+const byName = (name: string) => amountFields.find((field) => field.name === name) as INodeProperties;
+
+export const amountFieldsV3: INodeProperties[] = [
+	{
+		displayName: 'Amount',
+		name: 'amount',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 25.00',
+		description: 'The money taken. Amount Is For says what it pays.',
+		// A hide rule: with Amount Is For mapped from a column, n8n counts a show rule as shown, and this one is required.
+		displayOptions: { hide: { amountFor: ['claims', 'split'] } },
+	},
+	{
+		displayName: 'Amount Is For',
+		name: 'amountFor',
+		type: 'options',
+		options: (Object.entries(AMOUNT_FOR) as Array<[AmountFor, (typeof AMOUNT_FOR)[AmountFor]]>)
+			.map(([value, choice]) => ({ name: choice.name, value, description: choice.description }))
+			.sort((a, b) => a.name.localeCompare(b.name)),
+		default: 'balance',
+		description: 'What the payment pays; athena applies it accordingly',
+	},
+	{ ...byName('appointmentId'), displayOptions: shownFor('copay', 'split') },
+	{ ...byName('claimPayments'), displayOptions: shownFor('claims', 'split') },
+	...['copayAmount', 'otherAmount', 'applyToTodaysService'].map((name) => ({ ...byName(name), displayOptions: shownFor('split') })),
+];
+
+/** The amounts of an item, as athena's fields: version 3 from Amount and what it pays, versions 1 and 2 field by field. */
 export function readAmounts(context: IExecuteFunctions, itemIndex: number): IDataObject {
-	const claims = (context.getNodeParameter('claimPayments', itemIndex, {}) as IDataObject).claims;
-	return {
-		copayAmount: context.getNodeParameter('copayAmount', itemIndex, ''),
-		appointmentId: context.getNodeParameter('appointmentId', itemIndex, ''),
-		otherAmount: context.getNodeParameter('otherAmount', itemIndex, ''),
-		claimPayments: Array.isArray(claims) ? claims : [],
-		applyToTodaysService: context.getNodeParameter('applyToTodaysService', itemIndex, false),
+	const read = (name: string, fallback: unknown = '') => context.getNodeParameter(name, itemIndex, fallback);
+	const claimsRead = () => {
+		const claims = (read('claimPayments', {}) as IDataObject).claims;
+		return Array.isArray(claims) ? claims : [];
 	};
+	const split = () => ({
+		copayAmount: read('copayAmount'),
+		appointmentId: read('appointmentId'),
+		otherAmount: read('otherAmount'),
+		claimPayments: claimsRead(),
+		applyToTodaysService: read('applyToTodaysService', false),
+	});
+	if (context.getNode().typeVersion < 3) return split();
+
+	const amountFor = checked(paymentFieldRules.amountFor.schema, read('amountFor', 'balance')) as AmountFor;
+	if (amountFor === 'split') return split();
+	if (amountFor === 'claims') return { claimPayments: claimsRead(), applyToTodaysService: false };
+	const amount = checked(paymentFieldRules.amount.schema, read('amount')) as string;
+	if (amountFor === 'copay') return { copayAmount: amount, appointmentId: read('appointmentId'), claimPayments: [], applyToTodaysService: false };
+	return { otherAmount: amount, claimPayments: [], applyToTodaysService: amountFor === 'todayService' };
+}
+
+/** A value checked by its field rule; the rule's own message when it fails (the engine names the row). */
+function checked(schema: (typeof paymentFieldRules)['amount']['schema'] | (typeof paymentFieldRules)['amountFor']['schema'], value: unknown): unknown {
+	const result = schema.safeParse(value);
+	if (!result.success) throw new Error(result.error.issues[0]?.message ?? 'is not valid');
+	return result.data;
 }
 
 export interface Amounts {

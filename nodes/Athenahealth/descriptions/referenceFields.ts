@@ -17,8 +17,12 @@ import { paymentFieldRules } from '../shared/fieldRules';
  */
 export const METHOD_FROM_COLUMN = 'fromColumn';
 
-// `regex`, not `startsWith`: n8n before 2.41 calls startsWith on a missing value and crashes (see requiredParams.test.ts).
-const isExpression = { _cnd: { regex: '^=' } };
+/**
+ * A value that is an expression: a string from "=" up to ">" (the next character), so every "=…" and nothing else a
+ * method can be. A comparison, not `startsWith` (n8n before 2.41 calls it on a missing value and crashes) nor `regex`
+ * (n8n 2.41 runs it in a sandbox that timed out under load, issue 22): test/displayConditions.ts walks every rule.
+ */
+const isExpression = { _cnd: { between: { from: '=', to: '>' } } };
 
 export const paymentMethodField: INodeProperties = {
 	displayName: 'Payment Method Name or ID',

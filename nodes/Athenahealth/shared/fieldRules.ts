@@ -70,6 +70,36 @@ export interface FieldRule {
 	schema: z.ZodTypeAny;
 }
 
+/**
+ * What version 3's one Amount pays, and how it reaches athena (athena's recordpayment guide: copayamount is a copay,
+ * of the appointment given or of today's service; otheramount goes toward the balance and is held unapplied;
+ * todayservice applies the payment to today's service, as for self-pay patients; claimpayment pays named claims).
+ */
+export const AMOUNT_FOR = {
+	copay: {
+		name: 'Copay for an Appointment',
+		description: "Sent as athena's copay amount: the copay of the appointment in Appointment ID, or of today's visit when it is empty",
+	},
+	balance: {
+		name: "Patient's Balance",
+		description: "Sent as athena's other amount: toward what the patient owes, held unapplied in athena until the practice applies it",
+	},
+	todayService: {
+		name: "Today's Service (Self-Pay)",
+		description: "Sent as athena's other amount with today's service set: paid toward today's visit, as for a self-pay patient",
+	},
+	claims: {
+		name: 'Specific Claims',
+		description: 'Sent as athena\'s claim payments: an amount per claim ID (Patient → Get with Claim-Level Balances lists them)',
+	},
+	split: {
+		name: 'Several Parts',
+		description: 'Copay, other amount and claims in one payment, each in its own field',
+	},
+} as const;
+
+export type AmountFor = keyof typeof AMOUNT_FOR;
+
 export const paymentFieldRules = {
 	patientId: {
 		displayName: 'Patient',
@@ -127,6 +157,29 @@ export const paymentFieldRules = {
 						: 'Card Last 4 Digits must be exactly four digits, e.g. 4242',
 				});
 			},
+		),
+	},
+	amount: {
+		displayName: 'Amount',
+		athenaField: 'copayamount or otheramount, by Amount Is For',
+		rule: 'The money taken, e.g. 25.00 (version 3; not read for Specific Claims and Several Parts). Digits with up to two decimals; "$1,234.50" and 12.5 are read as 1234.50 and 12.50.',
+		schema: requiredPositiveMoney('Amount'),
+	},
+	amountFor: {
+		displayName: 'Amount Is For',
+		athenaField: 'copayamount, otheramount (+ todayservice) or claimpayment',
+		rule: `What the Amount pays (version 3): ${Object.values(AMOUNT_FOR)
+			.map((choice) => `${choice.name}: ${choice.description.charAt(0).toLowerCase()}${choice.description.slice(1)}`)
+			.join('. ')}. From a column: ${Object.keys(AMOUNT_FOR).join(', ')} (any case).`,
+		schema: z.preprocess(asTrimmedText, z.unknown()).transform(
+			convertOrReport((value) => {
+				const choice = Object.keys(AMOUNT_FOR).find((key) => typeof value === 'string' && key.toLowerCase() === value.toLowerCase());
+				if (choice) return choice as AmountFor;
+				const choices = Object.keys(AMOUNT_FOR);
+				return new Problem(
+					`Amount Is For must be one of ${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]} (the choices of its list); it is ${JSON.stringify(value ?? '')}`,
+				);
+			}),
 		),
 	},
 	copayAmount: {

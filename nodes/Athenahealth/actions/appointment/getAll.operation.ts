@@ -130,6 +130,7 @@ function nextPage(next: unknown): { path: string; qs: IDataObject } | undefined 
 
 export const getManyAppointments: ItemOperation = {
 	kind: 'item',
+	lists: 'appointments',
 	description: updateDisplayOptions({ show: { resource: ['appointment'], operation: ['getAll'] } }, properties),
 	async execute(this: IExecuteFunctions, itemIndex: number, client: AthenaClient) {
 		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;

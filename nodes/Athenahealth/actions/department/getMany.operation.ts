@@ -9,6 +9,7 @@ import type { ItemOperation } from '../types';
 
 export const getManyDepartments: ItemOperation = {
 	kind: 'item',
+	lists: 'departments',
 	description: updateDisplayOptions({ show: { resource: ['department'], operation: ['getAll'] } }, limitFields),
 	async execute(this: IExecuteFunctions, itemIndex: number, client: AthenaClient) {
 		const rows = await fetchDepartments(client, {

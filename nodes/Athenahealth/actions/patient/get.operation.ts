@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { optionalDepartmentField, patientLocator } from '../../descriptions/common';
 import { patientSchema, type PatientBalance } from '../../shared/athenaSchemas';
 import { paymentFieldRules } from '../../shared/fieldRules';
+import { formatMoney } from '../../shared/money';
 import { parseOrThrow } from '../../shared/validate';
 import { recordOf } from '../../transport/parse';
 import type { AthenaClient } from '../../transport/athenaClient';
@@ -73,6 +74,11 @@ export function balanceForDepartment(balances: PatientBalance[] | undefined, dep
 	};
 }
 
+/** Everything the patient owes, across provider groups, as a two-place string (a credit is negative). */
+function totalBalance(balances: PatientBalance[]): string {
+	return formatMoney(balances.reduce((cents, group) => cents + Math.round(Number(group.balance) * 100), 0));
+}
+
 export const getPatient: ItemOperation = {
 	kind: 'item',
 	description: updateDisplayOptions({ show: { resource: ['patient'], operation: ['get'] } }, properties),
@@ -89,13 +95,15 @@ export const getPatient: ItemOperation = {
 			{ action: `get patient ${input.patientId}`, itemIndex },
 		);
 		const patient = patientSchema.parse(recordOf(answer.body, 'patientid', input.patientId) ?? {});
-		// The balance to collect comes right after who the patient is, not as the last column of the table.
+		// What the patient owes comes right after who they are, flat (the balance to collect at the department first, when
+		// one is given), not nested per provider group at the end of the table; the groups stay for JSON readers.
 		const { patientId, firstName, lastName, ...rest } = patient;
 		return {
 			patientId,
 			firstName,
 			lastName,
 			...(input.departmentId ? { departmentId: input.departmentId, ...balanceForDepartment(patient.balances, input.departmentId) } : {}),
+			...(patient.balances ? { balance: totalBalance(patient.balances) } : {}),
 			...rest,
 		};
 	},

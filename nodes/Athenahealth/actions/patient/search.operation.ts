@@ -56,6 +56,7 @@ const inputSchema = z
 
 export const searchPatients: ItemOperation = {
 	kind: 'item',
+	lists: 'patients',
 	description: updateDisplayOptions({ show: { resource: ['patient'], operation: ['search'] } }, properties),
 	descriptionV2: updateDisplayOptions({ show: { resource: ['patient'], operation: ['search'] } }, propertiesV2),
 	async execute(this: IExecuteFunctions, itemIndex: number, client: AthenaClient) {

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { amountFields, amountFieldsV2, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
+import { amountFields, amountFieldsV2, amountFieldsV3, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
 import { departmentField, departmentFromItem, patientFromItem, patientLocator } from '../../descriptions/common';
 import type { CollectPaymentInput } from '../../shared/fieldRules';
 import { cardFieldRules, collectPaymentSchema } from '../../shared/fieldRules';
@@ -12,7 +12,7 @@ import type { AthenaClient } from '../../transport/athenaClient';
 import { UNKNOWN_POSTING_ADVICE, acceptedWrite } from '../../transport/writeResult';
 import type { PostingOperation } from '../types';
 import { isTypedIntoNode, typedCardDataMessage } from './posting/cardData';
-import { duplicateWindowField, postingFieldsWith, postingOptionsV2 } from './posting/postingFields';
+import { duplicateWindowField, postingFieldsWith, postingOptionsV2, postingOptionsV3 } from './posting/postingFields';
 import { legacyCollectKeyParts } from './posting/legacyKeys';
 import { duplicateMemoryNotice } from './posting/memoryReach';
 import type { PostingSpec } from './posting/postPayments';
@@ -78,6 +78,15 @@ const propertiesV2: INodeProperties[] = properties
 		property === patientLocator ? patientFromItem : property === departmentField ? departmentFromItem : property.name === 'copayAmount' ? (amountFieldsV2.find((field) => field.name === 'copayAmount') as INodeProperties) : property.name === 'appointmentId' ? (amountFieldsV2.find((field) => field.name === 'appointmentId') as INodeProperties) : property,
 	)
 	.concat(postingOptionsV2([duplicateWindowField]));
+
+/**
+ * Version 3: Patient, Department and the amounts start empty, as in Record (v3/AthenahealthV3.node.ts); the PCI notice
+ * is the one notice, the duplicate memory's reach is said under Options → Duplicate Check.
+ */
+const propertiesV3: INodeProperties[] = properties
+	.filter((property) => !collectPostingFields.includes(property) && property !== duplicateMemoryNotice)
+	.flatMap((property) => (property === amountFields[0] ? amountFieldsV3 : amountFields.includes(property) ? [] : [property]))
+	.concat(postingOptionsV3([duplicateWindowField]));
 
 export const collectPaymentSpec: PostingSpec<CollectPaymentInput> = {
 	operation: 'collect',
@@ -172,5 +181,6 @@ export const collectPayment: PostingOperation = {
 	kind: 'posting',
 	description: updateDisplayOptions({ show: { resource: ['payment'], operation: ['collect'] } }, properties),
 	descriptionV2: updateDisplayOptions({ show: { resource: ['payment'], operation: ['collect'] } }, propertiesV2),
+	descriptionV3: updateDisplayOptions({ show: { resource: ['payment'], operation: ['collect'] } }, propertiesV3),
 	spec: collectPaymentSpec,
 };

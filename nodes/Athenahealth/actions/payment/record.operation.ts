@@ -1,7 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { amountFields, amountFieldsV2, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
+import { amountFields, amountFieldsV2, amountFieldsV3, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
 import { departmentField, departmentFromItem, patientFromItem, patientLocator } from '../../descriptions/common';
 import { METHOD_FROM_COLUMN, paymentMethodColumnField, paymentMethodField, referenceFields } from '../../descriptions/referenceFields';
 import type { RecordPaymentInput } from '../../shared/fieldRules';
@@ -12,7 +12,7 @@ import { UNKNOWN_POSTING_ADVICE, acceptedWrite } from '../../transport/writeResu
 import type { PostingOperation } from '../types';
 import { duplicateMemoryNotice } from './posting/memoryReach';
 import { postingParameterPath } from './posting/parameterPaths';
-import { postingFields, postingOptionsV2 } from './posting/postingFields';
+import { postingFields, postingOptionsV2, postingOptionsV3 } from './posting/postingFields';
 import type { PostingSpec } from './posting/postPayments';
 
 const properties: INodeProperties[] = [
@@ -53,6 +53,34 @@ const propertiesV2: INodeProperties[] = [
 	...amountFieldsV2,
 	duplicateMemoryNotice,
 	postingOptionsV2([postDateField]),
+];
+
+/**
+ * Version 3: nothing taken from the incoming item by default (the person picks the patient or maps it on purpose),
+ * one Amount that says what it pays, and one notice in plain words (how far back the duplicate check remembers is
+ * said under Options → Duplicate Check).
+ */
+const propertiesV3: INodeProperties[] = [
+	{
+		displayName:
+			'For money taken outside athena: cash, a check, or a card run on another machine. A card charged through athena is Payment → Collect, and a check scanned in athenaOne is already there: recording either here would count it twice. Each payment is recorded once: if this step runs again, the payments it already recorded are skipped.',
+		name: 'recordNotice',
+		type: 'notice',
+		default: '',
+	},
+	...propertiesV2.flatMap((property) =>
+		property.name === 'recordNotice' || property === duplicateMemoryNotice || amountFieldsV2.slice(1).includes(property)
+			? []
+			: property === patientFromItem
+				? [patientLocator]
+				: property === departmentFromItem
+					? [departmentField]
+					: property === amountFieldsV2[0]
+						? amountFieldsV3
+						: property.name === 'postingOptions'
+							? [postingOptionsV3([postDateField])]
+							: [property],
+	),
 ];
 
 // athena's words for this refusal are not on record: the hint says what is known (athena refuses a post date on or
@@ -141,5 +169,6 @@ export const recordPayment: PostingOperation = {
 	kind: 'posting',
 	description: updateDisplayOptions({ show: { resource: ['payment'], operation: ['record'] } }, properties),
 	descriptionV2: updateDisplayOptions({ show: { resource: ['payment'], operation: ['record'] } }, propertiesV2),
+	descriptionV3: updateDisplayOptions({ show: { resource: ['payment'], operation: ['record'] } }, propertiesV3),
 	spec: recordPaymentSpec,
 };

@@ -15,6 +15,7 @@ const inputSchema = z.object({ patientId: paymentFieldRules.patientId.schema, de
 
 export const getManyReceipts: ItemOperation = {
 	kind: 'item',
+	lists: 'receipts',
 	description: updateDisplayOptions({ show: { resource: ['receipt'], operation: ['getAll'] } }, properties),
 	async execute(this: IExecuteFunctions, itemIndex: number, client: AthenaClient) {
 		const input = parseOrThrow(this.getNode(), itemIndex, inputSchema, {

@@ -91,7 +91,10 @@ export function beyondReachError(what: string, rememberedFrom: string): { messag
 	};
 }
 
-/** On Record's and Collect's forms: how far back the duplicate memory reaches, and what happens beyond it. */
+/** How far back the duplicate memory reaches, said where version 3 explains the duplicate check (not as a notice). */
+export const DUPLICATE_MEMORY_REACH = `It remembers this node's newest ${STORE_MAX_ENTRIES.toLocaleString('en-US')} payments (a card payment once per day of its Duplicate Window). A row dated before the oldest day it still remembers in full is refused: check athenaOne, then post it with Post Again.`;
+
+/** On Record's and Collect's forms (versions 1 and 2): how far back the duplicate memory reaches, and what happens beyond it. */
 export const duplicateMemoryNotice: INodeProperties = {
 	displayName: `The duplicate check remembers this node's newest ${STORE_MAX_ENTRIES.toLocaleString('en-US')} keys (a Record row takes one, a Collect row one per day of its Duplicate Window) and forgets older ones. A row whose Post Date is older than the oldest day it still holds in full is refused as "invalid": check athenaOne, then post it with Post Again.`,
 	name: 'duplicateMemoryNotice',

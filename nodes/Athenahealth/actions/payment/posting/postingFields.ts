@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DUPLICATE_MEMORY_REACH } from './memoryReach';
+
 /** Fields every posting operation (Record, Collect) has, below its own. */
 export const postingFields: INodeProperties[] = [
 	{
@@ -177,6 +179,17 @@ export function postingOptionsV2(first: INodeProperties[] = []): INodeProperties
 		...collection,
 		options: [...first, validateOnly, duplicateCheck, optionalRowReference, postAgain, ...collection.options].sort((a, b) =>
 			a.displayName.localeCompare(b.displayName),
+		),
+	};
+}
+
+/** Version 3: as version 2, and Duplicate Check says how far back it remembers (v2 said it in a second notice). */
+export function postingOptionsV3(first: INodeProperties[] = []): INodeProperties {
+	const collection = postingOptionsV2(first) as INodeProperties & { options: INodeProperties[] };
+	return {
+		...collection,
+		options: collection.options.map((option) =>
+			option.name === 'duplicateCheck' ? { ...option, description: `${(option as INodeProperties).description} ${DUPLICATE_MEMORY_REACH}` } : option,
 		),
 	};
 }

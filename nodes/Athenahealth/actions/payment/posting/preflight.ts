@@ -1,17 +1,31 @@
-import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeParameters } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+
+import { patientFromItem } from '../../../descriptions/common';
 import { postingParameterPath } from './parameterPaths';
+
+/** What a list operation of this node returns many of ("patients"), by resource and operation; undefined otherwise. */
+export type ListNoun = (resource: string, operation: string) => string | undefined;
 
 /**
  * Checks made before a posting run reads a single row or calls athena: every posting setting is one this node can
  * act on, and no node setting would make n8n post a payment twice. A setting that fails here stops the node with an
  * error naming it; nothing was sent.
  */
-export function refuseUnsafePostingSetup(context: IExecuteFunctions, itemCount: number): void {
+export function refuseUnsafePostingSetup(context: IExecuteFunctions, itemCount: number, listNoun: ListNoun): void {
 	const node = context.getNode();
 	const refuse = (message: string, description: string) => {
 		throw new NodeOperationError(node, message, { description: `${description} Nothing was sent to athena.` });
 	};
+
+	const list = itemCount > 1 && patientIsVersion2Default(node) ? listFeeding(context, listNoun) : undefined;
+	if (list) {
+		const action = context.getNodeParameter('operation', 0) === 'collect' ? 'Collect' : 'Record';
+		refuse(
+			`${itemCount} ${list.noun} arrived from ${list.node}; ${action} would post one payment to each. Pick the patient, or map Patient to a column to post one payment per row`,
+			`Patient is still at this node's old default, the patientId of each incoming item, and ${list.node} returns a list: n8n runs ${action} once per item, so every patient in it would be charged the same payment, also those nobody chose. Pick the patient in Patient (From List), or put ${list.node} behind a step that keeps one item; to post one payment per row on purpose, map Patient to the column, e.g. {{ $json.patientId }}.`,
+		);
+	}
 
 	// n8n's Retry On Fail runs the whole node again when it fails: every row already posted would be posted again
 	// (with Duplicate Check Off), or come out "skipped" as if an earlier run had posted it.
@@ -63,4 +77,26 @@ export function refuseUnsafePostingSetup(context: IExecuteFunctions, itemCount: 
 /** Post Again as saved (not evaluated): v1 at the top, v2 under Options. */
 function fixedPostAgain(node: INode): unknown {
 	return node.typeVersion >= 2 ? (node.parameters.postingOptions as IDataObject | undefined)?.postAgain : node.parameters.postAgain;
+}
+
+/** Version 2 started Patient at the incoming item's patientId; a node that still holds it never chose a patient. */
+function patientIsVersion2Default(node: INode): boolean {
+	const patient = node.parameters.patientId as INodeParameters | undefined;
+	const offered = patientFromItem.default as INodeParameters;
+	return node.typeVersion === 2 && patient?.mode === offered.mode && patient?.value === offered.value;
+}
+
+/** The node the items came from, when it is one of this node's list operations (Patient → Search, …). */
+function listFeeding(context: IExecuteFunctions, listNoun: ListNoun): { node: string; noun: string } | undefined {
+	let source: string | undefined;
+	try {
+		source = context.getInputSourceData(0)?.previousNode;
+	} catch {
+		return undefined;
+	}
+	const node = context.getNode();
+	const parent = context.getParentNodes(node.name, { includeNodeParameters: true }).find((candidate) => candidate.name === source);
+	if (!source || parent?.type !== node.type || !parent.parameters) return undefined;
+	const noun = listNoun(String(parent.parameters.resource ?? ''), String(parent.parameters.operation ?? ''));
+	return noun ? { node: source, noun } : undefined;
 }
