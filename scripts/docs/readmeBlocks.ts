@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { FieldRule } from '../../nodes/Athenahealth/shared/fieldRules';
-import { cardFieldRules, emailAddressRule, ePaymentIdRule, paymentFieldRules } from '../../nodes/Athenahealth/shared/fieldRules';
+import { cardFieldRules, emailAddressRule, ePaymentIdRule, lookupDateRules, paymentFieldRules } from '../../nodes/Athenahealth/shared/fieldRules';
 
 import { POSTING_STATUSES } from '../../nodes/Athenahealth/actions/payment/posting/statuses';
 
@@ -23,6 +23,8 @@ export function renderFieldTable(): string {
 		...rows('Collect', cardFieldRules),
 		...rows('Void, Email receipt', { ePaymentIdRule }),
 		...rows('Email receipt', { emailAddressRule }),
+		...rows('Appointment Get Many', { startDate: lookupDateRules.startDate, endDate: lookupDateRules.endDate }),
+		...rows('Patient Search', { dateOfBirth: lookupDateRules.dateOfBirth }),
 	].join('\n');
 }
 

@@ -92,3 +92,26 @@ describe('duplicate-check keys (golden values)', () => {
 		});
 	});
 });
+
+describe('a timestamp Post Date read on its US Eastern day (issue 24) keeps the key it was posted under before', () => {
+	const dated = (postDate: unknown) =>
+		parsed(validate(recordPaymentSpec.schema, { patientId: '1', departmentId: '1', paymentMethod: 'CASH', postDate, ...amounts, copayAmount: '15', claimPayments: [] }));
+
+	it('9:30 pm Eastern written in UTC: the key of 11/20, and the key version 2 gave it (11/21) claimed along', () => {
+		const keys = rowKeys(recordPaymentSpec, '195900', { input: dated('2026-11-21T02:30:00.000Z') }, 1, days, false);
+		expect(keys.key).toBe(rowKeys(recordPaymentSpec, '195900', { input: dated('11/20/2026') }, 1, days, false).key);
+		expect(keys.legacy).toEqual([rowKeys(recordPaymentSpec, '195900', { input: dated('11/21/2026') }, 1, days, false).key]);
+	});
+
+	it('with version 1 keys still about, both versions of the earlier date; the n-th identical row its own', () => {
+		const keys = rowKeys(recordPaymentSpec, '195900', { input: dated('2026-11-21T02:30:00.000Z') }, 2, days, true);
+		const before = rowKeys(recordPaymentSpec, '195900', { input: dated('11/21/2026') }, 2, days, true);
+		expect(keys.legacy).toEqual(expect.arrayContaining([before.key, ...before.legacy]));
+		expect(keys.legacy.every((key) => key.endsWith('#2'))).toBe(true);
+	});
+
+	it('a date read the same as before adds nothing', () => {
+		expect(rowKeys(recordPaymentSpec, '195900', { input: dated('2026-11-20T15:00:00.000Z') }, 1, days, false).legacy).toEqual([]);
+		expect(rowKeys(recordPaymentSpec, '195900', { input: dated(46346) }, 1, days, false).legacy).toEqual([]);
+	});
+});

@@ -52,6 +52,24 @@ describe('recordPaymentSchema', () => {
 		expect(message).toContain('Post Date must be a real date');
 	});
 
+	it('reads Post Date from a date cell and from a timestamp, and says how (issue 24)', () => {
+		const cell = validate(recordPaymentSchema, { ...cash, postDate: 46346 });
+		expect(cell.ok && cell.value).toMatchObject({ postDate: '11/20/2026', postDateRead: 'spreadsheet date 46346 = 11/20/2026' });
+		const evening = validate(recordPaymentSchema, { ...cash, postDate: '2026-11-21T02:30:00.000Z' });
+		expect(evening.ok && evening.value).toMatchObject({ postDate: '11/20/2026', postDateRead: expect.stringContaining('21:30 US Eastern'), postDateReadBefore: '11/21/2026' });
+		const typed = validate(recordPaymentSchema, { ...cash, postDate: '11/20/2026' });
+		expect(typed.ok && typed.value).not.toHaveProperty('postDateRead');
+	});
+
+	it('refuses a Post Date that is no date, saying what it got and what it takes', () => {
+		expect(validate(recordPaymentSchema, { ...cash, postDate: 123 })).toEqual({
+			ok: false,
+			message:
+				'Post Date must be a real date as mm/dd/yyyy (e.g. 11/26/2026), yyyy-mm-dd, a date cell or an ISO timestamp; the number 123 is not a spreadsheet date of the years 2000 to 2099 (format the column as a date)',
+		});
+		expect(validate(recordPaymentSchema, { ...cash, postDate: '31/12/2026' })).toEqual({ ok: false, message: expect.stringContaining('"31/12/2026" is not one') });
+	});
+
 	it('reads claim payments and refuses the same claim twice', () => {
 		const ok = validate(recordPaymentSchema, { ...cash, copayAmount: '', claimPayments: [{ claimId: '101', amount: 5 }] });
 		expect(ok.ok && ok.value.claimPayments).toEqual([{ claimId: '101', amount: '5.00' }]);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-import { toAthenaDate } from './dates';
+import type { DateOptions, ReadDate } from './dates';
+import { readDate } from './dates';
 import { formatMoney, parseMoney } from './money';
 
 /**
@@ -52,6 +53,23 @@ const optionalMoney = (label: string) =>
 
 const requiredPositiveMoney = (label: string) =>
 	optionalMoney(label).refine((value) => value !== undefined, `${label} must be more than 0.00`);
+
+/**
+ * The one date rule of every date field (dates.ts reads them): the forms a date may take, in words the panel and the
+ * README quote, and a schema that gives athena's mm/dd/yyyy with how it was read, or refuses naming the field.
+ */
+export const DATE_FORMS =
+	'mm/dd/yyyy or yyyy-mm-dd, a spreadsheet date cell (the serial number Excel and Google Sheets hand over), or an ISO timestamp, read on athena\'s calendar (US Eastern): a time with an offset counts on its US Eastern day, midnight is a date without a time';
+
+const dateSchema = (label: string, options: DateOptions = {}) =>
+	z.preprocess(blankToUndefined, z.unknown()).transform(
+		convertOrReport((value): ReadDate | undefined | Problem => {
+			if (value === undefined) return undefined;
+			const reading = readDate(value, options);
+			if ('date' in reading) return reading;
+			return new Problem(`${label} must be a real date as mm/dd/yyyy (e.g. 11/26/2026), yyyy-mm-dd, a date cell or an ISO timestamp; ${reading.refused}`);
+		}),
+	);
 
 export const FULL_CARD_NUMBER_MESSAGE =
 	'looks like a full card number. Enter only the last four digits. This node does not repeat or output it, but n8n keeps what it was given: in the workflow when typed into the node, in the run data of the node before when mapped. Delete it there.';
@@ -232,14 +250,32 @@ export const paymentFieldRules = {
 	postDate: {
 		displayName: 'Post Date',
 		athenaField: 'postdate',
-		rule: 'Optional. The date the payment is posted on, mm/dd/yyyy or yyyy-mm-dd; athena uses today when empty and refuses dates in a closed month.',
-		schema: z.preprocess(blankToUndefined, z.unknown()).transform(
-			convertOrReport((value) =>
-				value === undefined
-					? undefined
-					: (toAthenaDate(value) ?? new Problem('Post Date must be a real date as mm/dd/yyyy (e.g. 11/26/2026) or yyyy-mm-dd')),
-			),
-		),
+		rule: `Optional. The date the payment is posted on: ${DATE_FORMS}. A date cell counts for the years 2000 to 2099. A date not given as mm/dd/yyyy or yyyy-mm-dd is explained in the row's postDateRead. athena uses today when empty and refuses dates in a closed month.`,
+		schema: dateSchema('Post Date'),
+	},
+} satisfies Record<string, FieldRule>;
+
+/** The look-ups' date filters: the same date rule as Post Date. Their items say how a date was read (`…Read`). */
+export const lookupDateRules = {
+	startDate: {
+		displayName: 'Start Date',
+		athenaField: 'startdate',
+		required: true,
+		rule: `First day of appointments to list: ${DATE_FORMS}. A date cell counts for the years 2000 to 2099. Each appointment found says how a date not given as mm/dd/yyyy or yyyy-mm-dd was read (startDateRead, endDateRead).`,
+		schema: dateSchema('Start Date'),
+	},
+	endDate: {
+		displayName: 'End Date',
+		athenaField: 'enddate',
+		required: true,
+		rule: 'Last day of appointments to list, included. Read as Start Date is.',
+		schema: dateSchema('End Date'),
+	},
+	dateOfBirth: {
+		displayName: 'Date of Birth',
+		athenaField: 'dob',
+		rule: `Optional. As ${DATE_FORMS}. A date cell counts for the years 1901 to 2099; each patient found says how a date not given as mm/dd/yyyy or yyyy-mm-dd was read (dateOfBirthRead).`,
+		schema: dateSchema('Date of Birth', { years: [1901, 2099] }),
 	},
 } satisfies Record<string, FieldRule>;
 
@@ -268,6 +304,19 @@ export function referenceFieldOf(paymentMethod: unknown): 'checkNumber' | 'cardL
 	return method === 'CHECK' ? 'checkNumber' : 'cardLast4';
 }
 
+/**
+ * Post Date as the row carries it: the date athena gets, how it was read (said on the row's output), and the date
+ * the node read the same value as before issue 24 when that differs (so a payment posted then keeps its duplicate-check
+ * key: record.operation.ts).
+ */
+function postDateParts(postDate: ReadDate | undefined): { postDate: string | undefined; postDateRead?: string; postDateReadBefore?: string } {
+	return {
+		postDate: postDate?.date,
+		...(postDate?.read ? { postDateRead: postDate.read } : {}),
+		...(postDate?.before ? { postDateReadBefore: postDate.before } : {}),
+	};
+}
+
 export const recordPaymentSchema = z
 	.object({
 		patientId: paymentFieldRules.patientId.schema,
@@ -281,10 +330,11 @@ export const recordPaymentSchema = z
 	.transform((input, ctx) => {
 		// The method decides which reference field applies; the other one is ignored even when a column fills it.
 		const field = referenceFieldOf(input.paymentMethod);
-		const rest = Object.fromEntries(Object.entries(input).filter(([name]) => name !== 'checkNumber' && name !== 'cardLast4')) as Omit<
+		const others = Object.fromEntries(Object.entries(input).filter(([name]) => name !== 'checkNumber' && name !== 'cardLast4')) as Omit<
 			typeof input,
 			'checkNumber' | 'cardLast4'
 		>;
+		const rest = { ...others, ...postDateParts(input.postDate) };
 		if (!field) return { ...rest };
 		const parsed = paymentFieldRules[field].schema.safeParse(input[field]);
 		if (!parsed.success) {

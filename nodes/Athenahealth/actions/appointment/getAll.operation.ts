@@ -4,7 +4,8 @@ import { z } from 'zod';
 
 import { limitFields } from '../../descriptions/common';
 import { appointmentSchema, patientSchema } from '../../shared/athenaSchemas';
-import { toAthenaDate } from '../../shared/dates';
+import type { ReadDate } from '../../shared/dates';
+import { lookupDateRules } from '../../shared/fieldRules';
 import { parseOrThrow } from '../../shared/validate';
 import type { AthenaClient } from '../../transport/athenaClient';
 import type { ItemOperation } from '../types';
@@ -26,7 +27,7 @@ const properties: INodeProperties[] = [
 		type: 'dateTime',
 		default: '',
 		required: true,
-		description: 'First day of appointments to list (mm/dd/yyyy, yyyy-mm-dd or a date from an expression such as {{ $today }})',
+		description: lookupDateRules.startDate.rule,
 	},
 	{
 		displayName: 'End Date',
@@ -34,7 +35,7 @@ const properties: INodeProperties[] = [
 		type: 'dateTime',
 		default: '',
 		required: true,
-		description: 'Last day of appointments to list, included',
+		description: lookupDateRules.endDate.rule,
 	},
 	{
 		displayName: 'Status',
@@ -95,8 +96,8 @@ const digitsList = z
 
 const inputSchema = z
 	.object({
-		startDate: z.unknown().transform((value) => toAthenaDate(value)),
-		endDate: z.unknown().transform((value) => toAthenaDate(value)),
+		startDate: lookupDateRules.startDate.schema,
+		endDate: lookupDateRules.endDate.schema,
 		departmentId: z
 			.string()
 			.trim()
@@ -104,12 +105,16 @@ const inputSchema = z
 		providerId: digitsList,
 	})
 	.superRefine((input, issues) => {
-		if (!input.startDate) issues.addIssue({ code: 'custom', message: 'Start Date must be a real date as mm/dd/yyyy or yyyy-mm-dd' });
-		if (!input.endDate) issues.addIssue({ code: 'custom', message: 'End Date must be a real date as mm/dd/yyyy or yyyy-mm-dd' });
-		if (input.startDate && input.endDate && sortable(input.endDate) < sortable(input.startDate)) {
+		// A date the rule refused is already reported (and is no ReadDate here).
+		if (input.startDate === undefined) issues.addIssue({ code: 'custom', message: 'Start Date is required, e.g. 11/26/2026' });
+		if (input.endDate === undefined) issues.addIssue({ code: 'custom', message: 'End Date is required, e.g. 11/26/2026' });
+		const [start, end] = [input.startDate?.date, input.endDate?.date];
+		if (typeof start === 'string' && typeof end === 'string' && sortable(end) < sortable(start)) {
 			issues.addIssue({ code: 'custom', message: 'End Date is before Start Date' });
 		}
-	});
+	})
+	// Both are there once the checks above passed.
+	.transform((input) => ({ ...input, startDate: input.startDate as ReadDate, endDate: input.endDate as ReadDate }));
 
 function sortable(mmddyyyy: string): string {
 	return `${mmddyyyy.slice(6)}${mmddyyyy.slice(0, 2)}${mmddyyyy.slice(3, 5)}`;
@@ -145,12 +150,17 @@ export const getManyAppointments: ItemOperation = {
 		const includePatient = this.getNodeParameter('includePatient', itemIndex, false) as boolean;
 		const limit = this.getNodeParameter('returnAll', itemIndex, false) ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
 
+		// How a date given otherwise than mm/dd/yyyy or yyyy-mm-dd was read, on every appointment it found.
+		const datesRead: IDataObject = {
+			...(input.startDate.read ? { startDateRead: input.startDate.read } : {}),
+			...(input.endDate.read ? { endDateRead: input.endDate.read } : {}),
+		};
 		const rows: IDataObject[] = [];
 		let page: { path: string; qs: IDataObject } | undefined = {
 			path: '/appointments/booked',
 			qs: {
-				startdate: input.startDate,
-				enddate: input.endDate,
+				startdate: input.startDate.date,
+				enddate: input.endDate.date,
 				departmentid: input.departmentId,
 				providerid: input.providerId,
 				appointmentstatus: status,
@@ -163,7 +173,7 @@ export const getManyAppointments: ItemOperation = {
 		while (page && (limit === undefined || rows.length < limit)) {
 			const pageSize = Math.min(PAGE_SIZE, limit === undefined ? PAGE_SIZE : limit - rows.length);
 			// athena's next link carries the offset only: the page size goes along with it.
-			const answer = await client.get(page.path, { limit: pageSize, ...page.qs }, { action: `list the appointments from ${input.startDate} to ${input.endDate}`, itemIndex });
+			const answer = await client.get(page.path, { limit: pageSize, ...page.qs }, { action: `list the appointments from ${input.startDate.date} to ${input.endDate.date}`, itemIndex });
 			const body = (answer.body ?? {}) as { appointments?: unknown; next?: unknown };
 			const found = Array.isArray(body.appointments) ? (body.appointments as IDataObject[]) : [];
 			rows.push(...found);
@@ -178,7 +188,7 @@ export const getManyAppointments: ItemOperation = {
 				delete patient.balances;
 				appointment.patient = patient;
 			}
-			return appointment;
+			return { ...appointment, ...datesRead };
 		});
 	},
 };

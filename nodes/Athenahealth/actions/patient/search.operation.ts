@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import { limitFields, optionalDepartmentField } from '../../descriptions/common';
 import { patientSchema } from '../../shared/athenaSchemas';
-import { toAthenaDate } from '../../shared/dates';
+import { lookupDateRules } from '../../shared/fieldRules';
 import { parseOrThrow } from '../../shared/validate';
 import type { AthenaClient } from '../../transport/athenaClient';
 import { fetchList } from '../../transport/lists';
@@ -19,7 +19,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. 04/12/1980',
-		description: 'As mm/dd/yyyy or yyyy-mm-dd',
+		description: lookupDateRules.dateOfBirth.rule,
 	},
 	{
 		displayName: 'Department ID',
@@ -40,11 +40,7 @@ const inputSchema = z
 	.object({
 		firstName: z.string().trim(),
 		lastName: z.string().trim(),
-		dateOfBirth: z
-			.string()
-			.trim()
-			.refine((value) => value === '' || toAthenaDate(value) !== undefined, 'Date of Birth must be a real date as mm/dd/yyyy or yyyy-mm-dd')
-			.transform((value) => (value ? toAthenaDate(value) : undefined)),
+		dateOfBirth: lookupDateRules.dateOfBirth.schema,
 		departmentId: z
 			.string()
 			.trim()
@@ -63,11 +59,12 @@ export const searchPatients: ItemOperation = {
 		const input = parseOrThrow(this.getNode(), itemIndex, inputSchema, {
 			firstName: String(this.getNodeParameter('firstName', itemIndex, '')),
 			lastName: String(this.getNodeParameter('lastName', itemIndex, '')),
-			dateOfBirth: String(this.getNodeParameter('dateOfBirth', itemIndex, '')),
+			// As it comes: a date cell's number or an expression's Date is read by the date rule, not turned to text.
+			dateOfBirth: this.getNodeParameter('dateOfBirth', itemIndex, ''),
 			departmentId: String(this.getNodeParameter('departmentId', itemIndex, '')),
 		});
 		const rows = await fetchList(client, '/patients', 'patients', {
-			qs: { firstname: input.firstName, lastname: input.lastName, dob: input.dateOfBirth, departmentid: input.departmentId },
+			qs: { firstname: input.firstName, lastname: input.lastName, dob: input.dateOfBirth?.date, departmentid: input.departmentId },
 			limit: this.getNodeParameter('returnAll', itemIndex, false) ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number),
 			call: { action: 'search patients', itemIndex },
 		});
@@ -76,7 +73,7 @@ export const searchPatients: ItemOperation = {
 			const patient: IDataObject = patientSchema.parse(row);
 			delete patient.balances;
 			delete patient.claims;
-			return patient;
+			return input.dateOfBirth?.read ? { ...patient, dateOfBirthRead: input.dateOfBirth.read } : patient;
 		});
 	},
 };

@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { toAthenaDate } from '../../shared/dates';
+import { paymentFieldRules } from '../../shared/fieldRules';
 import { parseMoney } from '../../shared/money';
+import { describeIssues } from '../../shared/validate';
 import type { AthenaClient } from '../../transport/athenaClient';
 import type { BatchOperation } from '../types';
 import { findInAthena } from './posting/findInAthena';
@@ -61,8 +62,8 @@ function readItem(context: IExecuteFunctions, itemIndex: number, operation: 'rec
 	if (!Number.isFinite(sentAt)) problems.push("Sent At must be a time, e.g. the row's sentAt (2026-12-01T15:04:05.000Z)");
 	const cardLast4 = value('checkCardLast4');
 	if (operation === 'collect' && !/^\d{4}$/.test(cardLast4)) problems.push('Card Last Four must be four digits');
-	const postDate = operation === 'record' ? value('checkPostDate') : '';
-	if (postDate && !toAthenaDate(postDate)) problems.push('Post Date must be a date (mm/dd/yyyy)');
+	const postDate = operation === 'record' ? paymentFieldRules.postDate.schema.safeParse(context.getNodeParameter('checkPostDate', itemIndex, '')) : undefined;
+	if (postDate && !postDate.success) problems.push(describeIssues(postDate.error));
 	if (problems.length) return { problems };
 	return {
 		payment: unknownPaymentOf(
@@ -73,7 +74,7 @@ function readItem(context: IExecuteFunctions, itemIndex: number, operation: 'rec
 				cardLast4,
 				paymentMethod: operation === 'record' ? value('checkPaymentMethod') : '',
 				checkNumber: operation === 'record' ? value('checkCheckNumber') : '',
-				postDate: postDate ? toAthenaDate(postDate) : '',
+				postDate: postDate?.data?.date ?? '',
 			},
 			amount.ok ? amount.cents : 0,
 			sentAt,

@@ -88,6 +88,18 @@ const propertiesV3: INodeProperties[] = [
 const CLOSED_PERIOD_HINT =
 	"athena refuses a Post Date on or before the practice's close date in athenaOne. If that is the case here, use a later Post Date, or leave it empty to post today.";
 
+function keyPartsWithDate(input: RecordPaymentInput, postDate: string): unknown[] {
+	return [
+		input.patientId,
+		input.departmentId,
+		input.paymentMethod,
+		'checkNumber' in input ? input.checkNumber : '',
+		'cardLast4' in input ? input.cardLast4 : '',
+		postDate,
+		...amountKeyParts(input),
+	];
+}
+
 export const recordPaymentSpec: PostingSpec<RecordPaymentInput> = {
 	operation: 'record',
 	schema: recordPaymentSchema,
@@ -106,15 +118,10 @@ export const recordPaymentSpec: PostingSpec<RecordPaymentInput> = {
 		};
 	},
 	paymentMethodOf: (input) => input.paymentMethod,
-	keyParts: (input) => [
-		input.patientId,
-		input.departmentId,
-		input.paymentMethod,
-		'checkNumber' in input ? input.checkNumber : '',
-		'cardLast4' in input ? input.cardLast4 : '',
-		input.postDate ?? '',
-		...amountKeyParts(input),
-	],
+	keyParts: (input) => keyPartsWithDate(input, input.postDate ?? ''),
+	// A timestamp the node once dated on its own date part and now dates on its US Eastern day: a payment posted then
+	// was remembered under the other date, and is still found by it.
+	earlierKeyParts: (input) => (input.postDateReadBefore ? keyPartsWithDate(input, input.postDateReadBefore) : undefined),
 	postDateOf: (input) => input.postDate,
 	describe(input) {
 		const described: IDataObject = {
@@ -130,6 +137,7 @@ export const recordPaymentSpec: PostingSpec<RecordPaymentInput> = {
 			appointmentId: input.appointmentId ?? null,
 			applyToTodaysService: input.applyToTodaysService,
 			postDate: input.postDate ?? null,
+			...(input.postDateRead ? { postDateRead: input.postDateRead } : {}),
 		};
 		return described;
 	},

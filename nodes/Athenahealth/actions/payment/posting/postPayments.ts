@@ -53,6 +53,11 @@ export interface PostingSpec<TInput extends PaymentCommon> {
 	paymentMethodOf?(input: TInput): string | undefined;
 	/** What identifies the payment for the duplicate check (the current key version: see duplicateKey.ts). */
 	keyParts(input: TInput): unknown[];
+	/**
+	 * What identified the same payment under an earlier reading of the row, when that differs (a timestamp Post Date,
+	 * see shared/dates.ts `before`): claimed with the row's key, so a payment posted then still blocks it.
+	 */
+	earlierKeyParts?(input: TInput): unknown[] | undefined;
 	/** What key version 1 hashed, when it differs: `date` is a day of the workflow's calendar, mm/dd/yyyy. */
 	legacyKeyParts?(input: TInput, date: string): unknown[];
 	/**

@@ -54,8 +54,19 @@ export function rowKeys<TInput extends PaymentCommon>(
 	return {
 		key: windowed ? `${base}@${days.today}` : base,
 		ahead: windowed ? Array.from({ length: window - 1 }, (_, index) => `${base}@${addDays(days.today, index + 1)}`) : [],
-		legacy: withLegacy ? legacyKeys(spec, practiceId, source, window, days).map((key) => `${key}${suffix}`) : [],
+		legacy: [
+			...(withLegacy ? legacyKeys(spec, practiceId, source, window, days) : []),
+			...earlierReadingKeys(spec, practiceId, source, withLegacy),
+		].map((key) => `${key}${suffix}`),
 	};
+}
+
+/** The keys (this version's, and version 1's while those may remain) of the row as it was read before: see earlierKeyParts. */
+function earlierReadingKeys<TInput extends PaymentCommon>(spec: PostingSpec<TInput>, practiceId: string, source: KeySource<TInput>, withLegacy: boolean): string[] {
+	const parts = 'input' in source ? spec.earlierKeyParts?.(source.input) : undefined;
+	if (!parts) return [];
+	const identity = [spec.operation, practiceId, ...parts];
+	return [duplicateCheckKey(identity), ...(withLegacy ? [legacyDuplicateCheckKey(identity)] : [])];
 }
 
 /** Version 1: the same parts, unversioned; Collect's held the workflow's date, so each day of the window has one. */
