@@ -24,9 +24,10 @@ export * from './seed';
 export * from './echoingCards';
 export * from './types';
 export type { AnswerOverride } from './answerOverrides';
-export { SimulatorAdmin } from './admin-client';
-export { AppointmentFeedAdmin, NO_SUBSCRIPTION_ERROR } from './appointmentFeed';
-export { defaultConfig, DAILY_QUOTA } from './server';
+export { AppointmentFeedAdmin, SimulatorAdmin } from './admin-client';
+export { NO_SUBSCRIPTION_ERROR } from './appointmentFeed';
+export { defaultConfig } from './config';
+export { DAILY_QUOTA } from './server';
 
 export interface StartOptions extends SimulatorConfigInput {
 	/** 0 (default) = a random free port. */
