@@ -4,30 +4,29 @@
  */
 import type { AppointmentAction, AppointmentFeed } from './appointmentFeed';
 import { InputError } from './config';
-import type {
-	Fault,
-	LedgerEntry,
-	RequestLogEntry,
-	SimulatorConfig,
-	SimulatorConfigInput,
-	SimulatorStats,
-} from './types';
+import type { Fault, LedgerEntry, RequestLogEntry, SimulatorConfig, SimulatorConfigInput, SimulatorStats } from './types';
 
-/** What the admin API drives: the simulator's in-process accessors (server.ts). */
-export interface AdminTarget {
+/**
+ * What tests drive, the same in process (index.ts hands these out) and over HTTP (this file serves them; async in
+ * admin-client.ts). Built by server.ts.
+ */
+export interface SimulatorControls {
+	/** Back to seed data, empty ledger, no faults, zeroed counters, no tokens, defaults + `config`. */
 	reset(config?: SimulatorConfigInput): SimulatorConfig;
+	/** Merges a partial config (rateLimit merged key by key). */
 	configure(partial: SimulatorConfigInput): SimulatorConfig;
-	getConfig(): SimulatorConfig;
-	addFaults(faults: Fault[]): number;
+	config(): SimulatorConfig;
+	/** Appends faults; accepts faults or arrays of faults. Returns the number of active faults. */
+	addFaults(...faults: Array<Fault | Fault[]>): number;
 	clearFaults(): void;
-	listFaults(): Array<Fault & { seen: number; fired: number }>;
+	faults(): Array<Fault & { seen: number; fired: number }>;
 	ledger(): LedgerEntry[];
 	stats(): SimulatorStats;
 	requests(): RequestLogEntry[];
 	expireTokens(): void;
 	settle(): void;
+	/** Moves the simulator's clock forward (token expiry and limit window, duplicate window, dates). */
 	advanceTime(seconds: number): void;
-	readonly appointmentFeed: AppointmentFeed;
 }
 
 export interface AdminAnswer {
@@ -36,7 +35,13 @@ export interface AdminAnswer {
 }
 
 /** The answer to one admin call; `body` is the request body as text, null when it was too large. */
-export function adminAnswer(target: AdminTarget, method: string, path: string, body: string | null): AdminAnswer {
+export function adminAnswer(
+	controls: SimulatorControls,
+	feed: AppointmentFeed,
+	method: string,
+	path: string,
+	body: string | null,
+): AdminAnswer {
 	if (body === null) return { status: 413, body: { error: 'body too large' } };
 	let input: unknown = undefined;
 	if (body.trim() !== '') {
@@ -49,16 +54,16 @@ export function adminAnswer(target: AdminTarget, method: string, path: string, b
 	const trimmed = path.replace(/\/+$/, '');
 	try {
 		if (trimmed.startsWith('/__admin/appointments')) {
-			return appointmentAdmin(target.appointmentFeed, method, trimmed, (input ?? {}) as Record<string, unknown>);
+			return appointmentAdmin(feed, method, trimmed, (input ?? {}) as Record<string, unknown>);
 		}
-		return simulatorAdmin(target, method, path, input);
+		return simulatorAdmin(controls, method, path, input);
 	} catch (e) {
 		if (e instanceof InputError) return { status: 400, body: { error: e.message } };
 		throw e;
 	}
 }
 
-function simulatorAdmin(target: AdminTarget, method: string, path: string, input: unknown): AdminAnswer {
+function simulatorAdmin(target: SimulatorControls, method: string, path: string, input: unknown): AdminAnswer {
 	const obj = (input ?? {}) as Record<string, unknown>;
 	const done = { status: 200, body: { ok: true } };
 	switch (`${method} ${path.replace(/\/+$/, '')}`) {
@@ -67,12 +72,13 @@ function simulatorAdmin(target: AdminTarget, method: string, path: string, input
 		case 'POST /__admin/reset':
 			return { status: 200, body: { ok: true, config: target.reset(input as SimulatorConfigInput | undefined) } };
 		case 'GET /__admin/config':
-			return { status: 200, body: target.getConfig() };
+			return { status: 200, body: target.config() };
 		case 'POST /__admin/config':
 			return { status: 200, body: target.configure(obj as SimulatorConfigInput) };
 		case 'GET /__admin/faults':
-			return { status: 200, body: { faults: target.listFaults() } };
+			return { status: 200, body: { faults: target.faults() } };
 		case 'POST /__admin/faults':
+			if (!Array.isArray(obj.faults)) throw new InputError('faults must be an array');
 			return { status: 200, body: { ok: true, total: target.addFaults(obj.faults as Fault[]) } };
 		case 'DELETE /__admin/faults':
 			target.clearFaults();

@@ -92,5 +92,6 @@ function searchPatients(request: ApiRequest): Reply {
 	// athena's page size here is maxresults (its spec has no limit on this endpoint).
 	const maxResults = request.query.get('maxresults');
 	if (maxResults !== null && /^\d+$/.test(maxResults)) found = found.slice(0, Number(maxResults));
-	return page(request, 'patients', found, '/patients/search', (p) => patientJson(p.id, request, { omitBalances: true }));
+	const toJson = (p: (typeof found)[number]) => patientJson(p.id, request, { omitBalances: true });
+	return page(request, 'patients', found, '/patients/search', toJson);
 }

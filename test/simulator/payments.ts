@@ -8,7 +8,14 @@ import { FLAG_RE, centsToMoney, dateKey, isTrue, parseMoney } from './formats';
 import type { CardPayment, Ledger } from './ledger';
 import type { Receipts } from './receipts';
 import { type ApiRequest, type Reply, type RouteSpec, bad, err, missing, ok } from './replies';
-import { CARD_DECLINE_TEXT, CARD_PAYMENT_METHOD_CODES, DEPARTMENTS, NON_CARD_PAYMENT_METHODS, cardType, seedData } from './seed';
+import {
+	CARD_DECLINE_TEXT,
+	CARD_PAYMENT_METHOD_CODES,
+	DEPARTMENTS,
+	NON_CARD_PAYMENT_METHODS,
+	cardType,
+	seedData,
+} from './seed';
 import type { Simulation } from './simulation';
 
 const AMOUNT_REQUIRED = bad(
@@ -37,12 +44,22 @@ export class Payments {
 
 	routes(): RouteSpec[] {
 		return [
-			{ method: 'POST', path: '/patients/:id/recordpayment', handler: (r, [id]) => this.recordPayment(r, id), write: true },
-			{ method: 'POST', path: '/patients/:id/collectpayment', handler: (r, [id]) => this.collectPayment(r, id), write: true },
+			{
+				method: 'POST',
+				path: '/patients/:id/recordpayment',
+				handler: (request, [id]) => this.recordPayment(request, id),
+				write: true,
+			},
+			{
+				method: 'POST',
+				path: '/patients/:id/collectpayment',
+				handler: (request, [id]) => this.collectPayment(request, id),
+				write: true,
+			},
 			{
 				method: 'POST',
 				path: '/patients/:id/voidpayment/:eid',
-				handler: (r, [id, eid]) => this.voidPayment(r, id, eid),
+				handler: (request, [id, eid]) => this.voidPayment(request, id, eid),
 				write: true,
 			},
 		];

@@ -18,7 +18,7 @@ interface Receipt {
 	requestdate: string;
 }
 
-/** The seed's VOID row takes the e-payment ID after its purchase's (9002 → 9003), as athena's 2009 rows do (8 → 9). */
+/** The seed's VOID row takes the e-payment ID after its purchase's (9002 → 9003), as athena's 2009 rows do. */
 const SEED_VOID_ID_STEP = 1;
 
 export class Receipts {
@@ -36,21 +36,22 @@ export class Receipts {
 			list.push(receiptOf(p, 'PURCHASE', p.purchaseDate));
 			// The seed's void is the 2009 kind: a VOID row of its own, with the next e-payment ID.
 			if (p.voided && p.voidDate) {
-				list.push({ ...receiptOf(p, 'VOID', p.voidDate), epaymentid: String(Number(p.epaymentid) + SEED_VOID_ID_STEP) });
+				const epaymentid = String(Number(p.epaymentid) + SEED_VOID_ID_STEP);
+				list.push({ ...receiptOf(p, 'VOID', p.voidDate), epaymentid });
 			}
 		}
 	}
 
 	routes(): RouteSpec[] {
 		return [
-			{ method: 'GET', path: '/patients/:id/receipts', handler: (request, [id]) => this.getReceipts(request, id) },
+			{ method: 'GET', path: '/patients/:id/receipts', handler: (r, [id]) => this.getReceipts(r, id) },
 			{
 				method: 'POST',
 				path: '/patients/:id/receipts/:eid/email',
-				handler: (request, [id, eid]) => this.emailReceipt(request, id, eid),
+				handler: (r, [id, eid]) => this.emailReceipt(r, id, eid),
 				write: true,
 			},
-			{ method: 'GET', path: '/patients/paymenthistory', handler: (request) => this.paymentHistory(request) },
+			{ method: 'GET', path: '/patients/paymenthistory', handler: (r) => this.paymentHistory(r) },
 		];
 	}
 
@@ -105,7 +106,8 @@ export class Receipts {
 		}
 		const p = this.ledger.cardPayment(eid);
 		if (!p || p.patientid !== patientId) return err(404, 'The payment was not found.');
-		this.ledger.add(request, 'email', { patientid: patientId, departmentid: p.departmentid, epaymentid: eid }, { ...f });
+		const stored = { patientid: patientId, departmentid: p.departmentid, epaymentid: eid };
+		this.ledger.add(request, 'email', stored, { ...f });
 		return ok([{ success: 'true' }]);
 	}
 

@@ -2,13 +2,13 @@
 /**
  * The simulator's HTTP server: reads each request, sends `/__admin` to admin.ts and the token endpoint to token.ts,
  * applies the common rules of `/v1` calls in order (throttle, latency, bearer, practice, faults), routes the call to
- * its athena area and writes the answer. Also the in-process accessors index.ts hands out. See README.md for a map
- * of the areas. Zero runtime dependencies (node:http, node:crypto only).
+ * its athena area and writes the answer. It builds the areas and the controls tests drive. README.md maps the files.
+ * Zero runtime dependencies (node:http, node:crypto only).
  */
 import * as http from 'node:http';
 import * as crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { type AdminTarget, adminAnswer } from './admin';
+import { type SimulatorControls, adminAnswer } from './admin';
 import { AnswerOverrides } from './answerOverrides';
 import { AppointmentFeed } from './appointmentFeed';
 import { appointmentRoutes } from './appointments';
@@ -23,14 +23,7 @@ import { RequestLog } from './requestLog';
 import { PRACTICE_ID, seedCardPayments } from './seed';
 import { Simulation } from './simulation';
 import { OAuthTokens } from './token';
-import type {
-	Fault,
-	LedgerEntry,
-	RequestLogEntry,
-	SimulatorConfig,
-	SimulatorConfigInput,
-	SimulatorStats,
-} from './types';
+import type { Fault, RequestLogEntry, SimulatorConfig, SimulatorConfigInput } from './types';
 
 export const DAILY_QUOTA = 50000;
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -82,7 +75,7 @@ interface PracticeCall {
 	bearer: string | null;
 }
 
-export class SimulatorServer implements AdminTarget {
+export class SimulatorServer {
 	readonly server: http.Server;
 	private readonly simulation = new Simulation();
 	private readonly tokens = new OAuthTokens(this.simulation);
@@ -151,7 +144,7 @@ export class SimulatorServer implements AdminTarget {
 		return this.simulation.now();
 	}
 
-	// -------------------------------------------------------------- in-process admin (admin.ts serves them over HTTP)
+	/** Back to seed data, empty ledger, no faults, zeroed counters, no tokens, defaults + `config`. */
 	reset(config?: SimulatorConfigInput): SimulatorConfig {
 		this.simulation.reset(config);
 		this.tokens.reset();
@@ -164,55 +157,30 @@ export class SimulatorServer implements AdminTarget {
 		this.payments.reset();
 		this.requestLog.clear();
 		this.appointmentFeed.reset();
-		return this.getConfig();
-	}
-
-	configure(partial: SimulatorConfigInput): SimulatorConfig {
-		this.simulation.configure(partial);
-		return this.getConfig();
-	}
-
-	getConfig(): SimulatorConfig {
 		return this.simulation.configCopy();
 	}
 
-	addFaults(faults: Fault[]): number {
-		return this.injectedFaults.add(faults);
-	}
-
-	clearFaults(): void {
-		this.injectedFaults.clear();
-		this.answerOverrides.clear();
-	}
-
-	listFaults(): Array<Fault & { seen: number; fired: number }> {
-		return this.injectedFaults.describe();
-	}
-
-	ledger(): LedgerEntry[] {
-		return this.paymentLedger.list();
-	}
-
-	stats(): SimulatorStats {
-		return { ...this.simulation.stats };
-	}
-
-	requests(): RequestLogEntry[] {
-		return this.requestLog.list();
-	}
-
-	expireTokens(): void {
-		this.tokens.expireAll();
-	}
-
-	settle(): void {
-		this.paymentLedger.settle();
-	}
-
-	/** Moves the simulated clock forward (token expiry, token/duplicate windows, dates). */
-	advanceTime(seconds: number): void {
-		this.simulation.advanceTime(seconds);
-	}
+	/** What tests drive: index.ts hands these out in process, admin.ts serves them over HTTP. */
+	readonly controls: SimulatorControls = {
+		reset: (config) => this.reset(config),
+		configure: (partial) => {
+			this.simulation.configure(partial);
+			return this.simulation.configCopy();
+		},
+		config: () => this.simulation.configCopy(),
+		addFaults: (...faults) => this.injectedFaults.add(faults.flat()),
+		clearFaults: () => {
+			this.injectedFaults.clear();
+			this.answerOverrides.clear();
+		},
+		faults: () => this.injectedFaults.describe(),
+		ledger: () => this.paymentLedger.list(),
+		stats: () => ({ ...this.simulation.stats }),
+		requests: () => this.requestLog.list(),
+		expireTokens: () => this.tokens.expireAll(),
+		settle: () => this.paymentLedger.settle(),
+		advanceTime: (seconds) => this.simulation.advanceTime(seconds),
+	};
 
 	// -------------------------------------------------------------- HTTP plumbing
 	private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -246,7 +214,7 @@ export class SimulatorServer implements AdminTarget {
 		const path = url.pathname;
 		const method = (req.method ?? 'GET').toUpperCase();
 		if (path.startsWith('/__admin')) {
-			const answer = adminAnswer(this, method, path, body);
+			const answer = adminAnswer(this.controls, this.appointmentFeed, method, path, body);
 			const text = JSON.stringify(answer.body);
 			res.writeHead(answer.status, {
 				'content-type': 'application/json; charset=utf-8',
@@ -256,7 +224,8 @@ export class SimulatorServer implements AdminTarget {
 			return;
 		}
 		const authorization = req.headers.authorization;
-		const bearer = typeof authorization === 'string' ? (/^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] ?? null) : null;
+		const bearerMatch = typeof authorization === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
+		const bearer = bearerMatch ? bearerMatch[1] : null;
 		const contentType = req.headers['content-type'] ?? null;
 		this.logRequest(res, { method, path, query: Object.fromEntries(url.searchParams), contentType, bearer });
 		if (body === null) {
@@ -264,7 +233,8 @@ export class SimulatorServer implements AdminTarget {
 			return;
 		}
 		if (path === '/oauth2/v1/token') {
-			this.write(res, this.tokens.issue({ method, authorization, contentType: req.headers['content-type'], body }));
+			const tokenReply = this.tokens.issue({ method, authorization, contentType: req.headers['content-type'], body });
+			this.write(res, tokenReply);
 			return;
 		}
 		const m = /^\/v1\/([^/]+)(\/.*)?$/.exec(path);
@@ -325,7 +295,8 @@ export class SimulatorServer implements AdminTarget {
 			return;
 		}
 		if (call.practiceId !== PRACTICE_ID && !this.simulation.config.practiceIds.includes(call.practiceId)) {
-			this.write(res, err(404, 'Invalid practice ID', 'The practice ID in the URL is not one this application can access.'));
+			const why = 'The practice ID in the URL is not one this application can access.';
+			this.write(res, err(404, 'Invalid practice ID', why));
 			return;
 		}
 		const fault = this.injectedFaults.pick(method, sub);

@@ -68,7 +68,9 @@ export class OAuthTokens {
 
 	/** Why a token request is refused (method, client, content type, grant, scope), or null. */
 	private refusal({ method, authorization, contentType, body }: TokenRequest): Reply | null {
-		if (method !== 'POST') return { status: 405, body: { error: 'invalid_request', error_description: 'Use POST.' } };
+		if (method !== 'POST') {
+			return { status: 405, body: { error: 'invalid_request', error_description: 'Use POST.' } };
+		}
 		const basic = typeof authorization === 'string' ? /^Basic\s+(\S+)\s*$/i.exec(authorization) : null;
 		if (!clientMatches(basic?.[1])) {
 			return {
