@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * The admin API (`/__admin/…`, JSON, no auth): what the in-process accessors of index.ts do, over HTTP, for a
  * simulator in another process (admin-client.ts is its client). Every call answers JSON; bad input → 400.

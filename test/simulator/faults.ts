@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * Trouble on demand: injected faults (5xx before or after processing, reset or hung sockets) and the per-second
  * throttle of `/v1` calls (429 JSON or athena's 403 "Developer Over Qps" page).
