@@ -193,10 +193,10 @@ for (const version of n8nVersions()) {
 			const ledger = sim.ledger().filter((entry) => entry.kind === 'record');
 			const good = rows.filter((row) => row.expect === 'posted');
 			// Rows post a few at a time, so athena's order is not the sheet's: compared as sets.
-			const byPatient = (a: string[], b: string[]) => a[0].localeCompare(b[0]);
+			const patientOrder = (a: string[], b: string[]) => a[0].localeCompare(b[0]);
 			assert.deepEqual(
-				ledger.map((entry) => [String(entry.patientid), String(entry.amount), String(entry.form.postdate)]).sort(byPatient),
-				good.map((row) => [String(row.cells.patient_id), row.amount, DAY]).sort(byPatient),
+				ledger.map((entry) => [String(entry.patientid), String(entry.amount), String(entry.form.postdate)]).sort(patientOrder),
+				good.map((row) => [String(row.cells.patient_id), String(row.amount), DAY]).sort(patientOrder),
 				'each good row posted once, on the day the sheet means',
 			);
 			const byPatient = new Map(ledger.map((entry) => [entry.patientid, entry]));
