@@ -6,13 +6,56 @@
  *   npm run e2e                              # all files, all pinned n8n lines (2.41.1, 2.8.4, 1.123.81)
  *   npm run e2e -- smoke                     # only files whose name contains "smoke"
  *   E2E_N8N_VERSIONS=2.41.1 npm run e2e      # one line only
+ *   E2E_PARALLEL=1 npm run e2e               # the lines one after the other (default 2 side by side)
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { log, ROOT, secs, timed } from './lib/common';
-import { ensureN8n, N8N_LINES } from './lib/n8n-install';
+import { ensureN8n, N8N_LINES, N8N_NEWEST, N8N_V1, runtimeFor } from './lib/n8n-install';
 import { buildAndPack } from './lib/pack';
+
+/**
+ * The lines run side by side, E2E_PARALLEL [2] at a time (the machine has 2 cores; n8n mostly waits): the newest line,
+ * which runs the most files (queue mode, the editor, the Trigger's pollers), in a slot of its own, the others one
+ * after the other in the second slot. Each line's output is prefixed with its version.
+ */
+function slotsFor(versions: string[], parallel: number): string[][] {
+	if (parallel <= 1 || versions.length <= 1) return [versions];
+	const [first, ...rest] = versions;
+	const slots: string[][] = [[first]];
+	rest.forEach((version, index) => {
+		const slot = 1 + (index % Math.max(1, parallel - 1));
+		(slots[slot] ??= []).push(version);
+	});
+	return slots;
+}
+
+function runLine(version: string, files: string[], tarball: string, prefixed: boolean): Promise<number> {
+	return new Promise<number>((resolve) => {
+		const child = spawn(
+			process.execPath,
+			[path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
+			{
+				cwd: ROOT,
+				stdio: prefixed ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+				env: { ...process.env, E2E_TARBALL: tarball, E2E_N8N_VERSIONS: version },
+			},
+		);
+		if (prefixed) {
+			for (const stream of [child.stdout!, child.stderr!]) {
+				let partial = '';
+				stream.on('data', (chunk: Buffer) => {
+					const lines = (partial + chunk.toString()).split('\n');
+					partial = lines.pop() ?? '';
+					for (const line of lines) process.stdout.write(`[${version}] ${line}\n`);
+				});
+				stream.on('end', () => partial && process.stdout.write(`[${version}] ${partial}\n`));
+			}
+		}
+		child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0)));
+	});
+}
 
 async function main(): Promise<number> {
 	const begin = Date.now();
@@ -29,21 +72,28 @@ async function main(): Promise<number> {
 		return 1;
 	}
 	const versions = process.env.E2E_N8N_VERSIONS?.split(',').map((v) => v.trim()).filter(Boolean) ?? [...N8N_LINES];
-	for (const v of versions) await timed(`e2e: n8n ${v} install`, () => ensureN8n(v));
+	const parallel = Math.max(1, Number(process.env.E2E_PARALLEL ?? 2) || 1);
+	const slots = slotsFor(versions, parallel);
+	// Node 24 first (lines share it), then the lines' installs side by side, as their tests will run.
+	if (versions.some((v) => v !== N8N_V1)) await runtimeFor(N8N_NEWEST);
+	await Promise.all(slots.map(async (slot) => {
+		for (const v of slot) await timed(`e2e: n8n ${v} install`, () => ensureN8n(v));
+	}));
 	const tarball = await timed('e2e: build and pack', () => buildAndPack());
-	log(`e2e: running ${files.join(', ')} on n8n ${versions.join(', ')}`);
-	const code = await new Promise<number>((resolve) => {
-		const child = spawn(
-			process.execPath,
-			[path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
-			{
-				cwd: ROOT,
-				stdio: 'inherit',
-				env: { ...process.env, E2E_TARBALL: tarball, E2E_N8N_VERSIONS: versions.join(',') },
-			},
-		);
-		child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0)));
-	});
+	log(`e2e: running ${files.join(', ')} on n8n ${slots.map((slot) => slot.join(' then ')).join(' | beside | ')}`);
+	const codes = await Promise.all(
+		slots.map(async (slot) => {
+			const results: number[] = [];
+			for (const version of slot) {
+				const start = Date.now();
+				const code = await runLine(version, files, tarball, slots.length > 1);
+				log(`e2e: n8n ${version} ${code === 0 ? 'passed' : 'FAILED'} in ${secs(start)}`);
+				results.push(code);
+			}
+			return results;
+		}),
+	);
+	const code = codes.flat().some((c) => c !== 0) ? 1 : 0;
 	log(`e2e: ${code === 0 ? 'passed' : 'FAILED'} in ${secs(begin)}`);
 	return code;
 }

@@ -10,7 +10,9 @@
  * - n8n 2.41 runs `regex` conditions in a sandbox with a 250 ms limit: under load the check timed out and n8n refused
  *   the webhook's run with HTTP 500 (issue 22).
  * So conditions may only compare (`eq`, `not`, `gt`, `gte`, `lt`, `lte`, `between`, `exists`), and each one is
- * evaluated here against every value it can meet: unset, empty, an expression, each choice of its parameter.
+ * evaluated here against every value it can meet: unset, empty, an expression, each choice of its parameter. The same
+ * check validates a resource locator's typed ID with its mode's regex (safeRegex, same limit): none has one; the node
+ * checks every ID itself (shared/fieldRules.ts).
  */
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -97,13 +99,17 @@ function rulesOf(property: INodeProperties): Array<[kind: 'show' | 'hide', name:
 const cndKeyOf = (condition: Condition): string | undefined =>
 	condition && typeof condition === 'object' && '_cnd' in condition ? Object.keys((condition as { _cnd: object })._cnd)[0] : undefined;
 
-/** Every `_cnd` key a description uses that is not a plain comparison, with where it is. */
+/**
+ * Every `_cnd` key a description uses that is not a plain comparison, and every resource-locator mode validated by a
+ * regular expression (n8n 2.41 runs those in the same sandbox, in the same check before a run), with where it is.
+ */
 export function unsafeConditions(description: INodeTypeDescription): string[] {
-	return placed(description.properties).flatMap(({ path: where, property }) =>
-		rulesOf(property).flatMap(([kind, name, conditions]) =>
+	return placed(description.properties).flatMap(({ path: where, property }) => [
+		...rulesOf(property).flatMap(([kind, name, conditions]) =>
 			conditions.map(cndKeyOf).filter((key): key is string => key !== undefined && !SAFE_CONDITIONS.includes(key)).map((key) => `${where}: ${kind}.${name} uses ${key}`),
 		),
-	);
+		...(property.modes ?? []).filter((mode) => mode.validation?.some((rule) => typeof rule === 'object' && rule.type === 'regex')).map((mode) => `${where}: mode ${mode.name} validates with a regex`),
+	]);
 }
 
 /** The values a parameter can hold as a display rule sees it: unset, empty, an expression, another value, its choices. */

@@ -47,13 +47,18 @@ export async function readProcessed(client: AthenaClient, filter: FeedFilter, fr
 	return rowsOf(answer.body);
 }
 
-export async function subscribedEvents(client: AthenaClient): Promise<{ status: string; events: string[] }> {
-	const answer = await client.get(SUBSCRIPTION, {}, { action: 'read the changed-appointments subscription' });
-	const body = (answer.body ?? {}) as { status?: unknown; subscriptions?: unknown };
+/** `{"status":"ACTIVE"|"PARTIAL"|"INACTIVE","subscriptions":[{"eventname":…}]}` (recorded: fact 23). */
+export function readSubscription(answer: unknown): { status: string; events: string[] } {
+	const body = (answer ?? {}) as { status?: unknown; subscriptions?: unknown };
 	const events = Array.isArray(body.subscriptions)
 		? body.subscriptions.map((entry) => String((entry as { eventname?: unknown })?.eventname ?? '')).filter(Boolean)
 		: [];
 	return { status: String(body.status ?? 'INACTIVE'), events };
+}
+
+export async function subscribedEvents(client: AthenaClient): Promise<{ status: string; events: string[] }> {
+	const answer = await client.get(SUBSCRIPTION, {}, { action: 'read the changed-appointments subscription' });
+	return readSubscription(answer.body);
 }
 
 /** How long the Trigger waits before it asks athena again for an event it asked for (athena applies in 5-15 min). */

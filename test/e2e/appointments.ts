@@ -1,14 +1,19 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * The appointment examples in a real n8n (the packed tarball installed as users install it, the simulator as athena):
  *  - "Copay at check-in": ACTIVE, its athenahealth Trigger polling every minute. The simulator checks two patients
  *    in; the workflow must start within one poll interval, once, and tell the front desk the copay due.
  *  - "Uncollected copays, end of day": run by n8n's CLI; today's checked-out visits with a copay still due go to a
  *    CSV, with the total.
+ *  - The Trigger across a failing poll and a stop of n8n, under each of n8n 2.41's pollers: durable poll cursors off
+ *    (N8N_POLLER_DURABLE_CURSORS_ENABLED alone, which n8n refuses with a warning) and on (with N8N_SCHEDULER_ENABLED,
+ *    N8N_SCHEDULER_POLL_TRIGGERS_ENABLED and N8N_USE_WORKFLOW_PUBLICATION_SERVICE). Every check-in comes out in
+ *    exactly one successful execution; the durable run proves its path by n8n's log and its poller_state table.
  *
  *   E2E_N8N_VERSIONS=2.41.1 npx tsx scripts/e2e.ts appointments
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -60,23 +65,6 @@ for (const version of n8nVersions()) {
 			if (userFolder) fs.rmSync(userFolder, { recursive: true, force: true });
 		});
 
-		async function executions(workflowId: string): Promise<any[]> {
-			const body = await n8n.rest<any>('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`);
-			return (body.data?.results ?? body.results ?? []) as any[];
-		}
-
-		/** An execution's run data: n8n's REST API sends it `flatted`-encoded; n8n's own copy of flatted reads it. */
-		async function runDataOf(executionId: string): Promise<Record<string, any[]>> {
-			const body = await n8n.rest<any>('GET', `/rest/executions/${executionId}`);
-			const execution = body.data ?? body;
-			const flatted = createRequire(path.join(n8n.install.dir, 'node_modules', 'n8n', 'package.json'))('flatted') as { parse(text: string): any };
-			const data = typeof execution.data === 'string' ? flatted.parse(execution.data) : execution.data;
-			return data.resultData.runData;
-		}
-
-		const outputOf = (runData: Record<string, any[]>, node: string) =>
-			(runData[node] ?? []).flatMap((task: any) => (task?.data?.main?.[0] ?? []).map((item: any) => item.json));
-
 		test('copay at check-in: an ACTIVE workflow fires within one poll interval of a check-in, and fires once', { timeout: 10 * 60_000 }, async () => {
 			const wf = await n8n.rest<any>('GET', `/rest/workflows/${checkInId}`);
 			await n8n.rest('POST', `/rest/workflows/${checkInId}/activate`, { versionId: (wf.data ?? wf).versionId });
@@ -89,14 +77,14 @@ for (const version of n8nVersions()) {
 			assert.equal(subscriptions().length, 1, 'one subscription call');
 			assert.deepEqual(subscriptions()[0].status, 200);
 			while (!feedReads() && Date.now() - activatedAt < POLL_INTERVAL_MS + SLACK_MS) await new Promise((resolve) => setTimeout(resolve, 500));
-			assert.equal((await executions(checkInId)).length, 0, 'nothing to fire on yet');
+			assert.equal((await executions(n8n, checkInId)).length, 0, 'nothing to fire on yet');
 
 			const checkedInAt = Date.now();
 			sim.appointments.act('checkin', APPOINTMENT_WITH_COPAY);
 			sim.appointments.act('checkin', APPOINTMENT_WITHOUT_COPAY);
 			let fired: any[] = [];
 			while (Date.now() - checkedInAt < POLL_INTERVAL_MS + SLACK_MS) {
-				fired = await executions(checkInId);
+				fired = await executions(n8n, checkInId);
 				if (fired.length && fired.every((e) => e.stoppedAt)) break;
 				await new Promise((resolve) => setTimeout(resolve, 1000));
 			}
@@ -106,7 +94,7 @@ for (const version of n8nVersions()) {
 			assert.ok(startedAfterMs <= POLL_INTERVAL_MS + SLACK_MS, `started ${startedAfterMs} ms after the check-in`);
 			assert.equal(fired[0].status, 'success');
 
-			const runData = await runDataOf(String(fired[0].id));
+			const runData = await runDataOf(n8n, String(fired[0].id));
 			const events = outputOf(runData, 'Patient checked in');
 			assert.deepEqual(events.map((e) => [e.event, e.appointmentId]), [
 				['Check-In', APPOINTMENT_WITH_COPAY],
@@ -125,7 +113,7 @@ for (const version of n8nVersions()) {
 			while (feedReads() <= readsBefore && Date.now() - waitStart < POLL_INTERVAL_MS + SLACK_MS) await new Promise((resolve) => setTimeout(resolve, 1000));
 			assert.ok(feedReads() > readsBefore, 'the Trigger polled again');
 			await new Promise((resolve) => setTimeout(resolve, 3000));
-			assert.equal((await executions(checkInId)).length, 1, 'no second execution for the same check-ins');
+			assert.equal((await executions(n8n, checkInId)).length, 1, 'no second execution for the same check-ins');
 
 			await n8n.rest('POST', `/rest/workflows/${checkInId}/deactivate`, {});
 		});
@@ -185,4 +173,178 @@ for (const version of n8nVersions()) {
 			assert.equal(answer.status, 200, await answer.text());
 		}
 	});
+}
+
+// ------------------------------------------------------------------------------------------------------------------
+// The Trigger across a failing poll and a stop of n8n, under each of n8n 2.41's pollers.
+// ------------------------------------------------------------------------------------------------------------------
+
+/** n8n 2.41.1's durable poll cursors: the poller state in its own table, committed with the execution. */
+const DURABLE_CURSORS = {
+	N8N_POLLER_DURABLE_CURSORS_ENABLED: 'true',
+	N8N_SCHEDULER_ENABLED: 'true',
+	N8N_SCHEDULER_POLL_TRIGGERS_ENABLED: 'true',
+	N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'true',
+};
+/** What n8n 2.41.1 logs when durable cursors are asked for without the scheduler chain they need. */
+const CURSORS_DISABLED_WARNING = /durable poll cursors stay disabled/;
+/** Where durable cursors first exist (their table's migration): the pinned newest line. */
+const DURABLE_CURSOR_LINES = ['2.41.1'];
+const POLLER_MODES = [
+	{ name: 'durable poll cursors off', durable: false, env: { N8N_POLLER_DURABLE_CURSORS_ENABLED: 'true' } },
+	{ name: 'durable poll cursors on', durable: true, env: DURABLE_CURSORS },
+] as const;
+const RESTART_WORKFLOW_ID = 'athenaE2eRestart';
+const RESTART_TRIGGER = 'Patient checked in';
+/** How long n8n stays stopped while patients check in (athena keeps the messages; the proof needs no longer). */
+const STOPPED_MS = 20_000;
+
+/** A workflow of the Trigger alone, with Include Copay: its copay look-up can fail after the feed was read. */
+function restartWorkflow(credentialId: string): object {
+	return {
+		id: RESTART_WORKFLOW_ID,
+		name: 'Trigger across a failing poll and a restart',
+		active: false,
+		settings: { executionOrder: 'v1', timezone: 'America/New_York' },
+		connections: {},
+		nodes: [
+			{
+				id: 'a3f1c6e2-5b7d-4e8f-9a0b-1c2d3e4f5a6b',
+				name: RESTART_TRIGGER,
+				type: 'n8n-nodes-athenahealth.athenahealthTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, events: ['checkIn'], includeCopay: true },
+				credentials: { athenahealthOAuth2Api: { id: credentialId, name: 'athenahealth account' } },
+			},
+		],
+	};
+}
+
+/** n8n's poller_state rows, read with the Node 24 n8n runs on (its built-in SQLite). */
+function pollerStateRows(n8n: N8nInstance): Array<{ workflowId: string; nodeId: string; cursor: string }> {
+	const db = path.join(n8n.userFolder, '.n8n', 'database.sqlite');
+	const script = `const { DatabaseSync } = require('node:sqlite');
+const db = new DatabaseSync(${JSON.stringify(db)}, { readOnly: true });
+const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'poller_state'").get();
+console.log(JSON.stringify(table ? db.prepare('SELECT workflowId, nodeId, cursor FROM poller_state').all() : null));`;
+	const out = execFileSync(n8n.install.nodeBin, ['--no-warnings', '-e', script], { encoding: 'utf8' });
+	const rows = JSON.parse(out.trim()) as Array<{ workflowId: string; nodeId: string; cursor: string }> | null;
+	assert.ok(rows, 'n8n has a poller_state table');
+	return rows;
+}
+
+for (const version of n8nVersions().filter((line) => DURABLE_CURSOR_LINES.includes(line))) {
+	for (const mode of POLLER_MODES) {
+		describe(`n8n ${version}, ${mode.name}: the Trigger across a failing poll and a stop of n8n`, { timeout: 15 * 60_000 }, () => {
+			let sim: AthenaSimulator;
+			let n8n: N8nInstance | undefined;
+			let userFolder: string;
+			const logs: string[] = [];
+			const boot = async () => {
+				n8n = await startN8n({ version, userFolder, env: { GENERIC_TIMEZONE: 'America/New_York', ...mode.env } });
+			};
+
+			before(async () => {
+				const tarball = await projectTarball();
+				sim = await startSimulator();
+				userFolder = tempDir(`e2e-trigger-${mode.durable ? 'durable' : 'legacy'}-${version}-`);
+				await installCommunityPackage(userFolder, tarball);
+				await boot();
+				await n8n!.importCredential(simulatorCredential(sim.url, CREDENTIAL_ID));
+				await n8n!.importWorkflow(restartWorkflow(CREDENTIAL_ID));
+			});
+
+			after(async () => {
+				await n8n?.stop();
+				await sim?.close();
+				if (userFolder) fs.rmSync(userFolder, { recursive: true, force: true });
+			});
+
+			const feedReads = () => sim.requests().filter((r) => r.path.endsWith('/appointments/changed') && r.status === 200 && !r.query.showprocessedstartdatetime).length;
+			const waitFor = async (what: string, done: () => boolean | Promise<boolean>, timeoutMs = POLL_INTERVAL_MS + SLACK_MS) => {
+				const start = Date.now();
+				while (!(await done())) {
+					assert.ok(Date.now() - start < timeoutMs, `${what}: not within ${timeoutMs / 1000} s`);
+					await new Promise((resolve) => setTimeout(resolve, 1000));
+				}
+				log(`trigger e2e ${version} (${mode.name}): ${what} after ${secs(start)}`);
+			};
+			const finished = async () => (await executions(n8n!, RESTART_WORKFLOW_ID)).filter((e) => e.stoppedAt);
+			/** The check-ins of every successful execution, one list per execution, oldest first. */
+			const checkInsPerExecution = async () => {
+				const done = (await finished()).filter((e) => e.status === 'success').sort((a, b) => Number(a.id) - Number(b.id));
+				const lists: string[][] = [];
+				for (const execution of done) {
+					lists.push(outputOf(await runDataOf(n8n!, String(execution.id)), RESTART_TRIGGER).map((item) => `${item.event} ${item.appointmentId}`));
+				}
+				return lists;
+			};
+
+			test('each check-in in exactly one successful execution, across a poll that fails after reading the feed and a stop of n8n', { timeout: 14 * 60_000 }, async () => {
+				const wf = await n8n!.rest<any>('GET', `/rest/workflows/${RESTART_WORKFLOW_ID}`);
+				await n8n!.rest('POST', `/rest/workflows/${RESTART_WORKFLOW_ID}/activate`, { versionId: (wf.data ?? wf).versionId });
+				await waitFor('first poll (subscription, feed read)', () => feedReads() > 0);
+				const [first, second] = [3, 4].map((patient) => appointmentIdsOf(patient)[0]);
+
+				// A check-in whose poll fails after athena marked it processed: the copay look-up fails for good.
+				const faultsBefore = sim.stats().faultsInjected;
+				sim.addFaults({ kind: '500-before', method: 'GET', path: '^/appointments/\\d+$', count: 4 });
+				sim.appointments.act('checkin', APPOINTMENT_WITH_COPAY);
+				await waitFor('the poll failed', async () => sim.stats().faultsInjected - faultsBefore >= 4 && (await finished()).some((e) => e.status === 'error'), 2 * POLL_INTERVAL_MS + SLACK_MS);
+				assert.notEqual(sim.appointments.feed().find((m) => m.appointmentid === APPOINTMENT_WITH_COPAY)?.processedAt, null, 'the failed poll had taken the message from the feed');
+				await waitFor('the next poll emitted it', async () => (await checkInsPerExecution()).length === 1, 2 * POLL_INTERVAL_MS + SLACK_MS);
+
+				// n8n stops; patients check in meanwhile; n8n starts again on the same database.
+				logs.push(n8n!.process.output());
+				await n8n!.stop();
+				n8n = undefined;
+				sim.appointments.act('checkin', first);
+				sim.appointments.act('checkin', second);
+				await new Promise((resolve) => setTimeout(resolve, STOPPED_MS));
+				await boot();
+				await waitFor('the first polls after the start emitted them', async () => (await checkInsPerExecution()).length === 2, 2 * POLL_INTERVAL_MS + SLACK_MS);
+				// Once: after one more poll (it reads the processed window again), still nothing new.
+				const readsBefore = feedReads();
+				await waitFor('one more poll', () => feedReads() > readsBefore);
+				await new Promise((resolve) => setTimeout(resolve, 3000));
+
+				assert.deepEqual(await checkInsPerExecution(), [[`Check-In ${APPOINTMENT_WITH_COPAY}`], [`Check-In ${first}`, `Check-In ${second}`]]);
+				assert.equal(sim.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/appointments/changed/subscription')).length, 1, 'subscribed once, not again at the start');
+
+				// Which poller ran: n8n's own log, and its poller state table.
+				const printed = [...logs, n8n!.process.output()].join('\n');
+				const rows = pollerStateRows(n8n!).filter((row) => row.workflowId === RESTART_WORKFLOW_ID);
+				if (mode.durable) {
+					assert.doesNotMatch(printed, CURSORS_DISABLED_WARNING);
+					assert.equal(rows.length, 1, 'one poller_state row for the Trigger');
+					const cursor = JSON.parse(rows[0].cursor);
+					assert.ok(typeof cursor.checkpoint === 'number', `the Trigger's checkpoint is n8n's stored cursor: ${rows[0].cursor.slice(0, 300)}`);
+					assert.ok(Object.keys(cursor.seen ?? {}).some((key) => key.startsWith(`${second}:`)), 'the stored cursor holds the last check-in');
+				} else {
+					assert.match(printed, CURSORS_DISABLED_WARNING);
+					assert.equal(rows.length, 0, 'no poller_state row: the cursor lives in the static data');
+				}
+			});
+		});
+	}
+}
+
+/** The executions of a workflow, newest first, from n8n's REST API. */
+async function executions(n8n: N8nInstance, workflowId: string): Promise<any[]> {
+	const body = await n8n.rest<any>('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`);
+	return (body.data?.results ?? body.results ?? []) as any[];
+}
+
+/** An execution's run data: n8n's REST API sends it `flatted`-encoded; n8n's own copy of flatted reads it. */
+async function runDataOf(n8n: N8nInstance, executionId: string): Promise<Record<string, any[]>> {
+	const body = await n8n.rest<any>('GET', `/rest/executions/${executionId}`);
+	const execution = body.data ?? body;
+	const flatted = createRequire(path.join(n8n.install.dir, 'node_modules', 'n8n', 'package.json'))('flatted') as { parse(text: string): any };
+	const data = typeof execution.data === 'string' ? flatted.parse(execution.data) : execution.data;
+	return data.resultData.runData;
+}
+
+function outputOf(runData: Record<string, any[]>, node: string): any[] {
+	return (runData[node] ?? []).flatMap((task: any) => (task?.data?.main?.[0] ?? []).map((item: any) => item.json));
 }

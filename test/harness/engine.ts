@@ -34,6 +34,7 @@ import type {
 	INode,
 	INodeExecutionData,
 	INodeListSearchResult,
+	INodePropertyOptions,
 	INodeType,
 	INodeTypeDescription,
 	INodeTypes,
@@ -468,10 +469,23 @@ export class TestEngine {
 	 * current parameters (what `getCurrentNodeParameter` reads) as n8n's LoadOptionsService passes them.
 	 */
 	async listSearch(node: INode, method: string, filter?: string): Promise<INodeListSearchResult> {
-		const [prepared] = normalisedNodes({ nodes: [node], connections: {} }, DEFAULT_WORKFLOW_ID);
-		const nodeType = this.nodeTypes.getByNameAndVersion(prepared.type, prepared.typeVersion);
+		const { nodeType, context } = this.loadOptionsContext(node);
 		const search = nodeType.methods?.listSearch?.[method];
 		if (!search) throw new UnexpectedError(`The node has no listSearch method "${method}"`);
+		return await search.call(context, filter);
+	}
+
+	/** A dropdown's options (`loadOptionsMethod`), asked for the way the editor asks: the node as the panel holds it. */
+	async loadOptions(node: INode, method: string): Promise<INodePropertyOptions[]> {
+		const { nodeType, context } = this.loadOptionsContext(node);
+		const load = nodeType.methods?.loadOptions?.[method];
+		if (!load) throw new UnexpectedError(`The node has no loadOptions method "${method}"`);
+		return await load.call(context);
+	}
+
+	private loadOptionsContext(node: INode): { nodeType: INodeType; context: LoadOptionsContext } {
+		const [prepared] = normalisedNodes({ nodes: [node], connections: {} }, DEFAULT_WORKFLOW_ID);
+		const nodeType = this.nodeTypes.getByNameAndVersion(prepared.type, prepared.typeVersion);
 		const workflow = new Workflow({ id: DEFAULT_WORKFLOW_ID, nodes: [prepared], connections: {}, active: false, nodeTypes: this.nodeTypes, settings: {} });
 		const hooks = new ExecutionLifecycleHooks('internal', 'load-options', {
 			id: DEFAULT_WORKFLOW_ID,
@@ -487,8 +501,7 @@ export class TestEngine {
 		});
 		const additionalData = this.additionalData({ hooks, executionId: 'load-options', workflowId: DEFAULT_WORKFLOW_ID, settings: {} });
 		additionalData.currentNodeParameters = prepared.parameters;
-		const context = new LoadOptionsContext(workflow, prepared, additionalData, 'parameters');
-		return await search.call(context, filter);
+		return { nodeType, context: new LoadOptionsContext(workflow, prepared, additionalData, 'parameters') };
 	}
 
 	private additionalData({

@@ -26,6 +26,8 @@ const SCHEMA_ROOT = join(__dirname, '..', '..', 'nodes', 'Athenahealth', '__sche
 const VERSIONS = [1, 2, 3] as const;
 const UPDATE = process.env.UPDATE_OUTPUT_SCHEMAS === '1';
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** The spreadsheet serial number (Excel's 1900 system) of the UTC day of `at`. */
+const sheetSerial = (at: Date) => Math.floor((at.getTime() - Date.UTC(1899, 11, 30)) / DAY_MS);
 
 const stackOf = useStack();
 
@@ -81,6 +83,8 @@ async function scenariosOf(stack: Stack, resource: string, operation: string, ty
 						{ patient: '103', department: '1', method: 'MC/VISA', last4: '4242', copay: '12' },
 						{ patient: '101', department: '1', method: 'CASH', copay: '10' },
 						{ patient: '104', department: '1', method: 'CHECK', copay: '13' },
+						// A date cell's serial number: the row says how it read it (postDateRead).
+						{ patient: '105', department: '1', method: 'CASH', copay: '14', postDate: sheetSerial(new Date(Date.now() - 2 * DAY_MS)) },
 					],
 				},
 			];

@@ -1,8 +1,9 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
- * HTTP client of the simulator's admin API (/__admin/...), for tests and scripts where the simulator
- * runs in another process (e.g. started with `npx tsx test/simulator/cli.ts`). Uses global fetch.
+ * HTTP clients of the simulator's admin API (/__admin/..., served by admin.ts), for tests and scripts where the
+ * simulator runs in another process (e.g. started with `npm run simulator`). Uses global fetch.
  */
+import type { AppointmentAction, FeedMessage } from './appointmentFeed';
 import type {
 	Fault,
 	LedgerEntry,
@@ -12,6 +13,20 @@ import type {
 	SimulatorStats,
 } from './types';
 
+type AdminMethod = 'GET' | 'POST' | 'DELETE';
+
+/** One admin call: JSON in, JSON out; a non-2xx answer throws with its status and text. */
+async function callAdmin<T>(url: string, method: AdminMethod, path: string, body?: unknown): Promise<T> {
+	const res = await fetch(url, {
+		method,
+		headers: body === undefined ? {} : { 'content-type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const text = await res.text();
+	if (!res.ok) throw new Error(`simulator admin ${method} ${path} failed: ${res.status} ${text}`);
+	return JSON.parse(text) as T;
+}
+
 export class SimulatorAdmin {
 	readonly baseUrl: string;
 
@@ -19,15 +34,8 @@ export class SimulatorAdmin {
 		this.baseUrl = baseUrl.replace(/\/+$/, '');
 	}
 
-	private async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
-		const res = await fetch(`${this.baseUrl}/__admin/${path}`, {
-			method,
-			headers: body === undefined ? {} : { 'content-type': 'application/json' },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		const text = await res.text();
-		if (!res.ok) throw new Error(`simulator admin ${method} ${path} failed: ${res.status} ${text}`);
-		return JSON.parse(text) as T;
+	private call<T>(method: AdminMethod, path: string, body?: unknown): Promise<T> {
+		return callAdmin(`${this.baseUrl}/__admin/${path}`, method, path, body);
 	}
 
 	async health(): Promise<boolean> {
@@ -93,5 +101,34 @@ export class SimulatorAdmin {
 
 	async advanceTime(seconds: number): Promise<void> {
 		await this.call('POST', 'advance-time', { seconds });
+	}
+}
+
+/** The appointment admin calls over HTTP, for a simulator in another process (the real-n8n suite, the demo). */
+export class AppointmentFeedAdmin {
+	constructor(private readonly baseUrl: string) {}
+
+	private call<T>(method: AdminMethod, path: string, body?: unknown): Promise<T> {
+		return callAdmin(`${this.baseUrl.replace(/\/+$/, '')}/__admin/appointments${path}`, method, path, body);
+	}
+
+	act(
+		action: AppointmentAction,
+		appointmentId: string,
+		options: { date?: string; reason?: string } = {},
+	): Promise<{ appointment: Record<string, unknown>; messages: number }> {
+		return this.call('POST', `/${encodeURIComponent(appointmentId)}/${action}`, options);
+	}
+
+	openSlot(departmentid?: string): Promise<{ appointmentid: string; messages: number }> {
+		return this.call('POST', '/open-slot', { departmentid });
+	}
+
+	async feed(): Promise<FeedMessage[]> {
+		return (await this.call<{ messages: FeedMessage[] }>('GET', '/feed')).messages;
+	}
+
+	async setApplyDelay(seconds: number): Promise<void> {
+		await this.call('POST', '/subscription-delay', { seconds });
 	}
 }

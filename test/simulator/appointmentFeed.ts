@@ -1,8 +1,8 @@
-/* eslint-disable @n8n/community-nodes/require-node-api-error -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * athena's appointment lists in the simulator: the changed-data feed (`/appointments/changed`), its subscription and
- * `/appointments/booked`, in the shapes recorded in shared/athena-recorded (facts 18-25), plus admin calls that make
- * appointment events happen (check in, check out, cancel, update, open a slot).
+ * the appointments as those calls left them, in the shapes recorded in shared/athena-recorded (facts 18-25), plus the
+ * calls that make appointment events happen (check in, check out, cancel, update, open a slot; over HTTP: admin.ts).
+ * `GET /appointments/{id}` and `/appointments/booked` read this state: appointments.ts.
  *
  * How athena's feed behaves, as modelled here:
  *  - nothing is recorded and every read is 403 "Changed messages require setup (subscription) that has not been done."
@@ -14,7 +14,11 @@
  *    processed in that window; such a read changes nothing.
  *  - rows carry no copay unless `showcopay=true` (fact 18); open-slot rows have no patientid, scheduledby or lastmodified.
  */
+import { addCopay, listParam, wireRow } from './appointmentRows';
+import { InputError } from './config';
 import { easternDate, easternDateTime, parseEasternDateTime } from './easternTime';
+import { isTrue } from './formats';
+import { type ApiRequest, type Reply, type RouteSpec, err } from './replies';
 import { DEPARTMENT_IDS, seedData } from './seed';
 
 /** The events `/subscription/events` lists (recorded: go-eleanor ListSubscriptionEvents.json). */
@@ -36,18 +40,6 @@ const DEFAULT_EVENTS = SUBSCRIBABLE_EVENTS.filter((event) => event !== 'UpdateRe
 
 export const NO_SUBSCRIPTION_ERROR = 'Changed messages require setup (subscription) that has not been done.';
 
-export interface FeedReply {
-	status: number;
-	body?: unknown;
-	blankLines?: boolean;
-}
-
-export interface FeedRequest {
-	query: URLSearchParams;
-	form: Record<string, string>;
-	practiceId: string;
-}
-
 export interface FeedMessage {
 	seq: number;
 	event: string;
@@ -58,38 +50,7 @@ export interface FeedMessage {
 	row: Record<string, unknown>;
 }
 
-type AdminAction = 'checkin' | 'checkout' | 'cancel' | 'update' | 'schedule';
-
-function dateKey(mmddyyyy: string): number | undefined {
-	const m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(mmddyyyy.trim());
-	return m ? Number(m[3]) * 10000 + Number(m[1]) * 100 + Number(m[2]) : undefined;
-}
-
-function isTrue(value: string | null): boolean {
-	return value !== null && /^(true|y|yes|1)$/i.test(value);
-}
-
-function listParam(query: URLSearchParams, name: string): string[] {
-	return query
-		.getAll(name)
-		.flatMap((value) => value.split(','))
-		.map((value) => value.trim())
-		.filter(Boolean);
-}
-
-function error(status: number, text: string, detailedmessage?: string): FeedReply {
-	return { status, body: detailedmessage ? { error: text, detailedmessage } : { error: text }, blankLines: true };
-}
-
-/** Money in cents → athena's number form (recorded copay figures are numbers: fact 19). */
-function centsToNumber(cents: number): number {
-	return Math.round(cents) / 100;
-}
-
-function moneyCents(value: unknown): number {
-	const n = typeof value === 'number' ? value : Number(String(value ?? '0'));
-	return Number.isFinite(n) ? Math.round(n * 100) : 0;
-}
+export type AppointmentAction = 'checkin' | 'checkout' | 'cancel' | 'update' | 'schedule';
 
 export class AppointmentFeed {
 	private live = new Map<string, Record<string, unknown>>();
@@ -107,7 +68,7 @@ export class AppointmentFeed {
 	constructor(
 		private readonly now: () => number,
 		/** Cents recorded against an appointment's copay (recordpayment/collectpayment with its appointmentid). */
-		private readonly collectedCents: (appointmentId: string) => number = () => 0,
+		readonly collectedCents: (appointmentId: string) => number = () => 0,
 	) {}
 
 	reset(): void {
@@ -127,14 +88,13 @@ export class AppointmentFeed {
 		return this.live.get(id) ?? (seedData().appointments.get(id)?.record as Record<string, unknown> | undefined);
 	}
 
-	/** Routes, to be placed before `/appointments/:id` (which would otherwise match `booked` and `changed`). */
-	routes(): Array<{ method: 'GET' | 'POST'; path: string; handle: (request: FeedRequest) => FeedReply }> {
+	/** The changed feed and its subscription (the lists that read appointments are in appointments.ts). */
+	routes(): RouteSpec[] {
 		return [
-			{ method: 'GET', path: '/appointments/booked', handle: (request) => this.booked(request) },
-			{ method: 'GET', path: '/appointments/changed', handle: (request) => this.changed(request) },
-			{ method: 'GET', path: '/appointments/changed/subscription', handle: () => this.subscription() },
-			{ method: 'GET', path: '/appointments/changed/subscription/events', handle: () => this.events() },
-			{ method: 'POST', path: '/appointments/changed/subscription', handle: (request) => this.subscribe(request) },
+			{ method: 'GET', path: '/appointments/changed', handler: (request) => this.changed(request) },
+			{ method: 'GET', path: '/appointments/changed/subscription', handler: () => this.subscription() },
+			{ method: 'GET', path: '/appointments/changed/subscription/events', handler: () => this.events() },
+			{ method: 'POST', path: '/appointments/changed/subscription', handler: (request) => this.subscribe(request) },
 		];
 	}
 
@@ -149,21 +109,23 @@ export class AppointmentFeed {
 	 * the default ones" (what athena means by it exactly is not documented). Events are listed as soon as they are
 	 * asked for, before athena has applied them, unless `listsPendingEvents` is off.
 	 */
-	private subscription(): FeedReply {
+	private subscription(): Reply {
 		const listed = [...this.subscribed.keys()].filter((event) => this.listsPendingEvents || this.applied(event));
 		if (listed.length === 0) return { status: 200, body: { status: 'INACTIVE', subscriptions: [] } };
 		const status = DEFAULT_EVENTS.every((event) => listed.includes(event)) ? 'ACTIVE' : 'PARTIAL';
 		return { status: 200, body: { status, subscriptions: listed.map((eventname) => ({ eventname })) } };
 	}
 
-	private events(): FeedReply {
+	private events(): Reply {
 		return { status: 200, body: { subscriptions: SUBSCRIBABLE_EVENTS.map((eventname) => ({ eventname })) } };
 	}
 
-	private subscribe({ form }: FeedRequest): FeedReply {
+	/** Not a payment write: the form is read as sent (the last value of a repeated name wins). */
+	private subscribe({ rawBody }: ApiRequest): Reply {
+		const form: Record<string, string> = Object.fromEntries(new URLSearchParams(rawBody));
 		const name = form.eventname?.trim();
 		if (name && !(SUBSCRIBABLE_EVENTS as readonly string[]).includes(name)) {
-			return error(400, 'Invalid event name.', `${name} is not an event of /appointments/changed/subscription/events.`);
+			return err(400, 'Invalid event name.', `${name} is not an event of /appointments/changed/subscription/events.`);
 		}
 		const events = name ? [name] : DEFAULT_EVENTS;
 		const at = this.now();
@@ -183,8 +145,8 @@ export class AppointmentFeed {
 	}
 
 	// ---------------------------------------------------------------- the feed
-	private changed({ query }: FeedRequest): FeedReply {
-		if (![...this.subscribed.keys()].some((event) => this.applied(event))) return error(403, NO_SUBSCRIPTION_ERROR);
+	private changed({ query }: ApiRequest): Reply {
+		if (![...this.subscribed.keys()].some((event) => this.applied(event))) return err(403, NO_SUBSCRIPTION_ERROR);
 		const departments = listParam(query, 'departmentid');
 		const patients = listParam(query, 'patientid');
 		const providers = listParam(query, 'providerid');
@@ -200,7 +162,7 @@ export class AppointmentFeed {
 			const start = startText === null ? -Infinity : parseEasternDateTime(startText);
 			const end = endText === null ? this.now() : parseEasternDateTime(endText);
 			if (start === undefined || end === undefined) {
-				return error(400, 'Invalid processed date-time.', 'Use mm/dd/yyyy hh24:mi:ss.');
+				return err(400, 'Invalid processed date-time.', 'Use mm/dd/yyyy hh24:mi:ss.');
 			}
 			// The end is inclusive to the second athena's format can express.
 			rows = this.messages.filter((m) => m.processedAt !== null && m.processedAt >= start && m.processedAt < end + 1000 && matches(m));
@@ -218,7 +180,7 @@ export class AppointmentFeed {
 				totalcount: rows.length,
 				appointments: rows.map((message) => {
 					const row = { ...message.row };
-					if (showCopay) this.addCopay(row);
+					if (showCopay) addCopay(row, this);
 					return row;
 				}),
 			},
@@ -230,111 +192,14 @@ export class AppointmentFeed {
 		return this.messages.map((message) => ({ ...message, row: { ...message.row } }));
 	}
 
-	// ---------------------------------------------------------------- booked
-	private booked({ query: asSent, practiceId }: FeedRequest): FeedReply {
-		// athena reads parameter names in any case; its own next links use UPPER-CASE ones (fact 15).
-		const query = new URLSearchParams();
-		for (const [key, value] of asSent) query.append(key.toLowerCase(), value);
-		const startText = query.get('startdate');
-		const endText = query.get('enddate');
-		const missing = [!startText ? 'startdate' : undefined, !endText ? 'enddate' : undefined].filter((field): field is string => !!field);
-		if (missing.length) {
-			return { status: 400, body: { error: 'Additional fields are required.', detailedmessage: `Missing required fields: ${missing.join(', ')}.`, missingfields: missing }, blankLines: true };
-		}
-		const start = dateKey(startText!);
-		const end = dateKey(endText!);
-		if (start === undefined || end === undefined) return error(400, 'Invalid date.', 'startdate and enddate are mm/dd/yyyy.');
-		const departments = listParam(query, 'departmentid');
-		const providers = listParam(query, 'providerid');
-		const status = query.get('appointmentstatus');
-		const patient = query.get('patientid');
-		const showCancelled = isTrue(query.get('showcancelled'));
-		const all: Record<string, unknown>[] = [];
-		for (const [id] of seedData().appointments) {
-			const record = this.record(id)!;
-			const day = dateKey(String(record.date));
-			if (day === undefined || day < start || day > end) continue;
-			if (record.appointmentstatus === 'o') continue;
-			if (record.appointmentstatus === 'x' && !showCancelled && status !== 'x') continue;
-			if (status && record.appointmentstatus !== status) continue;
-			if (departments.length && !departments.includes(String(record.departmentid))) continue;
-			if (providers.length && !providers.includes(String(record.providerid))) continue;
-			if (patient && String(record.patientid) !== patient) continue;
-			all.push(record);
-		}
-		all.sort((a, b) => `${a.date} ${a.starttime} ${a.appointmentid}`.localeCompare(`${b.date} ${b.starttime} ${b.appointmentid}`));
-		const limit = Math.min(this.maxBookedPageSize, Math.max(1, Number(query.get('limit') ?? 1500) || 1500));
-		const offset = Math.max(0, Number(query.get('offset') ?? 0) || 0);
-		const showCopay = isTrue(query.get('showcopay'));
-		const showPatient = isTrue(query.get('showpatientdetail'));
-		const appointments = all.slice(offset, offset + limit).map((record) => {
-			const row = this.wireRow(record);
-			if (showCopay) this.addCopay(row);
-			if (showPatient) row.patient = this.embeddedPatient(String(record.patientid));
-			return row;
-		});
-		const body: Record<string, unknown> = { totalcount: all.length, appointments };
-		const link = (at: number) => {
-			// athena's next link: a path under /v1/{practiceid}, UPPER-CASE parameter names, offset only (fact 15).
-			const q = new URLSearchParams();
-			for (const [key, value] of query) if (key !== 'offset' && key !== 'limit') q.append(key.toUpperCase(), value);
-			q.set('offset', String(at));
-			return `/v1/${practiceId}/appointments/booked?${q.toString()}`;
-		};
-		if (offset + limit < all.length) body.next = link(offset + limit);
-		if (offset > 0) body.previous = link(Math.max(0, offset - limit));
-		return { status: 200, body };
-	}
-
-	/** The patient as athena embeds it in appointment answers: string flags (fact 8). */
-	private embeddedPatient(patientId: string): Record<string, unknown> | undefined {
-		const patient = seedData().patients.get(patientId)?.record;
-		if (!patient) return undefined;
-		return { patientid: patientId, firstname: patient.firstname, lastname: patient.lastname, dob: patient.dob, email: patient.email, emailexists: patient.email ? 'true' : 'false' };
-	}
-
-	/** A record in the recorded shapes: numbers for duration / hl7providerid, real booleans (fact 20). */
-	private wireRow(record: Record<string, unknown>): Record<string, unknown> {
-		const row: Record<string, unknown> = { ...record };
-		delete row.copay;
-		delete row.appointmentcopay;
-		delete row.frozenyn;
-		if (row.duration !== undefined) row.duration = Number(row.duration);
-		if (row.hl7providerid !== undefined) row.hl7providerid = Number(row.hl7providerid);
-		row.chargeentrynotrequired = row.chargeentrynotrequired === true || row.chargeentrynotrequired === 'true';
-		row.coordinatorenterprise = false;
-		row.templateappointmenttypeid ??= row.appointmenttypeid;
-		row.lastmodifiedby ??= row.scheduledby;
-		row.lastmodified ??= row.scheduleddatetime;
-		return row;
-	}
-
-	/** `copay` and `appointmentcopay` as recorded on /appointments/booked: numbers, the latter an object (fact 19). */
-	private addCopay(row: Record<string, unknown>): void {
-		const record = this.record(String(row.appointmentid));
-		if (!record || row.patientid === undefined) return;
-		const expected = moneyCents(record.copay);
-		const seeded = record.appointmentcopay;
-		const seededCopay = (Array.isArray(seeded) ? seeded[0] : seeded) as Record<string, unknown> | undefined;
-		const collected = moneyCents(seededCopay?.collectedforappointment) + this.collectedCents(String(row.appointmentid));
-		// athena describes `copay` as the expected copay taking copays already collected into account
-		// (docs/athena-facts.md): what is left to collect, never below zero.
-		row.copay = centsToNumber(Math.max(0, expected - collected));
-		row.appointmentcopay = {
-			collectedforother: centsToNumber(moneyCents(seededCopay?.collectedforother)),
-			collectedforappointment: centsToNumber(collected),
-			insurancecopay: centsToNumber(moneyCents(seededCopay?.insurancecopay ?? record.copay)),
-		};
-	}
-
 	// ---------------------------------------------------------------- making events happen
 	/**
 	 * Check in / check out / cancel / update / schedule an appointment, as the front desk would in athenaOne. A check-in
 	 * or check-out moves the appointment to today (it happens on the visit day), so "today's" lists see it.
 	 */
-	act(action: AdminAction, appointmentId: string, options: { date?: string; reason?: string } = {}): { appointment: Record<string, unknown>; messages: number } {
+	act(action: AppointmentAction, appointmentId: string, options: { date?: string; reason?: string } = {}): { appointment: Record<string, unknown>; messages: number } {
 		const current = this.record(appointmentId);
-		if (!current) throw new FeedInputError(`appointment ${appointmentId} is not in the seed`);
+		if (!current) throw new InputError(`appointment ${appointmentId} is not in the seed`);
 		const now = this.now();
 		const next: Record<string, unknown> = { ...current };
 		const stamp = easternDateTime(now);
@@ -344,7 +209,7 @@ export class AppointmentFeed {
 		switch (action) {
 			case 'checkin':
 				if (current.appointmentstatus === '2' || current.appointmentstatus === 'x') {
-					throw new FeedInputError('This appointment has already been checked in or cancelled.');
+					throw new InputError('This appointment has already been checked in or cancelled.');
 				}
 				next.appointmentstatus = '2';
 				next.date = options.date ?? easternDate(now);
@@ -379,7 +244,7 @@ export class AppointmentFeed {
 				event = 'UpdateAppointment';
 		}
 		this.live.set(appointmentId, next);
-		return { appointment: next, messages: this.publish(event, this.wireRow(next)) };
+		return { appointment: next, messages: this.publish(event, wireRow(next)) };
 	}
 
 	/** An open slot appears (AddAppointmentSlot): a row with no patient, scheduledby or lastmodified (fact 22). */
@@ -410,68 +275,5 @@ export class AppointmentFeed {
 		if (this.subscribedDepartments.length && !this.subscribedDepartments.includes(String(row.departmentid))) return 0;
 		this.messages.push({ seq: ++this.seq, event, appointmentid: String(row.appointmentid), createdAt: this.now(), processedAt: null, row });
 		return 1;
-	}
-
-	// ---------------------------------------------------------------- admin API
-	/** `/__admin/appointments/…` calls; undefined when the path is not one of them. */
-	admin(method: string, path: string, input: Record<string, unknown>): { status: number; body: unknown } | undefined {
-		const rest = path.replace(/^\/__admin\/appointments/, '');
-		if (rest === path) return undefined;
-		try {
-			const act = /^\/([^/]+)\/(checkin|checkout|cancel|update|schedule)$/.exec(rest);
-			if (method === 'POST' && act) {
-				return { status: 200, body: this.act(act[2] as AdminAction, act[1], { date: input.date as string | undefined, reason: input.reason as string | undefined }) };
-			}
-			if (method === 'POST' && rest === '/open-slot') return { status: 200, body: this.openSlot(input.departmentid as string | undefined) };
-			if (method === 'GET' && rest === '/feed') return { status: 200, body: { messages: this.feed() } };
-			if (method === 'POST' && rest === '/subscription-delay') {
-				const seconds = input.seconds;
-				if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) throw new FeedInputError('seconds must be a non-negative number');
-				this.applyDelaySeconds = seconds;
-				return { status: 200, body: { ok: true } };
-			}
-			if (method === 'DELETE' && rest === '/subscription') {
-				this.unsubscribe();
-				return { status: 200, body: { ok: true } };
-			}
-			return { status: 404, body: { error: `no admin route ${method} ${path}` } };
-		} catch (caught) {
-			if (caught instanceof FeedInputError) return { status: 400, body: { error: caught.message } };
-			throw caught;
-		}
-	}
-}
-
-export class FeedInputError extends Error {}
-
-/** The admin calls over HTTP, for a simulator in another process (the real-n8n suite, the demo). */
-export class AppointmentFeedAdmin {
-	constructor(private readonly baseUrl: string) {}
-
-	private async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
-		const response = await fetch(`${this.baseUrl.replace(/\/+$/, '')}/__admin/appointments${path}`, {
-			method,
-			headers: body === undefined ? {} : { 'content-type': 'application/json' },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		const text = await response.text();
-		if (!response.ok) throw new Error(`simulator admin ${method} ${path} failed: ${response.status} ${text}`);
-		return JSON.parse(text) as T;
-	}
-
-	act(action: AdminAction, appointmentId: string, options: { date?: string; reason?: string } = {}): Promise<{ appointment: Record<string, unknown>; messages: number }> {
-		return this.call('POST', `/${encodeURIComponent(appointmentId)}/${action}`, options);
-	}
-
-	openSlot(departmentid?: string): Promise<{ appointmentid: string; messages: number }> {
-		return this.call('POST', '/open-slot', { departmentid });
-	}
-
-	async feed(): Promise<FeedMessage[]> {
-		return (await this.call<{ messages: FeedMessage[] }>('GET', '/feed')).messages;
-	}
-
-	async setApplyDelay(seconds: number): Promise<void> {
-		await this.call('POST', '/subscription-delay', { seconds });
 	}
 }

@@ -7,26 +7,21 @@
  *   sim.ledger();                                  // what athena "stored"
  *   await sim.close();
  */
+import type { SimulatorControls } from './admin';
 import type { AnswerOverride } from './answerOverrides';
 import type { AppointmentFeed } from './appointmentFeed';
 import { SimulatorServer } from './server';
 import { PRACTICE_ID } from './seed';
-import type {
-	Fault,
-	LedgerEntry,
-	RequestLogEntry,
-	SimulatorConfig,
-	SimulatorConfigInput,
-	SimulatorStats,
-} from './types';
+import type { SimulatorConfigInput } from './types';
 
 export * from './seed';
 export * from './echoingCards';
 export * from './types';
 export type { AnswerOverride } from './answerOverrides';
-export { SimulatorAdmin } from './admin-client';
-export { AppointmentFeedAdmin, NO_SUBSCRIPTION_ERROR } from './appointmentFeed';
-export { defaultConfig, DAILY_QUOTA } from './server';
+export { AppointmentFeedAdmin, SimulatorAdmin } from './admin-client';
+export { NO_SUBSCRIPTION_ERROR } from './appointmentFeed';
+export { defaultConfig } from './config';
+export { DAILY_QUOTA } from './server';
 
 export interface StartOptions extends SimulatorConfigInput {
 	/** 0 (default) = a random free port. */
@@ -35,7 +30,11 @@ export interface StartOptions extends SimulatorConfigInput {
 	host?: string;
 }
 
-export interface AthenaSimulator {
+/**
+ * A running simulator. Its controls (reset, configure, config, addFaults, clearFaults, faults, ledger, stats,
+ * requests, expireTokens, settle, advanceTime) are declared in admin.ts, which serves the same ones over HTTP.
+ */
+export interface AthenaSimulator extends SimulatorControls {
 	/** e.g. http://127.0.0.1:43123 (no trailing slash). */
 	readonly url: string;
 	readonly port: number;
@@ -44,24 +43,8 @@ export interface AthenaSimulator {
 	/** `${url}/v1/${PRACTICE_ID}` */
 	readonly practiceUrl: string;
 	close(): Promise<void>;
-	/** Back to seed data, empty ledger, no faults, zeroed counters, no tokens, defaults + `config`. */
-	reset(config?: SimulatorConfigInput): SimulatorConfig;
-	/** Merges a partial config (rateLimit merged key by key). */
-	configure(partial: SimulatorConfigInput): SimulatorConfig;
-	config(): SimulatorConfig;
-	/** Appends faults; accepts faults or arrays of faults. Returns the number of active faults. */
-	addFaults(...faults: Array<Fault | Fault[]>): number;
-	clearFaults(): void;
 	/** athena processes matching requests as usual, then gives this answer instead (see answerOverrides.ts). */
 	overrideAnswers(...overrides: AnswerOverride[]): number;
-	faults(): Array<Fault & { seen: number; fired: number }>;
-	ledger(): LedgerEntry[];
-	stats(): SimulatorStats;
-	requests(): RequestLogEntry[];
-	expireTokens(): void;
-	settle(): void;
-	/** Moves the simulator's clock forward (token expiry and limit window, duplicate window, dates). */
-	advanceTime(seconds: number): void;
 	/** The changed-appointments feed and its admin actions (check in, check out, cancel …): appointmentFeed.ts. */
 	readonly appointments: AppointmentFeed;
 }
@@ -78,19 +61,8 @@ export async function startSimulator(options: StartOptions = {}): Promise<Athena
 		tokenUrl: `${url}/oauth2/v1/token`,
 		practiceUrl: `${url}/v1/${PRACTICE_ID}`,
 		close: () => core.close(),
-		reset: (c) => core.reset(c),
-		configure: (c) => core.configure(c),
-		config: () => core.getConfig(),
-		addFaults: (...faults) => core.addFaults(faults.flat()),
-		clearFaults: () => core.clearFaults(),
+		...core.controls,
 		overrideAnswers: (...overrides) => core.answerOverrides.add(overrides),
-		faults: () => core.listFaults(),
-		ledger: () => core.ledger(),
-		stats: () => core.stats(),
-		requests: () => core.requests(),
-		expireTokens: () => core.expireTokens(),
-		settle: () => core.settle(),
-		advanceTime: (s) => core.advanceTime(s),
 		appointments: core.appointmentFeed,
 	};
 }

@@ -10,181 +10,18 @@
  *  - card payments: seeded epaymentids 9001 (settled) and 9002 (voided); live ones start at 100001.
  *  - payment batches (recordpayment): start at 1001.
  */
+import { pad2 } from './formats';
+import { CARD_APPROVED, CARD_APPROVED_MASTERCARD, cardType } from './cards';
+import { DEPARTMENT_LIST_OF_GROUP, DEPARTMENT_MAIN, PROVIDER_GROUP_OF_DEPARTMENT } from './seedDepartments';
 
 export const PRACTICE_ID = '195900';
 export const CLIENT_ID = 'sim-client-id';
 export const CLIENT_SECRET = 'sim-client-secret';
 export const SCOPE = 'athena/service/Athenanet.MDP.*';
 
-// ---------------------------------------------------------------- departments
-export const DEPARTMENT_MAIN = '1';
-export const DEPARTMENT_PEDIATRICS = '21';
-export const DEPARTMENT_CARDIOLOGY = '62';
-export const DEPARTMENT_DERMATOLOGY = '82';
-export const DEPARTMENT_IDS: readonly string[] = [
-	DEPARTMENT_MAIN,
-	DEPARTMENT_PEDIATRICS,
-	DEPARTMENT_CARDIOLOGY,
-	DEPARTMENT_DERMATOLOGY,
-];
-export const UNKNOWN_DEPARTMENT_ID = '999';
-/** Hidden from the patient portal: athena lists it only with showalldepartments=true. Payments can be posted in it. */
-export const DEPARTMENT_PORTAL_HIDDEN = '150';
-export const PORTAL_HIDDEN_DEPARTMENT_IDS: readonly string[] = [DEPARTMENT_PORTAL_HIDDEN];
-/** Provider group 1 holds departments 1, 21 and 150; group 2 holds 62 and 82. */
-export const PROVIDER_GROUP_OF_DEPARTMENT: Readonly<Record<string, string>> = {
-	'1': '1',
-	'21': '1',
-	'62': '2',
-	'82': '2',
-	'150': '1',
-};
-export const DEPARTMENT_LIST_OF_GROUP: Readonly<Record<string, string>> = { '1': '1,21,150', '2': '62,82' };
-
-/**
- * athena's current UTC offset of a time zone, daylight saving included: what athena sends as `timezone` (-4 for
- * Eastern in summer), while `timezoneoffset` stays the standard offset (-5).
- */
-export function currentUtcOffset(timeZone: string, at = Date.now()): number {
-	const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'shortOffset' }).formatToParts(new Date(at)).find((part) => part.type === 'timeZoneName')?.value ?? 'GMT';
-	const match = /GMT([+-]\d+)?/.exec(name);
-	return match?.[1] ? Number(match[1]) : 0;
-}
-
-interface DepartmentSpec {
-	departmentid: string;
-	name: string;
-	group: '1' | '2';
-	timezonename: string;
-	standardOffset: number;
-	/** Absent on about half the recorded departments: then the department takes no e-commerce cards. */
-	ecommercecreditcardtypes?: string[];
-	creditcardtypes?: string[];
-	address: string;
-	city: string;
-	state: string;
-	zip: string;
-	phone: string;
-	clinicals: 'ON' | 'OFF';
-	placeofservicefacility: boolean;
-}
-
-const GROUP_NAMES: Record<string, string> = { '1': 'Preview Medical Group', '2': 'Preview Heart Partners' };
-
-const DEPARTMENT_SPECS: DepartmentSpec[] = [
-	{ departmentid: '1', name: 'Preview Family Medicine', group: '1', timezonename: 'America/New_York', standardOffset: -5, ecommercecreditcardtypes: ['AX', 'DS', 'MC', 'VI'], creditcardtypes: ['AX', 'DS', 'MC', 'VI'], address: '311 Arsenal St', city: 'WATERTOWN', state: 'MA', zip: '02472', phone: '(617) 555-0100', clinicals: 'ON', placeofservicefacility: false },
-	{ departmentid: '21', name: 'Preview Pediatrics', group: '1', timezonename: 'America/New_York', standardOffset: -5, ecommercecreditcardtypes: ['MC', 'VI'], address: '100 Main St', city: '', state: 'MA', zip: '02478', phone: '(617) 555-0121', clinicals: 'ON', placeofservicefacility: false },
-	{ departmentid: '62', name: 'Preview Cardiology', group: '2', timezonename: 'America/Chicago', standardOffset: -6, ecommercecreditcardtypes: ['AX', 'DS', 'MC', 'VI'], creditcardtypes: ['AX', 'MC', 'VI'], address: '2 Lake Shore Dr', city: 'CHICAGO', state: 'IL', zip: '60601', phone: '(312) 555-0162', clinicals: 'ON', placeofservicefacility: true },
-	{ departmentid: '82', name: 'Preview Dermatology', group: '2', timezonename: 'America/Chicago', standardOffset: -6, creditcardtypes: ['MC', 'VI'], address: '40 Wacker Dr', city: '', state: 'IL', zip: '60606', phone: '(312) 555-0182', clinicals: 'OFF', placeofservicefacility: false },
-	{ departmentid: '150', name: 'Preview Billing Office', group: '1', timezonename: 'America/New_York', standardOffset: -5, address: '311 Arsenal St', city: 'WATERTOWN', state: 'MA', zip: '02472', phone: '(617) 555-0150', clinicals: 'OFF', placeofservicefacility: false },
-];
-
-/** A department as athena sends it (types as recorded: IDs strings, offsets numbers, flags booleans, card codes arrays). */
-function departmentRecord(d: DepartmentSpec): Readonly<Record<string, unknown>> {
-	return Object.freeze({
-		departmentid: d.departmentid,
-		name: d.name,
-		patientdepartmentname: d.name,
-		providergroupid: d.group,
-		providergroupname: GROUP_NAMES[d.group],
-		timezone: currentUtcOffset(d.timezonename),
-		timezonename: d.timezonename,
-		timezoneoffset: d.standardOffset,
-		...(d.ecommercecreditcardtypes ? { ecommercecreditcardtypes: [...d.ecommercecreditcardtypes] } : {}),
-		...(d.creditcardtypes ? { creditcardtypes: [...d.creditcardtypes] } : {}),
-		address: d.address,
-		city: d.city,
-		state: d.state,
-		zip: d.zip,
-		phone: d.phone,
-		clinicals: d.clinicals,
-		communicatorbrandid: d.group,
-		chartsharinggroupid: d.group,
-		placeofservicetypeid: '11',
-		placeofservicetypename: 'OFFICE',
-		placeofservicefacility: d.placeofservicefacility,
-		medicationhistoryconsent: false,
-		ishospitaldepartment: false,
-		servicedepartment: true,
-		doesnotobservedst: false,
-		latitude: d.group === '1' ? '42.36' : '41.88',
-		longitude: d.group === '1' ? '-71.18' : '-87.63',
-		oneyearcontractmax: '1000',
-		singleappointmentcontractmax: '250',
-	});
-}
-
-/** Every department, portal-hidden ones included (GET /departments?showalldepartments=true). */
-export const DEPARTMENTS: ReadonlyArray<Readonly<Record<string, unknown>>> = DEPARTMENT_SPECS.map(departmentRecord);
-
-// ---------------------------------------------------------------- payment methods and cards
-export const PAYMENT_METHODS: ReadonlyArray<{ name: string; paymentmethod: string }> = [
-	{ name: 'American Express', paymentmethod: 'AMEX' },
-	{ name: 'MasterCard and Visa', paymentmethod: 'MC/VISA' },
-	{ name: 'Discover', paymentmethod: 'DISCOVER' },
-];
-export const CARD_PAYMENT_METHOD_CODES: readonly string[] = PAYMENT_METHODS.map((m) => m.paymentmethod);
-export const NON_CARD_PAYMENT_METHODS: readonly string[] = ['CASH', 'CHECK'];
-
-/** Approved (Visa). */
-export const CARD_APPROVED = '4111111111111111';
-export const CARD_APPROVED_MASTERCARD = '5555555555554444';
-/** 15 digits, 4-digit CVV. */
-export const CARD_APPROVED_AMEX = '378282246310005';
-export const CARD_APPROVED_DISCOVER = '6011111111111117';
-/** HTTP 200 [{"success":"false","errortext":"DECLINED"}]. */
-export const CARD_DECLINED = '4000000000000002';
-/** HTTP 200 [{"success":"false","errortext":"EXPIRED CARD"}] whatever expiry date is keyed. */
-export const CARD_EXPIRED = '4000000000000069';
-/** HTTP 200 [{"success":"false","errortext":"INSUFFICIENT FUNDS"}]. */
-export const CARD_INSUFFICIENT_FUNDS = '4000000000009995';
-/** Fails the Luhn check: HTTP 400. */
-export const CARD_FAILS_LUHN = '4111111111111112';
-
-export const CARD_DECLINE_TEXT: Readonly<Record<string, string>> = {
-	[CARD_DECLINED]: 'DECLINED',
-	[CARD_EXPIRED]: 'EXPIRED CARD',
-	[CARD_INSUFFICIENT_FUNDS]: 'INSUFFICIENT FUNDS',
-};
-
-/** Keyed-card fields (besides accountnumber) that pass validation. */
-export const VALID_CARD_FIELDS: Readonly<Record<string, string>> = {
-	cardsecuritycode: '123',
-	expirationmonthmm: '12',
-	expirationyearyyyy: '2035',
-	nameoncard: 'ROSA QUINTERO',
-	billingaddress: '12 Elm St',
-	billingzip: '02472',
-};
-
-/** Builds magnetic-stripe track 1+2 data for a card number (expiry YYMM, default 3512). */
-export function trackDataFor(cardNumber: string, yymm = '3512', name = 'QUINTERO/ROSA'): string {
-	return `%B${cardNumber}^${name}^${yymm}1010000000000000?;${cardNumber}=${yymm}1010000000000?`;
-}
-
-export function cardType(cardNumber: string): { abbreviation: string; name: string } {
-	if (/^3[47]/.test(cardNumber)) return { abbreviation: 'AX', name: 'American Express' };
-	if (/^(5[1-5]|2[2-7])/.test(cardNumber)) return { abbreviation: 'MC', name: 'MasterCard' };
-	// athena's code for Discover is DS (recorded in departments and receipts), not DI.
-	if (/^6(011|5)/.test(cardNumber)) return { abbreviation: 'DS', name: 'Discover' };
-	if (/^4/.test(cardNumber)) return { abbreviation: 'VI', name: 'Visa' };
-	return { abbreviation: 'OT', name: 'Other' };
-}
-
-export function luhnValid(digits: string): boolean {
-	let sum = 0;
-	let double = false;
-	for (let i = digits.length - 1; i >= 0; i--) {
-		let d = digits.charCodeAt(i) - 48;
-		if (double) {
-			d *= 2;
-			if (d > 9) d -= 9;
-		}
-		sum += d;
-		double = !double;
-	}
-	return sum % 10 === 0;
-}
+// Departments, payment methods and test cards live beside this file; seed.ts is still the one place to import from.
+export * from './seedDepartments';
+export * from './cards';
 
 // ---------------------------------------------------------------- patients
 export const PATIENT_COUNT = 2000;
@@ -304,9 +141,6 @@ const CITIES: Array<[string, string, string]> = [
 	['Evanston', 'IL', '60201'],
 ];
 
-function pad2(n: number): string {
-	return n < 10 ? `0${n}` : String(n);
-}
 function money(cents: number): string {
 	const sign = cents < 0 ? '-' : '';
 	const abs = Math.abs(cents);

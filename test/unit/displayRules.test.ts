@@ -85,7 +85,7 @@ describe('version 3: Record and Collect start empty and take one Amount (issue 2
 
 	it.each(['record', 'collect'])('%s starts with Patient and Department empty and the amount toward the balance', (operation) => {
 		const defaults = NodeHelpers.getNodeParameters(v3, { resource: 'payment', operation }, true, false, null, null) ?? {};
-		expect(defaults).toMatchObject({ patientId: { mode: 'list', value: '' }, departmentId: '', amount: '', amountFor: 'balance' });
+		expect(defaults).toMatchObject({ patientId: { mode: 'list', value: '' }, departmentId: { mode: 'list', value: '' }, amount: '', amountFor: 'balance' });
 		expect(shownV3({ resource: 'payment', operation }).filter((name) => amountParts.includes(name))).toEqual(['amount', 'amountFor']);
 	});
 

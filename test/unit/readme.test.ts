@@ -91,3 +91,9 @@ describe('README for the front desk (issue 23)', () => {
 		expect(ci).toEqual(['npm ci', 'npm test']);
 	});
 });
+
+describe('README for the people who install and use the node (issue 26)', () => {
+	it('stays at most 250 lines: design notes, figures and development live in docs/', () => {
+		expect(readme.trimEnd().split('\n').length).toBeLessThanOrEqual(250);
+	});
+});

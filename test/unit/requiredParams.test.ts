@@ -77,8 +77,11 @@ describe('version 2', () => {
 	});
 
 	it('Department is a dropdown in Patient Search and Get too', () => {
-		const departments = v2.properties.flatMap((property) => [property, ...((property.options as Array<{ name: string; type?: string; typeOptions?: object }>) ?? [])]).filter((property) => property.name === 'departmentId');
+		const departments = v2.properties.flatMap((property) => [property, ...((property.options as Array<{ name: string; type?: string; typeOptions?: object; required?: boolean }>) ?? [])]).filter((property) => property.name === 'departmentId');
 		expect(departments.length).toBeGreaterThanOrEqual(4);
-		for (const department of departments) expect(department).toMatchObject({ type: 'options', typeOptions: { loadOptionsMethod: 'getDepartments' } });
+		// Optional ones list "Any Department" for their empty default (dropdowns.test.ts).
+		for (const department of departments) {
+			expect(department).toMatchObject({ type: 'options', typeOptions: { loadOptionsMethod: department.required ? 'getDepartments' : 'getDepartmentsOrAny' } });
+		}
 	});
 });

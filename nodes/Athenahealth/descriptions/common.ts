@@ -24,7 +24,6 @@ export const patientLocator: INodeProperties = {
 			name: 'id',
 			type: 'string',
 			placeholder: 'e.g. 1',
-			validation: [{ type: 'regex', properties: { regex: '^\\s*\\d+\\s*$', errorMessage: 'A patient ID is digits only' } }],
 		},
 	],
 };
@@ -67,9 +66,38 @@ export const patientFromItem: INodeProperties = {
 
 export const departmentFromItem: INodeProperties = { ...departmentField, default: '={{ $json.departmentId ?? "" }}' };
 
+/**
+ * Version 3's Department on Record and Collect: picked from a list the editor loads when it is opened (a dropdown's
+ * list is asked for when the panel opens, possibly before the node holds its credential), or an ID, or mapped.
+ */
+export const departmentLocator: INodeProperties = {
+	displayName: 'Department',
+	name: 'departmentId',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: paymentFieldRules.departmentId.rule,
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Choose a department…',
+			typeOptions: { searchListMethod: 'searchDepartments', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 1',
+		},
+	],
+};
+
 /** An optional department, as a dropdown like everywhere else (v1 had free text in Patient Search and Get). */
 export const optionalDepartmentField = (description: string): INodeProperties => ({
 	...departmentField,
+	typeOptions: { loadOptionsMethod: 'getDepartmentsOrAny' },
 	required: false,
 	description: `${description}. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
 });

@@ -4,6 +4,7 @@ import { NodeApiError } from 'n8n-workflow';
 import { appointmentSchema, patientSchema } from '../shared/athenaSchemas';
 import { toAthenaDate } from '../shared/dates';
 import { AthenaClient } from '../transport/athenaClient';
+import { departmentOptions } from './loadOptions';
 
 function patientResult(row: unknown): INodeListSearchResult['results'][number] {
 	const patient = patientSchema.parse(row);
@@ -83,4 +84,14 @@ export async function searchAppointments(this: ILoadOptionsFunctions, filter?: s
 			}))
 			.filter((result) => !term || result.name.toLowerCase().includes(term)),
 	};
+}
+
+/**
+ * Version 3's Department picker on Record and Collect: the practice's departments, filtered by what is typed. A list
+ * the editor asks for when the person opens it, by which time the node holds its credential (loadOptions.ts).
+ */
+export async function searchDepartments(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const term = (filter ?? '').trim().toLowerCase();
+	const departments = await departmentOptions(this);
+	return { results: departments.filter((department) => !term || department.name.toLowerCase().includes(term)).map(({ name, value }) => ({ name, value: String(value) })) };
 }

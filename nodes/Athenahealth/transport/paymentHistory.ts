@@ -144,6 +144,19 @@ export interface PaymentHistoryReading {
 	unreadable?: string;
 }
 
+/** Every field name the reader knows for an entry (the live check compares athena's answers with them). */
+export const PAYMENT_HISTORY_FIELD_NAMES = [...new Set([...Object.values(NAMES).flat(), CHECK_OR_CARD])];
+
+/** The names of each field, the one it reads first first (`checkccnumber` with the check number and card digits). */
+export function paymentHistoryFieldGroups(): string[][] {
+	return Object.entries(NAMES).map(([field, names]) => (field === 'checkNumber' || field === 'cardLast4' ? [...names, CHECK_OR_CARD] : [...names]));
+}
+
+/** The entries of an answer, as the reader finds them (lower-case keys, a group's patient ID passed down). */
+export function paymentHistoryEntries(body: unknown): IDataObject[] {
+	return entriesOf(body, {}, 0, []);
+}
+
 /** athena's whole answer read: its payments, or why it could not be read. */
 export function readPaymentHistory(body: unknown): PaymentHistoryReading {
 	if (!Array.isArray(body) && !isRecord(body)) {

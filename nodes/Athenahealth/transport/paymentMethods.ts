@@ -8,6 +8,12 @@ export type PaymentMethod = {
 	kind: 'cash' | 'check' | 'card';
 };
 
+/** Every practice's methods besides its cards (athena lists only the card methods). */
+export const CASH_AND_CHECK: PaymentMethod[] = [
+	{ name: 'Cash', code: 'CASH', kind: 'cash' },
+	{ name: 'Check', code: 'CHECK', kind: 'check' },
+];
+
 /** CASH and CHECK, then the practice's own card methods: athena's codes (MC/VISA, AMEX…), never invented ones. */
 export async function fetchPaymentMethods(client: AthenaClient, itemIndex?: number): Promise<PaymentMethod[]> {
 	const rows = await fetchList(client, '/configuration/validnonccpcreditcardmethods', 'paymentmethods', {
@@ -17,5 +23,5 @@ export async function fetchPaymentMethods(client: AthenaClient, itemIndex?: numb
 		.map((row) => paymentMethodSchema.parse(row))
 		.filter((method) => method.code && !['CASH', 'CHECK'].includes(method.code.toUpperCase()))
 		.map((method): PaymentMethod => ({ name: method.name, code: method.code, kind: 'card' }));
-	return [{ name: 'Cash', code: 'CASH', kind: 'cash' }, { name: 'Check', code: 'CHECK', kind: 'check' }, ...cards];
+	return [...CASH_AND_CHECK, ...cards];
 }

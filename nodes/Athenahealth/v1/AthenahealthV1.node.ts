@@ -2,8 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType,
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { operations, route } from '../actions/router';
-import { searchAppointments, searchPatients } from '../methods/listSearch';
-import { getDepartments, getPaymentMethods } from '../methods/loadOptions';
+import { searchAppointments, searchDepartments, searchPatients } from '../methods/listSearch';
+import { getDepartments, getDepartmentsOrAny, getPaymentMethods } from '../methods/loadOptions';
 import { athenahealthIcon } from '../icons';
 
 export const resourceProperty: INodeProperties = {
@@ -141,8 +141,8 @@ export class AthenahealthV1 implements INodeType {
 	};
 
 	methods = {
-		loadOptions: { getDepartments, getPaymentMethods },
-		listSearch: { searchPatients, searchAppointments },
+		loadOptions: { getDepartments, getDepartmentsOrAny, getPaymentMethods },
+		listSearch: { searchPatients, searchAppointments, searchDepartments },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

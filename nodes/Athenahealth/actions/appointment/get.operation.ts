@@ -23,6 +23,7 @@ const properties: INodeProperties[] = [
 		...departmentField,
 		displayName: 'Department Name or ID (to List Appointments)',
 		name: 'listDepartmentId',
+		typeOptions: { loadOptionsMethod: 'getDepartmentsOrAny' },
 		required: false,
 		description:
 			'Only used to list appointments to choose from below. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
@@ -48,7 +49,6 @@ const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: 'e.g. 10001',
-				validation: [{ type: 'regex', properties: { regex: '^\\s*\\d+\\s*$', errorMessage: 'An appointment ID is digits only' } }],
 			},
 		],
 	},

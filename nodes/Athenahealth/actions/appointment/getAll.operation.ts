@@ -56,7 +56,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Department Name or ID',
 				name: 'departmentId',
 				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getDepartments' },
+				typeOptions: { loadOptionsMethod: 'getDepartmentsOrAny' },
 				default: '',
 				description:
 					'Only this department. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',

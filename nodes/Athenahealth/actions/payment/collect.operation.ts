@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { amountFields, amountFieldsV2, amountFieldsV3, amountKeyParts, describeAmounts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
-import { departmentField, departmentFromItem, patientFromItem, patientLocator } from '../../descriptions/common';
+import { departmentField, departmentFromItem, departmentLocator, patientFromItem, patientLocator } from '../../descriptions/common';
 import type { CollectPaymentInput } from '../../shared/fieldRules';
 import { cardFieldRules, collectPaymentSchema } from '../../shared/fieldRules';
 import type { SentCardData } from '../../shared/redact';
@@ -90,7 +90,9 @@ const propertiesV2: INodeProperties[] = properties
  */
 const propertiesV3: INodeProperties[] = properties
 	.filter((property) => !collectPostingFields.includes(property) && property !== duplicateMemoryNotice)
-	.flatMap((property) => (property === amountFields[0] ? amountFieldsV3 : amountFields.includes(property) ? [] : [property]))
+	.flatMap((property) =>
+		property === departmentField ? [departmentLocator] : property === amountFields[0] ? amountFieldsV3 : amountFields.includes(property) ? [] : [property],
+	)
 	.concat(postingOptionsV3([duplicateWindowField]));
 
 export const collectPaymentSpec: PostingSpec<CollectPaymentInput> = {
@@ -109,7 +111,7 @@ export const collectPaymentSpec: PostingSpec<CollectPaymentInput> = {
 			if (typed.length) throw new Error(typedCardDataMessage(typed));
 			return {
 				patientId: context.getNodeParameter('patientId', itemIndex, '', { extractValue: true }),
-				departmentId: value('departmentId'),
+				departmentId: context.getNodeParameter('departmentId', itemIndex, '', { extractValue: true }),
 				cardNumber: value('cardNumber'),
 				cardSecurityCode: value('cardSecurityCode'),
 				expirationMonth: value('expirationMonth'),

@@ -2,7 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { amountFields, amountFieldsV2, amountFieldsV3, amountKeyParts, describeAmounts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
-import { departmentField, departmentFromItem, patientFromItem, patientLocator } from '../../descriptions/common';
+import { departmentField, departmentFromItem, departmentLocator, patientFromItem, patientLocator } from '../../descriptions/common';
 import { METHOD_FROM_COLUMN, paymentMethodColumnField, paymentMethodField, referenceFields } from '../../descriptions/referenceFields';
 import type { RecordPaymentInput } from '../../shared/fieldRules';
 import { paymentFieldRules, recordPaymentSchema, referenceFieldOf } from '../../shared/fieldRules';
@@ -71,7 +71,7 @@ const propertiesV3: INodeProperties[] = [
 			: property === patientFromItem
 				? [patientLocator]
 				: property === departmentFromItem
-					? [departmentField]
+					? [departmentLocator]
 					: property === amountFieldsV2[0]
 						? amountFieldsV3
 						: property.name === 'postingOptions'
@@ -108,7 +108,7 @@ export const recordPaymentSpec: PostingSpec<RecordPaymentInput> = {
 			const referenceField = referenceFieldOf(paymentMethod);
 			return {
 				patientId: context.getNodeParameter('patientId', itemIndex, '', { extractValue: true }),
-				departmentId: context.getNodeParameter('departmentId', itemIndex, ''),
+				departmentId: context.getNodeParameter('departmentId', itemIndex, '', { extractValue: true }),
 				paymentMethod,
 				...(referenceField ? { [referenceField]: context.getNodeParameter(referenceField, itemIndex, '') } : {}),
 				postDate: context.getNodeParameter(postingParameterPath(context, 'postDate'), itemIndex, ''),
