@@ -30,7 +30,7 @@ if (file) {
 	const timeStore = (proto, name) => {
 		const original = proto[name];
 		proto[name] = async function (items, ...rest) {
-			// calls go one at a time per execution (postingMemory.ts), and one execution runs at a time here
+			// calls go one at a time per execution (posting/memory/store.ts), and one execution runs at a time here
 			const dbBefore = dbMs;
 			const start = performance.now();
 			let ok = true;

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { CLAIM_CHUNK_ROWS } from '../../nodes/Athenahealth/actions/payment/posting/postingMemory';
+import { CLAIM_CHUNK_ROWS } from '../../nodes/Athenahealth/actions/payment/posting/memory/store';
 import { recordFromSheet, useStack } from './stack';
 
 /**

@@ -1,7 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 import { collectPaymentSpec } from '../../nodes/Athenahealth/actions/payment/collect.operation';
-import { KEY_VERSION } from '../../nodes/Athenahealth/actions/payment/posting/duplicateKey';
-import { rowKeys } from '../../nodes/Athenahealth/actions/payment/posting/rowKeys';
+import { KEY_VERSION, rowKeys } from '../../nodes/Athenahealth/actions/payment/posting/memory/keys';
 import { recordPaymentSpec } from '../../nodes/Athenahealth/actions/payment/record.operation';
 import { validate } from '../../nodes/Athenahealth/shared/validate';
 
@@ -19,7 +18,7 @@ const days = { today: '2026-12-03', windowDays: 2, workflowDates: ['12/03/2026',
 
 // Amounts as a sheet writes them ("15", "20.5", " 7.1 "), claims out of order: the key must see them normalised.
 const recordRow = parsed(
-	validate(recordPaymentSpec.schema, {
+	validate(recordPaymentSpec.input.schema, {
 		patientId: '1',
 		departmentId: '1',
 		paymentMethod: 'CHECK',
@@ -33,9 +32,9 @@ const recordRow = parsed(
 		],
 	}),
 );
-const cashRow = parsed(validate(recordPaymentSpec.schema, { patientId: '1', departmentId: '1', paymentMethod: 'CASH', postDate: '', ...amounts, copayAmount: '15', claimPayments: [] }));
+const cashRow = parsed(validate(recordPaymentSpec.input.schema, { patientId: '1', departmentId: '1', paymentMethod: 'CASH', postDate: '', ...amounts, copayAmount: '15', claimPayments: [] }));
 const collectRow = parsed(
-	validate(collectPaymentSpec.schema, {
+	validate(collectPaymentSpec.input.schema, {
 		patientId: '1',
 		departmentId: '1',
 		cardNumber: '4111 1111 1111 1111',
@@ -95,7 +94,7 @@ describe('duplicate-check keys (golden values)', () => {
 
 describe('a timestamp Post Date read on its US Eastern day (issue 24) keeps the key it was posted under before', () => {
 	const dated = (postDate: unknown) =>
-		parsed(validate(recordPaymentSpec.schema, { patientId: '1', departmentId: '1', paymentMethod: 'CASH', postDate, ...amounts, copayAmount: '15', claimPayments: [] }));
+		parsed(validate(recordPaymentSpec.input.schema, { patientId: '1', departmentId: '1', paymentMethod: 'CASH', postDate, ...amounts, copayAmount: '15', claimPayments: [] }));
 
 	it('9:30 pm Eastern written in UTC: the key of 11/20, and the key version 2 gave it (11/21) claimed along', () => {
 		const keys = rowKeys(recordPaymentSpec, '195900', { input: dated('2026-11-21T02:30:00.000Z') }, 1, days, false);

@@ -10,9 +10,7 @@ import { getPatient } from './patient/get.operation';
 import { searchPatients } from './patient/search.operation';
 import { checkUnknown } from './payment/checkUnknown.operation';
 import { collectPayment } from './payment/collect.operation';
-import { keepCardDataIn } from './payment/posting/cardData';
-import { postPayments, readPostingSettings } from './payment/posting/postPayments';
-import { refuseUnsafePostingSetup } from './payment/posting/preflight';
+import { keepCardDataIn, postPayments, readPostingSettings, refuseUnsafePostingSetup } from './payment/posting';
 import { recordPayment } from './payment/record.operation';
 import { voidPayment } from './payment/void.operation';
 import { getManyPaymentMethods } from './paymentMethod/getMany.operation';
@@ -49,7 +47,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		refuseUnsafePostingSetup(this, items.length, listNoun);
 		const settings = readPostingSettings(this);
 		const client = await AthenaClient.create(this, { requestsPerSecond: settings.requestsPerSecond, timeoutMs: settings.timeoutSeconds * 1000 });
-		const sentOf = operation.spec.sentCardData && ((itemIndex: number) => operation.spec.sentCardData!(this, itemIndex));
+		const sentOf = operation.spec.input.sentCardData && ((itemIndex: number) => operation.spec.input.sentCardData!(this, itemIndex));
 		return [await keepCardDataIn(this, items, sentOf, async () => await postPayments(this, items, client, operation.spec, settings))];
 	}
 	const client = await AthenaClient.create(this, { requestsPerSecond: 5 });

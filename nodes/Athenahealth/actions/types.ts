@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { AthenaClient } from '../transport/athenaClient';
-import type { PaymentCommon, PostingSpec } from './payment/posting/postPayments';
+import type { PaymentCommon, PostingSpec } from './payment/posting';
 
-/** Most operations work item by item; the shared loop (runner.ts) owns pairing, Continue On Fail and concurrency. */
+/** Most operations work item by item; the shared loop (router.ts `runItems`) owns pairing, Continue On Fail and concurrency. */
 export interface ItemOperation {
 	kind: 'item';
 	description: INodeProperties[];

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { AmountFor } from '../shared/fieldRules';
 import { AMOUNT_FOR, paymentFieldRules } from '../shared/fieldRules';
+import { formatMoney } from '../shared/money';
 
 /** The money fields Record and Collect share, described with the rule each one is checked by. */
 export const amountFields: INodeProperties[] = [
@@ -158,6 +159,18 @@ export function amountsForm(amounts: Amounts, endpoint: 'recordpayment' | 'colle
 export function totalCentsOf(amounts: Amounts): number {
 	const cents = (value?: string) => (value ? Math.round(Number(value) * 100) : 0);
 	return cents(amounts.copayAmount) + cents(amounts.otherAmount) + amounts.claimPayments.reduce((sum, claim) => sum + cents(claim.amount), 0);
+}
+
+/** The amounts as a posted (or skipped) row shows them, in the order Record and Collect put them out. */
+export function describeAmounts(amounts: Amounts): IDataObject {
+	return {
+		copayAmount: amounts.copayAmount ?? '0.00',
+		otherAmount: amounts.otherAmount ?? '0.00',
+		claimPayments: amounts.claimPayments,
+		totalAmount: formatMoney(totalCentsOf(amounts)),
+		appointmentId: amounts.appointmentId ?? null,
+		applyToTodaysService: amounts.applyToTodaysService,
+	};
 }
 
 export function amountKeyParts(amounts: Amounts): unknown[] {

@@ -54,8 +54,6 @@ const claimGroupSchema = z
 	.passthrough()
 	.transform((group) => (group.claimdetails ?? []).map((claim) => ({ providerGroupId: group.providergroupid, ...claim })));
 
-export type ClaimBalance = z.output<typeof claimDetailSchema> & { providerGroupId?: string };
-
 // Recorded balances have exactly balance, departmentlist, providergroupid and cleanbalance.
 const balanceSchema = z
 	.object({

@@ -19,7 +19,7 @@ export interface ReadDate {
 	before?: string;
 }
 
-export type DateReading = ReadDate | { refused: string };
+type DateReading = ReadDate | { refused: string };
 
 export interface DateOptions {
 	/** The years a spreadsheet serial number may fall in: a number outside them is not taken for a date. */
@@ -27,7 +27,7 @@ export interface DateOptions {
 }
 
 /** Plausible years of a payment or appointment date given as a spreadsheet serial number. */
-export const SHEET_DATE_YEARS: [number, number] = [2000, 2099];
+const SHEET_DATE_YEARS: [number, number] = [2000, 2099];
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Day 0 of Excel's 1900 date system (Google Sheets' too): 12/30/1899, so that day 1 is 12/31/1899 (and 61 is 03/01/1900). */

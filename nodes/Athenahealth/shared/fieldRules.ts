@@ -58,7 +58,7 @@ const requiredPositiveMoney = (label: string) =>
  * The one date rule of every date field (dates.ts reads them): the forms a date may take, in words the panel and the
  * README quote, and a schema that gives athena's mm/dd/yyyy with how it was read, or refuses naming the field.
  */
-export const DATE_FORMS =
+const DATE_FORMS =
 	'mm/dd/yyyy or yyyy-mm-dd, a spreadsheet date cell (the serial number Excel and Google Sheets hand over), or an ISO timestamp, read on athena\'s calendar (US Eastern): a time with an offset counts on its US Eastern day, midnight is a date without a time';
 
 const dateSchema = (label: string, options: DateOptions = {}) =>
@@ -71,7 +71,7 @@ const dateSchema = (label: string, options: DateOptions = {}) =>
 		}),
 	);
 
-export const FULL_CARD_NUMBER_MESSAGE =
+const FULL_CARD_NUMBER_MESSAGE =
 	'looks like a full card number. Enter only the last four digits. This node does not repeat or output it, but n8n keeps what it was given: in the workflow when typed into the node, in the run data of the node before when mapped. Delete it there.';
 
 export interface FieldRule {
@@ -280,7 +280,7 @@ export const lookupDateRules = {
 } satisfies Record<string, FieldRule>;
 
 /** The money part shared by record and collect: at least one amount must carry money. */
-export const amountsSchema = z
+const amountsSchema = z
 	.object({
 		copayAmount: paymentFieldRules.copayAmount.schema,
 		otherAmount: paymentFieldRules.otherAmount.schema,
@@ -347,7 +347,7 @@ export const recordPaymentSchema = z
 export type RecordPaymentInput = z.infer<typeof recordPaymentSchema>;
 
 /** athena's spec says to cut these to its length rather than refuse them; collectPaymentSchema cuts and says so. */
-export const CARD_TEXT_LIMITS = { nameOnCard: 30, billingAddress: 20 } as const;
+const CARD_TEXT_LIMITS = { nameOnCard: 30, billingAddress: 20 } as const;
 
 const requiredText = (label: string) => z.preprocess(asTrimmedText, z.string({ required_error: `${label} is required` }));
 

@@ -5,7 +5,7 @@
 
 const MONEY_PATTERN = /^(\d+)(?:\.(\d{0,2}))?$/;
 
-export type MoneyParse = { ok: true; cents: number } | { ok: false; reason: string };
+type MoneyParse = { ok: true; cents: number } | { ok: false; reason: string };
 
 /** Reads an amount the way a spreadsheet holds it: 12.5, "12.5", "$1,234.50", " 20 ". */
 export function parseMoney(value: unknown): MoneyParse {

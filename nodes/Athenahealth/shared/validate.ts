@@ -8,7 +8,7 @@ export function describeIssues(error: z.ZodError): string {
 	return [...new Set(messages)].join('; ');
 }
 
-export type Validated<T> = { ok: true; value: T } | { ok: false; message: string };
+type Validated<T> = { ok: true; value: T } | { ok: false; message: string };
 
 export function validate<S extends z.ZodTypeAny>(schema: S, input: unknown): Validated<z.output<S>> {
 	const parsed = schema.safeParse(input);

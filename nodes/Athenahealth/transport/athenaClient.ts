@@ -17,7 +17,7 @@ import { RateLimiter } from './rateLimiter';
 export const CREDENTIAL_NAME = 'athenahealthOAuth2Api';
 
 /** Plain http:// only to this machine (the simulator, a local proxy): elsewhere it would carry the secret and cards in clear. */
-export const LOOPBACK_HTTP = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/i;
+const LOOPBACK_HTTP = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/i;
 
 /** Why a Custom base URL is refused (without repeating it: it may hold a user name and password), or undefined. */
 export function baseUrlProblem(baseUrl: string): { message: string; description: string } | undefined {
@@ -42,7 +42,7 @@ const HOSTS: Record<string, string> = {
 
 type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
-export interface AthenaClientOptions {
+interface AthenaClientOptions {
 	/** Ceiling for all calls of this execution. */
 	requestsPerSecond?: number;
 	timeoutMs?: number;

@@ -28,7 +28,7 @@ export function recordOf(value: unknown, key: string, wanted: string): unknown {
 	return value.find((row) => row && typeof row === 'object' && String((row as Record<string, unknown>)[key]) === wanted) ?? value[0];
 }
 
-export interface AthenaAnswerSummary {
+interface AthenaAnswerSummary {
 	error?: string;
 	detailedMessage?: string;
 	missingFields?: string[];

@@ -7,7 +7,7 @@
  */
 
 /** Lower case, letters and digits only, single spaces: "records.Please refine" → "records please refine". */
-export function looseText(text: string): string {
+function looseText(text: string): string {
 	return text
 		.toLowerCase()
 		.replace(/[^a-z0-9]+/g, ' ')

@@ -6,10 +6,10 @@ import { AthenaApiError } from './errors';
 export const UNKNOWN_POSTING_ADVICE =
 	"A payment sent twice is two payments: check the patient's account in athenaOne before posting it again (Post Again).";
 
-export type WriteResult = ReturnType<typeof writeResultSchema.parse>;
+type WriteResult = ReturnType<typeof writeResultSchema.parse>;
 
 /** How athena's 2xx answer to a write reads. */
-export type WriteReading =
+type WriteReading =
 	| { kind: 'done'; result: WriteResult }
 	| { kind: 'refused'; errorText?: string }
 	/** Nothing in it proves either way: athena may have acted. `shape` says what came, without its content. */
@@ -52,7 +52,7 @@ export function readWriteAnswer(body: unknown, kind: 'posting' | 'action'): Writ
 	return { kind: 'unreadable', shape: `a success flag of ${JSON.stringify(flag).slice(0, 20)}, which says neither yes nor no` };
 }
 
-export interface WriteRefusal {
+interface WriteRefusal {
 	/** The write in words ("record the payment of patient 1"), for the unknown-outcome message. */
 	action: string;
 	kind: 'posting' | 'action';

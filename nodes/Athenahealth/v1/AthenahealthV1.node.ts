@@ -128,8 +128,10 @@ export class AthenahealthV1 implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		// A node that moves money is not handed to an AI agent: an agent may call it twice or with invented amounts.
-		// n8n reads any falsy value as "not a tool"; n8n-workflow 2.x types only spell out `true`, hence the cast.
-		usableAsTool: false as unknown as true,
+		// n8n-workflow types this `true | { replacements }` or absent, and n8n (1.123 to 2.41) makes a tool only of a
+		// node whose value is truthy, so declared empty it stays out of agents; declared rather than left out, so the
+		// choice is visible (and n8n's lint rule that asks every node to decide is met).
+		usableAsTool: undefined,
 		credentials: [{ name: 'athenahealthOAuth2Api', required: true }],
 		properties: [
 			resourceProperty,

@@ -27,7 +27,7 @@ export class AthenahealthV3 implements INodeType {
 			),
 		],
 		// Not offered to AI agents, as in v1 (a node that moves money); see AthenahealthV1.node.ts.
-		usableAsTool: false as unknown as true,
+		usableAsTool: undefined,
 	};
 
 	methods = v1.methods;

@@ -6,8 +6,7 @@ import { parseMoney } from '../../shared/money';
 import { describeIssues } from '../../shared/validate';
 import type { AthenaClient } from '../../transport/athenaClient';
 import type { BatchOperation } from '../types';
-import { findInAthena } from './posting/findInAthena';
-import { ATHENA_CHECK, unknownPaymentOf } from './posting/settleUnknown';
+import { ATHENA_CHECK, findInAthena, unknownPaymentOf } from './posting';
 
 /**
  * Payment → Check Unknown: for the rows a Record or Collect run put out as `unknown` (or skipped as unknown), what

@@ -1,21 +1,26 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { amountFields, amountFieldsV2, amountFieldsV3, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
+import { amountFields, amountFieldsV2, amountFieldsV3, amountKeyParts, describeAmounts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
 import { departmentField, departmentFromItem, departmentLocator, patientFromItem, patientLocator } from '../../descriptions/common';
 import type { CollectPaymentInput } from '../../shared/fieldRules';
 import { cardFieldRules, collectPaymentSchema } from '../../shared/fieldRules';
-import { formatMoney } from '../../shared/money';
 import type { SentCardData } from '../../shared/redact';
 import { lastFour } from '../../shared/redact';
 import type { AthenaClient } from '../../transport/athenaClient';
 import { UNKNOWN_POSTING_ADVICE, acceptedWrite } from '../../transport/writeResult';
 import type { PostingOperation } from '../types';
-import { isTypedIntoNode, typedCardDataMessage } from './posting/cardData';
-import { duplicateWindowField, postingFieldsWith, postingOptionsV2, postingOptionsV3 } from './posting/postingFields';
-import { legacyCollectKeyParts } from './posting/legacyKeys';
-import { duplicateMemoryNotice } from './posting/memoryReach';
-import type { PostingSpec } from './posting/postPayments';
+import type { PostingSpec } from './posting';
+import {
+	duplicateMemoryNotice,
+	duplicateWindowField,
+	isTypedIntoNode,
+	legacyCollectKeyParts,
+	postingFieldsWith,
+	postingOptionsV2,
+	postingOptionsV3,
+	typedCardDataMessage,
+} from './posting';
 
 const cardField = (name: keyof typeof cardFieldRules, extra: Partial<INodeProperties> = {}): INodeProperties => ({
 	displayName: cardFieldRules[name].displayName,
@@ -92,53 +97,54 @@ const propertiesV3: INodeProperties[] = properties
 
 export const collectPaymentSpec: PostingSpec<CollectPaymentInput> = {
 	operation: 'collect',
-	schema: collectPaymentSchema,
-	readInput(context, itemIndex) {
-		const value = (name: string) => context.getNodeParameter(name, itemIndex, '');
-		// Refused before anything is sent: every item is read and checked before the first payment goes out.
-		const sent = sentCardData(context, itemIndex);
-		const parameters = context.getNode().parameters;
-		const typed = [
-			{ name: 'cardNumber', label: cardFieldRules.cardNumber.displayName, value: { cardNumber: sent.cardNumber } },
-			{ name: 'cardSecurityCode', label: cardFieldRules.cardSecurityCode.displayName, value: { securityCode: sent.securityCode } },
-		].filter((field) => isTypedIntoNode(parameters, field.name, field.value));
-		if (typed.length) throw new Error(typedCardDataMessage(typed));
-		return {
-			patientId: context.getNodeParameter('patientId', itemIndex, '', { extractValue: true }),
-			departmentId: context.getNodeParameter('departmentId', itemIndex, '', { extractValue: true }),
-			cardNumber: value('cardNumber'),
-			cardSecurityCode: value('cardSecurityCode'),
-			expirationMonth: value('expirationMonth'),
-			expirationYear: value('expirationYear'),
-			nameOnCard: value('nameOnCard'),
-			billingAddress: value('billingAddress'),
-			billingZip: value('billingZip'),
-			ecommerceMode: context.getNodeParameter('ecommerceMode', itemIndex, true),
-			allowDuplicatePayments: context.getNodeParameter('allowDuplicatePayments', itemIndex, false),
-			...readAmounts(context, itemIndex),
-		};
+	input: {
+		schema: collectPaymentSchema,
+		read(context, itemIndex) {
+			const value = (name: string) => context.getNodeParameter(name, itemIndex, '');
+			// Refused before anything is sent: every item is read and checked before the first payment goes out.
+			const sent = sentCardData(context, itemIndex);
+			const parameters = context.getNode().parameters;
+			const typed = [
+				{ name: 'cardNumber', label: cardFieldRules.cardNumber.displayName, value: { cardNumber: sent.cardNumber } },
+				{ name: 'cardSecurityCode', label: cardFieldRules.cardSecurityCode.displayName, value: { securityCode: sent.securityCode } },
+			].filter((field) => isTypedIntoNode(parameters, field.name, field.value));
+			if (typed.length) throw new Error(typedCardDataMessage(typed));
+			return {
+				patientId: context.getNodeParameter('patientId', itemIndex, '', { extractValue: true }),
+				departmentId: context.getNodeParameter('departmentId', itemIndex, '', { extractValue: true }),
+				cardNumber: value('cardNumber'),
+				cardSecurityCode: value('cardSecurityCode'),
+				expirationMonth: value('expirationMonth'),
+				expirationYear: value('expirationYear'),
+				nameOnCard: value('nameOnCard'),
+				billingAddress: value('billingAddress'),
+				billingZip: value('billingZip'),
+				ecommerceMode: context.getNodeParameter('ecommerceMode', itemIndex, true),
+				allowDuplicatePayments: context.getNodeParameter('allowDuplicatePayments', itemIndex, false),
+				...readAmounts(context, itemIndex),
+			};
+		},
+		sentCardData,
 	},
 	// A card charge is always today's: its keys carry the Eastern day, and a claim covers the Duplicate Window, so a
-	// re-run after midnight is skipped and next week's copay is not (rowKeys.ts).
-	keyParts: (input) => [input.patientId, input.departmentId, lastFour(input.cardNumber), ...amountKeyParts(input)],
-	legacyKeyParts: legacyCollectKeyParts,
-	duplicateWindow: true,
-	describe: (input) => ({
-		patientId: input.patientId,
-		departmentId: input.departmentId,
-		paymentMethod: 'CARD (athena)',
-		cardLast4: lastFour(input.cardNumber),
-		copayAmount: input.copayAmount ?? '0.00',
-		otherAmount: input.otherAmount ?? '0.00',
-		claimPayments: input.claimPayments,
-		totalAmount: formatMoney(totalCentsOf(input)),
-		appointmentId: input.appointmentId ?? null,
-		applyToTodaysService: input.applyToTodaysService,
-		...(input.truncatedFields.length ? { truncatedFields: input.truncatedFields } : {}),
-	}),
-	sentCardData,
-	totalCents: totalCentsOf,
-	methodLabel: () => 'CARD (athena)',
+	// re-run after midnight is skipped and next week's copay is not (memory/keys.ts).
+	key: {
+		parts: (input) => [input.patientId, input.departmentId, lastFour(input.cardNumber), ...amountKeyParts(input)],
+		legacyParts: legacyCollectKeyParts,
+		duplicateWindow: true,
+	},
+	report: {
+		describe: (input) => ({
+			patientId: input.patientId,
+			departmentId: input.departmentId,
+			paymentMethod: 'CARD (athena)',
+			cardLast4: lastFour(input.cardNumber),
+			...describeAmounts(input),
+			...(input.truncatedFields.length ? { truncatedFields: input.truncatedFields } : {}),
+		}),
+		totalCents: totalCentsOf,
+		methodLabel: () => 'CARD (athena)',
+	},
 	async send(client: AthenaClient, input, itemIndex) {
 		const answer = await client.post(
 			`/patients/${input.patientId}/collectpayment`,

@@ -1,19 +1,16 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { amountFields, amountFieldsV2, amountFieldsV3, amountKeyParts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
+import { amountFields, amountFieldsV2, amountFieldsV3, amountKeyParts, describeAmounts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
 import { departmentField, departmentFromItem, departmentLocator, patientFromItem, patientLocator } from '../../descriptions/common';
 import { METHOD_FROM_COLUMN, paymentMethodColumnField, paymentMethodField, referenceFields } from '../../descriptions/referenceFields';
 import type { RecordPaymentInput } from '../../shared/fieldRules';
 import { paymentFieldRules, recordPaymentSchema, referenceFieldOf } from '../../shared/fieldRules';
-import { formatMoney } from '../../shared/money';
 import type { AthenaClient } from '../../transport/athenaClient';
 import { UNKNOWN_POSTING_ADVICE, acceptedWrite } from '../../transport/writeResult';
 import type { PostingOperation } from '../types';
-import { duplicateMemoryNotice } from './posting/memoryReach';
-import { postingParameterPath } from './posting/parameterPaths';
-import { postingFields, postingOptionsV2, postingOptionsV3 } from './posting/postingFields';
-import type { PostingSpec } from './posting/postPayments';
+import type { PostingSpec } from './posting';
+import { duplicateMemoryNotice, postingFields, postingOptionsV2, postingOptionsV3, postingParameterPath } from './posting';
 
 const properties: INodeProperties[] = [
 	{
@@ -102,47 +99,48 @@ function keyPartsWithDate(input: RecordPaymentInput, postDate: string): unknown[
 
 export const recordPaymentSpec: PostingSpec<RecordPaymentInput> = {
 	operation: 'record',
-	schema: recordPaymentSchema,
-	readInput(context, itemIndex) {
-		const picked = context.getNodeParameter('paymentMethod', itemIndex, '');
-		const paymentMethod = picked === METHOD_FROM_COLUMN ? context.getNodeParameter('paymentMethodColumn', itemIndex, '') : picked;
-		// Only the reference field the method needs is read: each field read from a row is an expression to evaluate.
-		const referenceField = referenceFieldOf(paymentMethod);
-		return {
-			patientId: context.getNodeParameter('patientId', itemIndex, '', { extractValue: true }),
-			departmentId: context.getNodeParameter('departmentId', itemIndex, '', { extractValue: true }),
-			paymentMethod,
-			...(referenceField ? { [referenceField]: context.getNodeParameter(referenceField, itemIndex, '') } : {}),
-			postDate: context.getNodeParameter(postingParameterPath(context, 'postDate'), itemIndex, ''),
-			...readAmounts(context, itemIndex),
-		};
+	input: {
+		schema: recordPaymentSchema,
+		read(context, itemIndex) {
+			const picked = context.getNodeParameter('paymentMethod', itemIndex, '');
+			const paymentMethod = picked === METHOD_FROM_COLUMN ? context.getNodeParameter('paymentMethodColumn', itemIndex, '') : picked;
+			// Only the reference field the method needs is read: each field read from a row is an expression to evaluate.
+			const referenceField = referenceFieldOf(paymentMethod);
+			return {
+				patientId: context.getNodeParameter('patientId', itemIndex, '', { extractValue: true }),
+				departmentId: context.getNodeParameter('departmentId', itemIndex, '', { extractValue: true }),
+				paymentMethod,
+				...(referenceField ? { [referenceField]: context.getNodeParameter(referenceField, itemIndex, '') } : {}),
+				postDate: context.getNodeParameter(postingParameterPath(context, 'postDate'), itemIndex, ''),
+				...readAmounts(context, itemIndex),
+			};
+		},
+		paymentMethodOf: (input) => input.paymentMethod,
+		postDateOf: (input) => input.postDate,
 	},
-	paymentMethodOf: (input) => input.paymentMethod,
-	keyParts: (input) => keyPartsWithDate(input, input.postDate ?? ''),
-	// A timestamp the node once dated on its own date part and now dates on its US Eastern day: a payment posted then
-	// was remembered under the other date, and is still found by it.
-	earlierKeyParts: (input) => (input.postDateReadBefore ? keyPartsWithDate(input, input.postDateReadBefore) : undefined),
-	postDateOf: (input) => input.postDate,
-	describe(input) {
-		const described: IDataObject = {
-			patientId: input.patientId,
-			departmentId: input.departmentId,
-			paymentMethod: input.paymentMethod,
-			...('checkNumber' in input ? { checkNumber: input.checkNumber } : {}),
-			...('cardLast4' in input ? { cardLast4: input.cardLast4 } : {}),
-			copayAmount: input.copayAmount ?? '0.00',
-			otherAmount: input.otherAmount ?? '0.00',
-			claimPayments: input.claimPayments,
-			totalAmount: formatMoney(totalCentsOf(input)),
-			appointmentId: input.appointmentId ?? null,
-			applyToTodaysService: input.applyToTodaysService,
-			postDate: input.postDate ?? null,
-			...(input.postDateRead ? { postDateRead: input.postDateRead } : {}),
-		};
-		return described;
+	key: {
+		parts: (input) => keyPartsWithDate(input, input.postDate ?? ''),
+		// A timestamp the node once dated on its own date part and now dates on its US Eastern day: a payment posted then
+		// was remembered under the other date, and is still found by it.
+		earlierParts: (input) => (input.postDateReadBefore ? keyPartsWithDate(input, input.postDateReadBefore) : undefined),
 	},
-	totalCents: totalCentsOf,
-	methodLabel: (input) => input.paymentMethod,
+	report: {
+		describe(input) {
+			const described: IDataObject = {
+				patientId: input.patientId,
+				departmentId: input.departmentId,
+				paymentMethod: input.paymentMethod,
+				...('checkNumber' in input ? { checkNumber: input.checkNumber } : {}),
+				...('cardLast4' in input ? { cardLast4: input.cardLast4 } : {}),
+				...describeAmounts(input),
+				postDate: input.postDate ?? null,
+				...(input.postDateRead ? { postDateRead: input.postDateRead } : {}),
+			};
+			return described;
+		},
+		totalCents: totalCentsOf,
+		methodLabel: (input) => input.paymentMethod,
+	},
 	async send(client: AthenaClient, input, itemIndex) {
 		const answer = await client.post(
 			`/patients/${input.patientId}/recordpayment`,

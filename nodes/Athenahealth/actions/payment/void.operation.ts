@@ -23,7 +23,7 @@ const properties: INodeProperties[] = [
 
 const inputSchema = z.object({ patientId: paymentFieldRules.patientId.schema, ePaymentId: ePaymentIdRule.schema });
 
-export const SETTLED_HINT =
+const SETTLED_HINT =
 	"athena settles card payments nightly (about 8 p.m. US Eastern); after that a payment can't be voided. Refund it in athenaOne instead.";
 
 export const voidPayment: ItemOperation = {

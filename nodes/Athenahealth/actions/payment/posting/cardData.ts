@@ -25,7 +25,7 @@ function redactText(text: string | undefined | null, sent: SentCardData[]): stri
  * A new error made only of the redacted message and description. Editing the old one would leave copies behind:
  * n8n's errors keep the text also in `messages`, `stack`, `cause` and `context`, and n8n saves all of them.
  */
-export function redactedError(error: unknown, node: IExecuteFunctions, sent: SentCardData[]): NodeApiError | NodeOperationError {
+function redactedError(error: unknown, node: IExecuteFunctions, sent: SentCardData[]): NodeApiError | NodeOperationError {
 	if (error instanceof AthenaApiError) {
 		return new AthenaApiError(node.getNode(), {
 			outcome: error.outcome,

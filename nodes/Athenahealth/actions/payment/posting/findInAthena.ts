@@ -33,7 +33,7 @@ export type AthenaFinding =
 	| { kind: 'lookupFailed'; why: 'throttled' | 'notPermitted' | 'failed'; reason: string };
 
 /** Clocks differ: athena's receipt time may read a little before the node's send time. */
-export const CLOCK_SKEW_MS = 2 * 60 * 1000;
+const CLOCK_SKEW_MS = 2 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Patients per payment-history call: keeps the query string short. */
 const HISTORY_PATIENTS_PER_CALL = 50;

@@ -1,6 +1,11 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { DUPLICATE_MEMORY_REACH } from './memoryReach';
+import { STORE_MAX_ENTRIES } from './memory/store';
+import { postingParameterPath } from './parameterPaths';
+import type { PostingSettings } from './types';
+
+/** How far back the duplicate memory reaches, said where version 3 explains the duplicate check (not as a notice). */
+const DUPLICATE_MEMORY_REACH = `It remembers this node's newest ${STORE_MAX_ENTRIES.toLocaleString('en-US')} payments (a card payment once per day of its Duplicate Window). A row dated before the oldest day it still remembers in full is refused: check athenaOne, then post it with Post Again.`;
 
 /** Fields every posting operation (Record, Collect) has, below its own. */
 export const postingFields: INodeProperties[] = [
@@ -129,7 +134,7 @@ export const postingFields: INodeProperties[] = [
 	},
 ];
 
-export const DEFAULT_DUPLICATE_WINDOW_DAYS = 2;
+const DEFAULT_DUPLICATE_WINDOW_DAYS = 2;
 
 /** Collect's: a card payment is made today, so its duplicate check covers a number of US Eastern days. */
 export const duplicateWindowField: INodeProperties = {
@@ -151,18 +156,20 @@ export function postingFieldsWith(extraOptions: INodeProperties[]): INodePropert
 	});
 }
 
-export interface PostingSettings {
-	validateOnly: boolean;
-	duplicateCheck: 'paymentDetails' | 'rowReference' | 'off';
-	addSummary: boolean;
-	/** One output item per payment batch, after the rows (batchReport.ts). */
-	batchItems: boolean;
-	concurrency: number;
-	allowIdenticalRows: boolean;
-	requestsPerSecond: number;
-	timeoutSeconds: number;
-	/** Collect's Duplicate Window (Days). */
-	duplicateWindowDays: number;
+/** The run's settings, read once from the first item (Options are not per row). */
+export function readPostingSettings(context: IExecuteFunctions): PostingSettings {
+	const options = context.getNodeParameter('postingOptions', 0, {}) as IDataObject;
+	return {
+		validateOnly: context.getNodeParameter(postingParameterPath(context, 'validateOnly'), 0, false) as boolean,
+		duplicateCheck: context.getNodeParameter(postingParameterPath(context, 'duplicateCheck'), 0, 'paymentDetails') as PostingSettings['duplicateCheck'],
+		addSummary: (options.addSummary as boolean) ?? false,
+		batchItems: (options.batchItems as boolean) ?? false,
+		concurrency: Math.max(1, Math.floor(Number(options.concurrency ?? 3))),
+		allowIdenticalRows: (options.allowIdenticalRows as boolean) ?? false,
+		requestsPerSecond: Number(options.requestsPerSecond ?? 5),
+		timeoutSeconds: Number(options.timeoutSeconds ?? 60),
+		duplicateWindowDays: Number(options.duplicateWindowDays ?? DEFAULT_DUPLICATE_WINDOW_DAYS),
+	};
 }
 
 /**
@@ -193,3 +200,11 @@ export function postingOptionsV3(first: INodeProperties[] = []): INodeProperties
 		),
 	};
 }
+
+/** On Record's and Collect's forms (versions 1 and 2): how far back the duplicate memory reaches, and what happens beyond it. */
+export const duplicateMemoryNotice: INodeProperties = {
+	displayName: `The duplicate check remembers this node's newest ${STORE_MAX_ENTRIES.toLocaleString('en-US')} keys (a Record row takes one, a Collect row one per day of its Duplicate Window) and forgets older ones. A row whose Post Date is older than the oldest day it still holds in full is refused as "invalid": check athenaOne, then post it with Post Again.`,
+	name: 'duplicateMemoryNotice',
+	type: 'notice',
+	default: '',
+};

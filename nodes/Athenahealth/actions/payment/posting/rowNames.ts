@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 /** How messages name a row ("row 7") and the number the row's `row` field shows (7), which agree. */
-export interface RowName {
+interface RowName {
 	name: string;
 	/** A number when the row is named by digits (its position, or a Row Number column of digits), else the column's text. */
 	row: number | string;

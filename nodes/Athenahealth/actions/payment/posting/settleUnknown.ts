@@ -3,10 +3,11 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { AthenaClient } from '../../../transport/athenaClient';
 import type { AthenaFinding, UnknownPayment } from './findInAthena';
 import { findInAthena } from './findInAthena';
-import { repostKey } from './postAgain';
-import type { PaymentCommon, PostingSpec, Row } from './postPayments';
-import type { PostingSettings } from './postingFields';
-import type { PostingMemory, PostingRecord } from './postingMemory';
+import { DAY_MS, noonEasternOf } from './calendar';
+import { baseKey, copyOf, repostKey } from './memory/keys';
+import type { PostingMemory, PostingRecord } from './memory/store';
+import { addToRow, fileOutcome, toSend } from './rowOutcome';
+import type { PaymentCommon, PostingSettings, PostingSpec, Row } from './types';
 
 /** What a row's check in athena came to, on the row as `athenaCheck`. */
 export const ATHENA_CHECK = {
@@ -26,10 +27,6 @@ function sentAtOf(previous: PostingRecord, settings: PostingSettings): number {
 	if (Number.isFinite(sent)) return sent;
 	return Date.parse(previous.at) - settings.timeoutSeconds * 1000 - 60000;
 }
-
-/** Keys are `identity[#copy][@day]` (rowKeys.ts): identical payments share the identity. */
-const baseKey = (key: string) => key.replace(/@[^@#]*$/, '').replace(/#\d+$/, '');
-const copyOf = (key: string) => Number(/#(\d+)(@[^@#]*)?$/.exec(key)?.[1] ?? 1);
 
 /** Every key the row holds: its own, the next days of Collect's window, and the previous key version's. */
 function allKeysOf<TInput>(row: Row<TInput>): string[] {
@@ -96,14 +93,14 @@ export async function settleUnknownRows<TInput extends PaymentCommon>(
 ): Promise<void> {
 	// A row re-posted with Post Again since is accounted for by its re-post: it is not looked up.
 	const candidates = rows.filter(
-		(row) => row.input && !row.status && row.key && row.postAgain !== true && unknownKeyOf(row, memory) && !memory.previous(repostKey(row.key)),
+		(row) => toSend(row) && row.key && row.postAgain !== true && unknownKeyOf(row, memory) && !memory.previous(repostKey(row.key)),
 	);
 	if (candidates.length === 0) return;
 	const posted = (key: string | undefined) => (key ? memory.previous(key) : undefined);
 	const payments = candidates.map((row) => {
 		const previous = memory.previous(unknownKeyOf(row, memory)!)!;
 		const base = baseKey(row.key!);
-		const payment = unknownPaymentOf(spec.operation, spec.describe(row.input!), spec.totalCents(row.input!), sentAtOf(previous, settings));
+		const payment = unknownPaymentOf(spec.operation, spec.report.describe(row.input!), spec.report.totalCents(row.input!), sentAtOf(previous, settings));
 		payment.identity = base;
 		payment.order = copyOf(row.key!);
 		payment.postedTwins = twinsOf(row, rows, (twin) => posted(twin.key));
@@ -133,7 +130,7 @@ function applyFinding<TInput extends PaymentCommon>(
 	const key = row.key!;
 	const heldAs = unknownKeyOf(row, memory)!;
 	const previous = memory.previous(heldAs)!;
-	const described = spec.describe(row.input!);
+	const described = spec.report.describe(row.input!);
 	const when = previous.sentAt ?? previous.at;
 	const common = { ...described, duplicateCheckKey: key, sentAt: when };
 	if (finding?.kind === 'found') {
@@ -142,10 +139,7 @@ function applyFinding<TInput extends PaymentCommon>(
 		// Every key the row holds as unknown (and its own): tomorrow's run, claiming the next day's key, reads posted.
 		const settled = new Set([key, ...(row.keys?.ahead ?? []), ...allKeysOf(row).filter((held) => memory.previous(held)?.status === 'unknown')]);
 		for (const held of settled) memory.remember(held, record);
-		row.status = 'posted';
-		row.json = {
-			...row.json,
-			status: 'posted',
+		fileOutcome(row, 'posted', {
 			...common,
 			...ids,
 			settledFromAthena: true,
@@ -154,38 +148,32 @@ function applyFinding<TInput extends PaymentCommon>(
 			...(finding.athenaDate ? { athenaDate: finding.athenaDate } : {}),
 			...(finding.note ? { athenaNote: finding.note } : {}),
 			settledAt: now,
-		};
+		});
 		return;
 	}
-	row.status = 'skipped';
 	if (finding?.kind === 'notFound') {
 		// Still held (unknown): only Post Again posts it. The record says athena was asked and showed nothing.
 		for (const held of allKeysOf(row).filter((candidate) => memory.previous(candidate)?.status === 'unknown')) {
 			memory.remember(held, { ...memory.previous(held)!, athenaCheck: ATHENA_CHECK.notFound, checkedAt: now });
 		}
-		row.json = {
-			...row.json,
-			status: 'skipped',
+		fileOutcome(row, 'skipped', {
 			reason: `An earlier run sent this payment (${when}) and got no answer. athena shows no such payment: ${finding.looked}. It was not posted again by itself, because a look-up that finds nothing is no proof. If the patient's account in athenaOne agrees, turn on Post Again for this row to post it.`,
 			athenaCheck: ATHENA_CHECK.notFound,
 			previous,
 			...common,
-		};
+		});
 		return;
 	}
 	const reason = finding?.reason ?? 'the look-up gave no answer';
-	row.json = {
-		...row.json,
-		status: 'skipped',
+	fileOutcome(row, 'skipped', {
 		outcome: 'unknown',
 		reason: `An earlier run sent this payment (${when}) and got no answer: athena may have posted it, and its outcome is still unknown because ${reason}. It was not sent again. The next run looks again; or check athenaOne and, to post it anyway, turn on Post Again for this row.`,
 		athenaCheck: ATHENA_CHECK[finding?.kind === 'lookupFailed' ? finding.why : 'failed'],
 		previous,
 		...common,
-	};
+	});
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const AGAIN = 'To post it again on purpose, turn on Post Again for this row.';
 
 /**
@@ -202,7 +190,7 @@ export async function nameEarlierPostings<TInput extends PaymentCommon>(
 	memory: PostingMemory,
 	settings: PostingSettings,
 ): Promise<void> {
-	// `previous: null`: skipped for a posting held in n8n's store whose details are missing (see postRow.ts).
+	// `previous: null`: skipped for a posting held in n8n's store whose details are missing (see send.ts).
 	const unnamed = rows.filter((row) => row.status === 'skipped' && row.input && row.key && row.postAgain !== true && row.json.previous === null);
 	if (unnamed.length === 0) return;
 	const what = spec.operation === 'record' ? 'payment batch' : 'e-payment ID';
@@ -211,15 +199,15 @@ export async function nameEarlierPostings<TInput extends PaymentCommon>(
 	const lookups: Array<{ row: Row<TInput>; payment: UnknownPayment }> = [];
 	const now = Date.now();
 	for (const row of unnamed) {
-		const postDate = spec.postDateOf?.(row.input!);
+		const postDate = spec.input.postDateOf?.(row.input!);
 		if (spec.operation === 'record' && !postDate) {
-			row.json = { ...row.json, reason: cannotName('The row has no Post Date to look it up by in athena.') };
+			addToRow(row, { reason: cannotName('The row has no Post Date to look it up by in athena.') });
 			continue;
 		}
 		// When it can have been posted: on its Post Date (a history range is a day either side of it); a card payment
 		// within the Duplicate Window, since its key blocked today's.
 		const sentAt = postDate ? noonEasternOf(postDate) : now - settings.duplicateWindowDays * DAY_MS;
-		const payment = unknownPaymentOf(spec.operation, spec.describe(row.input!), spec.totalCents(row.input!), sentAt);
+		const payment = unknownPaymentOf(spec.operation, spec.report.describe(row.input!), spec.report.totalCents(row.input!), sentAt);
 		payment.identity = baseKey(row.key!);
 		payment.order = copyOf(row.key!);
 		payment.postedTwins = twinsOf(row, rows, (twin) => (twin.status === 'posted' ? { status: 'posted', at: '', paymentBatchId: stringOf(twin.json.paymentBatchId), ePaymentId: stringOf(twin.json.ePaymentId) } : undefined));
@@ -232,14 +220,13 @@ export async function nameEarlierPostings<TInput extends PaymentCommon>(
 		const finding = findings[index];
 		if (finding?.kind === 'found' && (finding.paymentBatchId || finding.ePaymentId)) {
 			const named = finding.paymentBatchId ? `in payment batch ${finding.paymentBatchId}` : `as e-payment ${finding.ePaymentId}`;
-			row.json = {
-				...row.json,
+			addToRow(row, {
 				reason: `Already posted by an earlier run, ${named} (found in ${records}).${finding.note ? ` ${finding.note}` : ''} ${AGAIN}`,
 				...(finding.paymentBatchId ? { paymentBatchId: finding.paymentBatchId } : {}),
 				...(finding.ePaymentId ? { ePaymentId: finding.ePaymentId } : {}),
 				athenaMatched: finding.matched,
 				...(finding.athenaDate ? { athenaDate: finding.athenaDate } : {}),
-			};
+			});
 			return;
 		}
 		const why =
@@ -248,14 +235,8 @@ export async function nameEarlierPostings<TInput extends PaymentCommon>(
 				: finding?.kind === 'notFound'
 					? `${records} showed no match: ${finding.looked}.`
 					: `${records} showed it without its ${what}.`;
-		row.json = { ...row.json, reason: cannotName(why) };
+		addToRow(row, { reason: cannotName(why) });
 	});
 }
 
 const stringOf = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
-
-/** Noon US Eastern of an mm/dd/yyyy date (17:00 UTC is noon in winter, 1 p.m. in summer: the same Eastern day). */
-function noonEasternOf(date: string): number {
-	const [month, day, year] = date.split('/').map(Number);
-	return Date.UTC(year, month - 1, day, 17);
-}

@@ -1,3 +1,5 @@
+import type { PostingStatus } from './types';
+
 /** Every row of a posting comes out with exactly one of these. */
 export const POSTING_STATUSES = {
 	posted: 'athena accepted the payment',
@@ -8,9 +10,7 @@ export const POSTING_STATUSES = {
 	unknown:
 		'sent, but no answer proves whether athena posted it (no answer, a 5xx, or a 2xx answer the node cannot read): its key stays held; check athenaOne before posting again',
 	valid: "Validate Only: would be posted (counted, not in the summary's totals)",
-} as const;
-
-export type PostingStatus = keyof typeof POSTING_STATUSES;
+} as const satisfies Record<PostingStatus, string>;
 
 /** Statuses that count as a failure of the item (stop the run unless Continue On Fail / error output). */
 export const FAILURE_STATUSES: readonly PostingStatus[] = ['invalid', 'failed', 'unknown'];

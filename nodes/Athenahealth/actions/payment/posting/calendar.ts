@@ -19,3 +19,16 @@ export function athenaDateOfDay(day: string): string {
 	const [year, month, date] = day.split('-');
 	return `${month}/${date}/${year}`;
 }
+
+/** The workflow's date of `ms`, mm/dd/yyyy: what version-1 Collect keys held. */
+export function workflowDate(timezone: string, ms: number): string {
+	return new Intl.DateTimeFormat('en-US', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
+}
+
+/** Noon US Eastern of an mm/dd/yyyy date (17:00 UTC is noon in winter, 1 p.m. in summer: the same Eastern day). */
+export function noonEasternOf(date: string): number {
+	const [month, day, year] = date.split('/').map(Number);
+	return Date.UTC(year, month - 1, day, 17);
+}
+
+export const DAY_MS = 24 * 60 * 60 * 1000;

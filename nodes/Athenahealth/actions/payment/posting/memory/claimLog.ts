@@ -1,11 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { easternDay } from '../../../shared/easternTime';
-import { addDays, athenaDateOfDay } from './easternDay';
-import { STORE_MAX_ENTRIES } from './postingMemory';
+import { easternDay } from '../../../../shared/easternTime';
+import { addDays, athenaDateOfDay } from '../calendar';
+import { STORE_MAX_ENTRIES } from './store';
 
 /**
- * How far back the duplicate memory reaches. n8n's processed-data store keeps the newest STORE_MAX_ENTRIES keys of
+ * The claim log: how far back the duplicate memory reaches. n8n's processed-data store keeps the newest STORE_MAX_ENTRIES keys of
  * the node and silently forgets older ones, so an old sheet re-run would post again. The node counts the keys it
  * writes per US Eastern day in the workflow's static data (a few numbers: days it no longer needs are dropped); from
  * that it knows the first day whose keys are all still held, and refuses rows dated before it.
@@ -90,14 +90,3 @@ export function beyondReachError(what: string, rememberedFrom: string): { messag
 		description: `n8n keeps the newest ${STORE_MAX_ENTRIES.toLocaleString('en-US')} duplicate-check keys of this node and forgets older ones. Nothing was sent for this row. Check the patient's account in athenaOne: if the payment is not there, post this row with Post Again.`,
 	};
 }
-
-/** How far back the duplicate memory reaches, said where version 3 explains the duplicate check (not as a notice). */
-export const DUPLICATE_MEMORY_REACH = `It remembers this node's newest ${STORE_MAX_ENTRIES.toLocaleString('en-US')} payments (a card payment once per day of its Duplicate Window). A row dated before the oldest day it still remembers in full is refused: check athenaOne, then post it with Post Again.`;
-
-/** On Record's and Collect's forms (versions 1 and 2): how far back the duplicate memory reaches, and what happens beyond it. */
-export const duplicateMemoryNotice: INodeProperties = {
-	displayName: `The duplicate check remembers this node's newest ${STORE_MAX_ENTRIES.toLocaleString('en-US')} keys (a Record row takes one, a Collect row one per day of its Duplicate Window) and forgets older ones. A row whose Post Date is older than the oldest day it still holds in full is refused as "invalid": check athenaOne, then post it with Post Again.`,
-	name: 'duplicateMemoryNotice',
-	type: 'notice',
-	default: '',
-};

@@ -17,7 +17,7 @@ import { inStoreTurn } from './storeTurns';
  * are still read back and recorded again before it ends, against a writer that did not wait (see settle).
  */
 const SCOPE = 'node' as const;
-/** n8n's store keeps this many keys per node and silently forgets older ones (memoryReach.ts says how far back that is). */
+/** n8n's store keeps this many keys per node and silently forgets older ones (claimLog.ts says how far back that is). */
 export const STORE_MAX_ENTRIES = 50000;
 const STORE_OPTIONS: ICheckProcessedOptions = { mode: 'entries', maxEntries: STORE_MAX_ENTRIES };
 const MAX_DETAILS = 20000;
@@ -29,7 +29,7 @@ const HEAL_CHUNK_KEYS = 5000;
 /** Healing repeats while a round found claims missing (its own write may be overwritten too), at most this often. */
 const HEAL_ROUNDS = 3;
 
-export function claimChunkRows(concurrency: number): number {
+function claimChunkRows(concurrency: number): number {
 	return Math.max(CLAIM_CHUNK_ROWS, concurrency * 4);
 }
 
@@ -42,7 +42,7 @@ export interface PostingRecord extends IDataObject {
 }
 
 /** What the end of an execution did with its claims. */
-export interface ClaimsSettled {
+interface ClaimsSettled {
 	/** Keys this execution took ahead of sending, never used and still held because giving them back failed. */
 	notGivenBack: Set<string>;
 	giveBackError?: Error;

@@ -1,15 +1,58 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
 import { appointmentSchema, departmentSchema } from '../../../shared/athenaSchemas';
+import { runWithLimit } from '../../../shared/pool';
 import type { AthenaClient } from '../../../transport/athenaClient';
 import { AthenaApiError } from '../../../transport/errors';
 import { fetchDepartments } from '../../../transport/departments';
 import { unwrapOne } from '../../../transport/parse';
-import type { PaymentCommon } from './postPayments';
+import { peek, skipReason } from './memory/claims';
+import { PostingMemory } from './memory/store';
+import { fileOutcome, nodeErrorOf, notChecked, refuse, toSend } from './rowOutcome';
+import type { PaymentCommon, PostingSettings, PostingSpec, Row } from './types';
+
+/**
+ * Validate Only: each row checked against athena and the remembered postings, nothing posted and nothing claimed.
+ * A row a real run would skip comes out skipped; one athena would refuse, invalid; the rest, valid.
+ */
+export async function dryRun<TInput extends PaymentCommon>(
+	context: IExecuteFunctions,
+	client: AthenaClient,
+	spec: PostingSpec<TInput>,
+	settings: PostingSettings,
+	rows: Array<Row<TInput>>,
+): Promise<void> {
+	const node = context.getNode();
+	const checkReferences = createReferenceChecker(client);
+	// What a real run would skip, read from the remembered postings (the same decision as its claim: memory/claims.ts).
+	const remembered = settings.duplicateCheck === 'off' ? undefined : new PostingMemory(context);
+	await runWithLimit(rows.length, settings.concurrency, async (index) => {
+		const row = rows[index];
+		if (!toSend(row)) return;
+		const decision = remembered && row.keys ? peek(remembered, row.keys, row.postAgain === true) : undefined;
+		if (decision && !decision.send && remembered) {
+			const previous = remembered.previous(decision.blockedBy);
+			fileOutcome(row, 'skipped', { reason: skipReason(decision, previous), previous: previous ?? null, duplicateCheckKey: row.key, ...spec.report.describe(row.input) });
+			return;
+		}
+		let problem: string | undefined;
+		try {
+			problem = await checkReferences(row.input, row.itemIndex);
+		} catch (error) {
+			if (!context.continueOnFail()) throw nodeErrorOf(node, error);
+			notChecked(row, node, error, 'the dry run could not check this row against athena.');
+			return;
+		}
+		if (problem) refuse(row, node, problem);
+		else fileOutcome(row, 'valid', { duplicateCheckKey: row.key, ...spec.report.describe(row.input) });
+	});
+}
 
 /**
  * Validate Only checks what athena would refuse: the patient, department and appointment exist and the appointment is
  * the patient's. Each record is fetched once per run however many rows use it.
  */
-export function createReferenceChecker(client: AthenaClient) {
+function createReferenceChecker(client: AthenaClient) {
 	let departments: Promise<Set<string>> | undefined;
 	const patients = new Map<string, Promise<boolean>>();
 	const appointments = new Map<string, Promise<{ patientId?: string } | undefined>>();
