@@ -7,14 +7,20 @@
  *      action adds it to a workflow;
  *   2. the credential's test (n8n tests on Save; reopening a saved credential tests it again) fails with a visible
  *      message for a bad Client Secret and for an unknown Practice ID, and succeeds against the simulator;
- *   3. in Payment → Record the Payment Method dropdown lists Cash, Check and the simulator's three card methods with
- *      their codes, Check Number shows only for Check, Card Last 4 Digits only for a card method, neither for Cash,
- *      "From a Column" shows both (and the column to read the method from), and the saved workflow holds athena's
- *      code (MC/VISA) on node version 2;
- *   4. built by hand (nodes added from the canvas, fields typed, the sheet's rows pinned on a manual trigger): the
- *      spreadsheet posting with Payment Method From a Column starts without a "Parameter … is required" block, posts
- *      every row with its own method and reference, and shows the status counts; n8n serves the output schemas;
- *   5. built by hand: the front-desk chain Appointment → Get, Collect, Email receipt, run twice; the second run
+ *   3. a new Record node (version 3) starts with Patient and Department empty, one Amount with Amount Is For, one
+ *      notice; on this first node added, Department's list loads when opened, with no "Error fetching options"; Amount
+ *      Is For shows Appointment ID for a copay and Claim Payments for claims; the Payment Method dropdown lists Cash,
+ *      Check and the simulator's three card methods with their codes, Check Number shows only for Check, Card Last 4
+ *      Digits only for a card method, neither for Cash, "From a Column" shows both (and the column to read the method
+ *      from), and the saved workflow holds athena's code (MC/VISA), the department and the amount on node version 3;
+ *   4. built by hand (issue 23): Patient → Search finds two patients; Record with only Department, Cash and 25.00 is
+ *      not started by n8n ("Parameter "Patient" is required"), nothing is posted; the patient picked from the list gets
+ *      one $25 payment; reopened after the run, the search's optional Department reads "Any Department", not red;
+ *   5. built by hand (nodes added from the canvas, fields typed, the sheet's rows pinned on a manual trigger): the
+ *      spreadsheet posting with each field mapped to its column and Payment Method From a Column starts without a
+ *      "Parameter … is required" block, posts every row with its own method, reference and copay, and shows the status
+ *      counts; n8n serves the output schemas of every node version;
+ *   6. built by hand: the front-desk chain Appointment → Get, Collect, Email receipt, run twice; the second run
  *      charges nothing, emails nothing and ends without an error.
  *
  * Screenshots of each panel go to test-output/screenshots/ (docs/screenshots/ holds copies of a passing run's).
@@ -49,6 +55,8 @@ const UNKNOWN_PRACTICE = '999999';
 const FROM_COLUMN = 'From a Column (Each Row Its Own)';
 const EXPECTED_METHODS = ['Cash', 'Check', ...PAYMENT_METHODS.map((m) => `${m.name} (${m.paymentmethod})`), FROM_COLUMN];
 const CARD_METHODS = PAYMENT_METHODS.map((m) => ({ label: `${m.name} (${m.paymentmethod})`, code: m.paymentmethod }));
+/** The simulator's departments as the Department list shows them, by name. */
+const DEPARTMENT_LABELS = ['Preview Billing Office (150)', 'Preview Cardiology (62)', 'Preview Dermatology (82)', 'Preview Family Medicine (1)', 'Preview Pediatrics (21)'];
 
 /** What this run saw, printed at the end (the messages are the ones n8n shows). */
 const seen: Record<string, unknown> = {};
@@ -226,6 +234,17 @@ if (!n8nVersions().includes(EDITOR_N8N)) {
 				// Default Cash: neither reference field.
 				assert.equal(await param(ndv(), 'checkNumber').count(), 0, 'no Check Number for Cash');
 				assert.equal(await param(ndv(), 'cardLast4').count(), 0, 'no Card Last 4 Digits for Cash');
+				// Issue 23: a new node (version 3) takes nothing from the step before: Patient and Department start empty,
+				// to be picked; one Amount says what it pays; one notice, in plain words.
+				for (const name of ['patientId', 'departmentId']) assert.equal(await (await rlInput(name)).inputValue(), '', `${name} starts empty`);
+				assert.equal(await param(ndv(), 'amount').locator('input').first().inputValue(), '');
+				assert.equal(await param(ndv(), 'amountFor').locator('input').first().inputValue(), "Patient's Balance");
+				for (const name of ['copayAmount', 'otherAmount', 'appointmentId', 'claimPayments']) assert.equal(await param(ndv(), name).count(), 0, `no ${name} for a balance payment`);
+				const notices = await parametersColumn().locator('.notice-content').allInnerTexts();
+				seen.recordNotices = notices;
+				assert.equal(notices.filter((text) => text.trim()).length, 1, `one notice on Record: ${JSON.stringify(notices)}`);
+				assert.match(notices.join(' ').trim(), /^For money taken outside athena/);
+				await shotDownTo(parametersColumn(), param(ndv(), 'amountFor'), '02b-record-new-node.png');
 			});
 		});
 
@@ -336,6 +355,59 @@ if (!n8nVersions().includes(EDITOR_N8N)) {
 			assert.equal(await card.count(), cardLast4 ? 1 : 0, `Card Last 4 Digits ${cardLast4 ? 'shown' : 'absent'} for ${context}`);
 		}
 
+		/** Picks `label` in the options field `name` (opening it), returns the labels it listed; a screenshot while open. */
+		async function chooseOption(name: string, label: string, file?: string): Promise<string[]> {
+			const listbox = page.getByRole('listbox').filter({ visible: true });
+			const option = page.getByRole('option').filter({ hasText: new RegExp(`^${escapeRegExp(label)}`) });
+			for (let attempt = 0; attempt < 3 && !(await option.first().isVisible()); attempt++) {
+				await param(ndv(), name).click();
+				await option.first().waitFor({ timeout: 10_000 }).catch(() => undefined);
+			}
+			const labels = (await listbox.getByRole('option').allInnerTexts()).map((text) => text.split('\n')[0].trim());
+			if (file) await shotDownTo(parametersColumn(), listbox.last(), file);
+			await option.first().click();
+			const input = JSON.stringify(`[data-test-id=ndv] [data-test-id=parameter-input-${name}] input`);
+			await page.waitForFunction(`document.querySelector(${input})?.value === ${JSON.stringify(label)}`);
+			return labels;
+		}
+
+		/** The text input of the resource locator `name` (what it shows: the picked item's name, or empty). */
+		async function rlInput(name: string): Promise<Locator> {
+			const input = ndv().locator(`[data-test-id=resource-locator-${name}] [data-test-id=rlc-input]`).first();
+			return (await input.evaluate((el) => el.tagName)) === 'INPUT' ? input : input.locator('input').first();
+		}
+
+		/**
+		 * Opens the resource locator `name` ("From List"), types `search` when given, picks the first item matching
+		 * `item`, and returns every item it listed (a screenshot while open when `file` is given).
+		 */
+		async function pickFromList(name: string, search: string | undefined, item: RegExp, file?: string): Promise<string[]> {
+			const input = await rlInput(name);
+			await input.scrollIntoViewIfNeeded();
+			await input.click();
+			const items = page.locator('[data-test-id=rlc-item]').filter({ visible: true });
+			if (search) {
+				const box = page.locator('[data-test-id=rlc-search]').filter({ visible: true }).first();
+				await box.waitFor();
+				const field = (await box.evaluate((el) => el.tagName)) === 'INPUT' ? box : box.locator('input').first();
+				await field.fill(search);
+			}
+			const wanted = items.filter({ hasText: item }).first();
+			await wanted.waitFor();
+			const listed = (await items.allInnerTexts()).map((text) => text.trim());
+			if (file) {
+				const list = wanted.locator('xpath=ancestor::*[@data-test-id="resource-locator-dropdown"][1]');
+				await shotDownTo(parametersColumn(), (await list.count()) ? list : items.last(), file);
+			}
+			const picked = (await wanted.innerText()).trim();
+			await wanted.click();
+			// The locator shows the picked item's name once n8n has taken it.
+			for (const started = Date.now(); (await input.inputValue()) !== picked; await page.waitForTimeout(200)) {
+				assert.ok(Date.now() - started < WAIT, `${name} shows "${picked}" (it shows "${await input.inputValue()}")`);
+			}
+			return listed;
+		}
+
 		it("lists the practice's payment methods and shows Check Number / Card Last 4 Digits only when they apply", async () => {
 			await step('payment-method', async () => {
 				// The options were loaded while the credential still had the bad secret; the editor does not load them
@@ -397,11 +469,34 @@ if (!n8nVersions().includes(EDITOR_N8N)) {
 				await cardItem.scrollIntoViewIfNeeded();
 				await shotDownTo(parametersColumn(), cardItem, '08-record-card.png');
 
-				// Saved, the workflow holds athena's code and the credential.
-				const node = await savedNode((n) => n.type === NODE_TYPE && n.parameters.paymentMethod === 'MC/VISA');
-				// A new node is the default version (2), as n8n's editor adds it.
-				assert.equal(node.typeVersion, 2);
+				// Issue 23 item 4: Department is a list loaded when it is opened (the credential is attached by then), on
+				// the node added first; nothing in the panel says "Error fetching options".
+				const departments = await pickFromList('departmentId', undefined, /^Preview Family Medicine \(1\)/, '06b-department-list.png');
+				seen.departmentList = departments;
+				assert.deepEqual(departments.map((d) => d.trim()), DEPARTMENT_LABELS);
+				assert.doesNotMatch(await ndv().innerText(), /Error fetching options/);
+
+				// Issue 23 item 2: one Amount, and what it pays decides which other fields show (a field hidden by the
+				// choice loses its value in n8n, so the amount is typed last).
+				const choices = await chooseOption('amountFor', 'Copay for an Appointment', '06c-amount-is-for.png');
+				seen.amountIsFor = choices;
+				assert.deepEqual(choices, ['Copay for an Appointment', "Patient's Balance", 'Several Parts', 'Specific Claims', "Today's Service (Self-Pay)"]);
+				await param(ndv(), 'appointmentId').waitFor();
+				await chooseOption('amountFor', 'Specific Claims');
+				await ndv().getByText('Add Claim Payment').first().waitFor();
+				await param(ndv(), 'amount').waitFor({ state: 'hidden' });
+				await chooseOption('amountFor', "Patient's Balance");
+				await param(ndv(), 'amount').waitFor();
+				assert.equal(await param(ndv(), 'appointmentId').count(), 0, 'no Appointment ID for a balance payment');
+				await param(ndv(), 'amount').locator('input').first().fill('25.00');
+
+				// Saved, the workflow holds athena's code, the department, the amount and the credential.
+				const node = await savedNode((n) => n.type === NODE_TYPE && n.parameters.paymentMethod === 'MC/VISA' && n.parameters.departmentId?.value === '1' && n.parameters.amount === '25.00');
+				// A new node is the default version (3), as n8n's editor adds it.
+				assert.equal(node.typeVersion, 3);
 				assert.equal(node.parameters.paymentMethod, 'MC/VISA');
+				assert.deepEqual({ mode: node.parameters.departmentId.mode, value: node.parameters.departmentId.value }, { mode: 'list', value: '1' });
+				assert.equal(node.parameters.amount, '25.00');
 				assert.equal(node.credentials?.[CREDENTIAL_TYPE]?.name, CREDENTIAL_NAME);
 			});
 		});
@@ -417,7 +512,8 @@ if (!n8nVersions().includes(EDITOR_N8N)) {
 			await page.goto(`${n8n!.url}/workflow/new`, { waitUntil: 'domcontentloaded' });
 			await page.locator('[data-test-id=canvas-add-button]').click();
 			await page.locator('input[data-test-id=node-creator-search-bar]').fill('manual');
-			await page.locator('[data-test-id=node-creator-item-name]').filter({ hasText: /^Trigger manually$/ }).click();
+			// n8n names it "Trigger manually" or, in the search's results, "Manual Trigger" (both seen on 2.41.1).
+			await page.locator('[data-test-id=node-creator-item-name]').filter({ hasText: /^(Trigger manually|Manual Trigger)$/ }).filter({ visible: true }).first().click();
 			const trigger = page.locator('[data-test-id=canvas-node]').first();
 			await trigger.waitFor();
 			const triggerName = (await trigger.getAttribute('data-node-name')) ?? '';
@@ -489,6 +585,16 @@ if (!n8nVersions().includes(EDITOR_N8N)) {
 			await content.fill(expression);
 			assert.equal((await content.innerText()).trim(), expression, `${name} holds the expression typed`);
 			await page.keyboard.press('Tab');
+			// A locator's expression keeps its result popup open over the next field: a click on the (open) Parameters tab
+			// closes it.
+			await ndv().locator('[data-test-id=ndv-parameters], .node-settings').getByText('Parameters', { exact: true }).first().click();
+		}
+
+		/** Switches the resource locator `name` to "By ID" and maps it with `expression`. */
+		async function mapById(name: string, expression: string): Promise<void> {
+			await ndv().locator(`[data-test-id=resource-locator-${name}] [data-test-id=rlc-mode-selector]`).click();
+			await page.getByRole('option').filter({ hasText: /^By ID/ }).click();
+			await setExpression(name, expression);
 		}
 
 		/** Saves, runs the whole workflow from the canvas, and waits for n8n's run to finish; returns what the editor said. */
@@ -506,7 +612,66 @@ if (!n8nVersions().includes(EDITOR_N8N)) {
 			return { started: true, toasts };
 		}
 
-		/** The rows of the spreadsheet flow: their columns are those the v2 node reads by default, plus method and references. */
+		it('records $25 cash after Patient → Search: nothing is posted until the person picks the patient, then one payment (issue 23)', async () => {
+			await step('front-desk-cash', async () => {
+				const ledgerBefore = sim!.ledger().length;
+				const trigger = await newWorkflowWithRows([{ caller: 'Sam Okafor at the desk' }]);
+				await addAthenaAfter(trigger, 'Search patients', 'Find patient');
+				await param(ndv(), 'lastName').locator('input, textarea').first().fill('Okafor');
+				await closeNdv();
+				await addAthenaAfter('Find patient', ACTION, 'Record cash');
+				// What the person sets: the department from its list, Cash (the default) and 25.00. Patient stays empty.
+				await pickFromList('departmentId', undefined, /^Preview Family Medicine \(1\)/);
+				await param(ndv(), 'amount').locator('input').first().fill('25.00');
+				await closeNdv();
+
+				// Item 1: two Sam Okafors come out of the search, and nothing is posted to either of them: n8n does not start
+				// the run while Patient is empty.
+				await page.locator('[data-test-id=execute-workflow-button]').click();
+				const refusal = page.locator('.el-notification').filter({ hasText: 'Workflow execution cannot start' });
+				await refusal.waitFor();
+				seen.cashWithoutPatient = (await refusal.innerText()).replace(/\s+/g, ' ').trim();
+				assert.match(String(seen.cashWithoutPatient), /The 'Record cash' node has issues: - Parameter "Patient" is required/);
+				fs.mkdirSync(SHOTS, { recursive: true });
+				await page.screenshot({ path: path.join(SHOTS, '13-record-patient-required.png'), animations: 'disabled' });
+				await closeToasts();
+				assert.equal(sim!.ledger().length, ledgerBefore, 'nothing posted');
+
+				// The person picks the patient from the list (name, ID and date of birth): one payment, to that patient.
+				await page.locator('[data-test-id=canvas-node][data-node-name="Record cash"]').dblclick();
+				await ndv().waitFor();
+				const listed = await pickFromList('patientId', 'Okafor', /\(4\)/, '14-record-pick-patient.png');
+				seen.patientPicker = listed;
+				assert.equal(listed.filter((name) => /Okafor, Sam/.test(name)).length, 2, `both Sam Okafors listed: ${listed.join(' | ')}`);
+				await closeNdv();
+				const run = await runWorkflow();
+				assert.ok(run.started, `the run started: ${run.toasts.join(' | ')}`);
+				assert.deepEqual(
+					sim!.ledger().slice(ledgerBefore).map((e) => [e.patientid, e.form]),
+					[['4', { departmentid: '1', paymentmethod: 'CASH', otheramount: '25.00' }]],
+					'one $25 cash payment, toward the balance of the patient picked',
+				);
+				await page.locator('[data-test-id=canvas-node][data-node-name="Record cash"]').dblclick();
+				await ndv().waitFor();
+				await ndv().locator('[data-test-id=output-panel]').getByText('posted').first().waitFor();
+				await shot(ndv(), '15-record-cash-posted.png');
+				await closeNdv();
+
+				// Item 5: after a run, Patient → Search's optional Department reads "Any Department", not marked red.
+				await page.locator('[data-test-id=canvas-node][data-node-name="Find patient"]').dblclick();
+				await ndv().waitFor();
+				const department = param(ndv(), 'departmentId');
+				await department.scrollIntoViewIfNeeded();
+				const shown = JSON.stringify('[data-test-id=ndv] [data-test-id=parameter-input-departmentId] input');
+				await page.waitForFunction(`document.querySelector(${shown})?.value === 'Any Department'`);
+				assert.doesNotMatch(await ndv().innerText(), /is not supported/);
+				assert.equal(await ndv().locator('[data-test-id=parameter-issues]').count(), 0, 'no parameter marked with an issue');
+				await shotDownTo(parametersColumn(), ndv().locator('[data-test-id=parameter-item]').filter({ has: page.locator('[data-test-id=parameter-input-departmentId]') }), '16-search-department-any.png');
+				await closeNdv();
+			});
+		});
+
+		/** The rows of the spreadsheet flow: patient, department, method, references and the copay. */
 		const SHEET_ROWS = [
 			{ patientId: '104', departmentId: '1', method: 'CHECK', check_number: '1042', card_last4: '', copayDue: '20.00' },
 			{ patientId: '101', departmentId: '1', method: 'CASH', check_number: '', card_last4: '', copayDue: '25.00' },
@@ -519,7 +684,11 @@ if (!n8nVersions().includes(EDITOR_N8N)) {
 				const ledgerBefore = sim!.ledger().length;
 				const trigger = await newWorkflowWithRows(SHEET_ROWS);
 				await addAthenaAfter(trigger, ACTION, 'Record payments');
-				// Patient, Department and Copay Amount already read the row's patientId, departmentId and copayDue.
+				// A new node takes nothing from the row by default: each field is mapped to its column on purpose.
+				await mapById('patientId', '{{ $json.patientId }}');
+				await mapById('departmentId', '{{ $json.departmentId }}');
+				await setExpression('amount', '{{ $json.copayDue }}');
+				await chooseOption('amountFor', 'Copay for an Appointment');
 				await choose(FROM_COLUMN);
 				await setExpression('paymentMethodColumn', '{{ $json.method }}');
 				await setExpression('checkNumber', '{{ $json.check_number }}');
@@ -539,16 +708,16 @@ if (!n8nVersions().includes(EDITOR_N8N)) {
 				const order = SHEET_ROWS.map((row) => row.patientId);
 				const stored = sim!.ledger().slice(ledgerBefore).sort((a, b) => order.indexOf(a.patientid) - order.indexOf(b.patientid));
 				assert.deepEqual(
-					stored.map((e) => [e.patientid, e.form.paymentmethod, e.form.checknumber, e.form.cardnumberlast4]),
+					stored.map((e) => [e.patientid, e.form.departmentid, e.form.paymentmethod, e.form.checknumber, e.form.cardnumberlast4, e.form.copayamount]),
 					[
-						['104', 'CHECK', '1042', undefined],
-						['101', 'CASH', undefined, undefined],
-						['109', 'MC/VISA', undefined, '4444'],
-						['111', 'DISCOVER', undefined, '1117'],
+						['104', '1', 'CHECK', '1042', undefined, '20.00'],
+						['101', '1', 'CASH', undefined, undefined, '25.00'],
+						['109', '82', 'MC/VISA', undefined, '4444', '20.00'],
+						['111', '62', 'DISCOVER', undefined, '1117', '35.00'],
 					],
 				);
 				// n8n serves the shipped output schemas (its schema view before a first run), for both versions.
-				for (const version of ['1.0.0', '2.0.0']) {
+				for (const version of ['1.0.0', '2.0.0', '3.0.0']) {
 					const schema = await page.request.get(`${n8n!.url}/schemas/${NODE_TYPE}/${version}/payment/record.json`);
 					assert.equal(schema.status(), 200, `the v${version} Record schema is served`);
 					assert.ok((await schema.json()).properties?.paymentBatchId, `the v${version} Record schema lists paymentBatchId`);
@@ -593,7 +762,12 @@ if (!n8nVersions().includes(EDITOR_N8N)) {
 				assert.deepEqual({ ...lookup.parameters.appointmentId, value: typed(lookup.parameters.appointmentId.value) }, { __rl: true, mode: 'id', value: '={{ $json.appointmentId }}' });
 
 				await addAthenaAfter('Get appointment', 'Collect a card payment', 'Collect copay');
-				// Patient, Department, Appointment ID and Copay Amount default to the appointment's fields.
+				// The appointment's patient, department and copay, mapped on purpose (a new node takes nothing by default).
+				await mapById('patientId', '{{ $json.patientId }}');
+				await mapById('departmentId', '{{ $json.departmentId }}');
+				await setExpression('amount', '{{ $json.copayDue }}');
+				await chooseOption('amountFor', 'Copay for an Appointment');
+				await setExpression('appointmentId', '{{ $json.appointmentId }}');
 				const card = `$('${trigger}').item.json`;
 				for (const name of ['cardNumber', 'cardSecurityCode', 'expirationMonth', 'expirationYear', 'nameOnCard', 'billingAddress', 'billingZip']) {
 					await setExpression(name, `{{ ${card}.${name} }}`);

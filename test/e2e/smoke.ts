@@ -43,6 +43,9 @@ for (const version of n8nVersions()) {
 			const types = await n8n.nodeTypes();
 			const node = types.find((t) => t.name === NODE_TYPE);
 			assert.ok(node, `${NODE_TYPE} not among the ${types.length} node types; n8n log: ${n8n.process.logFile}`);
+			// Every node version loads, the one new nodes open at (3) included.
+			const versions = types.filter((t) => t.name === NODE_TYPE).flatMap((t) => (Array.isArray(t.version) ? t.version : [t.version]));
+			assert.deepEqual([...new Set(versions)].sort(), [1, 2, 3]);
 			const creds = await n8n.rest<any>('GET', '/types/credentials.json');
 			const list: Array<{ name: string }> = Array.isArray(creds) ? creds : creds.data;
 			assert.ok(list.some((c) => c.name === CREDENTIAL_TYPE), `${CREDENTIAL_TYPE} not among the credential types`);
