@@ -81,7 +81,8 @@ export class AthenahealthOAuth2Api implements ICredentialType {
 				},
 			],
 			default: 'preview',
-			description: 'Which athenaOne the credential talks to. Use the Client ID and Secret issued for this environment.',
+			description:
+				'Which athenaOne the credential talks to. Use the Client ID and Secret issued for this environment.',
 		},
 		{
 			displayName: 'Base URL',

@@ -18,7 +18,11 @@ export class Athenahealth extends VersionedNodeType {
 			description: v1.description.description,
 			defaultVersion: 3,
 		};
-		const nodeVersions: IVersionedNodeType['nodeVersions'] = { 1: v1, 2: new AthenahealthV2(), 3: new AthenahealthV3() };
+		const nodeVersions: IVersionedNodeType['nodeVersions'] = {
+			1: v1,
+			2: new AthenahealthV2(),
+			3: new AthenahealthV3(),
+		};
 		super(nodeVersions, baseDescription);
 	}
 }

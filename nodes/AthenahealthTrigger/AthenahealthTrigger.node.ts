@@ -1,4 +1,9 @@
-import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { getDepartments } from '../Athenahealth/methods/loadOptions';
@@ -13,7 +18,8 @@ export class AthenahealthTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["events"].join(", ") }}',
-		description: 'Starts the workflow when a patient checks in or out, or an appointment is booked, cancelled or changed in athenaOne',
+		description:
+			'Starts the workflow when a patient checks in or out, or an appointment is booked, cancelled or changed in athenaOne',
 		defaults: { name: 'athenahealth Trigger' },
 		polling: true,
 		inputs: [],

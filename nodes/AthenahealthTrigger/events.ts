@@ -29,7 +29,11 @@ export interface ClassifiedRow {
 }
 
 function text(value: unknown): string | undefined {
-	return typeof value === 'string' ? value.trim() || undefined : typeof value === 'number' ? String(value) : undefined;
+	return typeof value === 'string'
+		? value.trim() || undefined
+		: typeof value === 'number'
+			? String(value)
+			: undefined;
 }
 
 /** "mm/dd/yyyy HH:MM[:SS]" → a number that sorts in time order (no time zone needed to compare two of them). */
@@ -60,7 +64,11 @@ export function classifyRow(row: IDataObject, seen: SeenEvents): ClassifiedRow |
 		// A later change to an appointment that already had this event is an update.
 		return updated();
 	};
-	const updated = (): ClassifiedRow => ({ event: 'updated', key: `${appointmentId}:updated:${status ?? ''}:${text(row.lastmodified) ?? ''}`, row });
+	const updated = (): ClassifiedRow => ({
+		event: 'updated',
+		key: `${appointmentId}:updated:${status ?? ''}:${text(row.lastmodified) ?? ''}`,
+		row,
+	});
 	switch (status) {
 		case 'x':
 			return once('cancelled');
@@ -73,7 +81,9 @@ export function classifyRow(row: IDataObject, seen: SeenEvents): ClassifiedRow |
 			// A booking is a row whose last change is its scheduling.
 			const scheduled = athenaTimeKey(row.scheduleddatetime);
 			const modified = athenaTimeKey(row.lastmodified);
-			return scheduled && (!modified || Math.abs(modified - scheduled) < 100) ? once('scheduled') : updated();
+			return scheduled && (!modified || Math.abs(modified - scheduled) < 100)
+				? once('scheduled')
+				: updated();
 		}
 		case 'o':
 			return undefined;
@@ -82,7 +92,13 @@ export function classifyRow(row: IDataObject, seen: SeenEvents): ClassifiedRow |
 	}
 }
 
-export const COPAY_FIELDS = ['expectedCopay', 'collectedForAppointment', 'collectedForOther', 'insuranceCopay', 'copayDue'];
+export const COPAY_FIELDS = [
+	'expectedCopay',
+	'collectedForAppointment',
+	'collectedForOther',
+	'insuranceCopay',
+	'copayDue',
+];
 
 /** One output item: the appointment as Appointment → Get describes it, plus what happened and when. */
 export function eventItem(classified: ClassifiedRow): IDataObject {

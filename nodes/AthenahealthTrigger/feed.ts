@@ -15,7 +15,11 @@ export const APPLY_DELAY_TEXT =
 	'athena takes minutes to apply a new subscription (in preview 10-15 minutes); until then every read of the feed is refused.';
 
 export function isNoSubscriptionError(error: unknown): boolean {
-	return error instanceof AthenaApiError && error.httpCode === '403' && NO_SUBSCRIPTION.test(error.message);
+	return (
+		error instanceof AthenaApiError &&
+		error.httpCode === '403' &&
+		NO_SUBSCRIPTION.test(error.message)
+	);
 }
 
 export interface FeedFilter {
@@ -28,20 +32,39 @@ function filterQuery(filter: FeedFilter): IDataObject {
 
 function rowsOf(body: unknown): IDataObject[] {
 	const rows = (body as { appointments?: unknown } | undefined)?.appointments;
-	return Array.isArray(rows) ? (rows.filter((row) => row && typeof row === 'object') as IDataObject[]) : [];
+	return Array.isArray(rows)
+		? (rows.filter((row) => row && typeof row === 'object') as IDataObject[])
+		: [];
 }
 
 /** Unprocessed messages. With `consume`, athena marks them processed as it answers: they will not come again. */
-export async function readUnprocessed(client: AthenaClient, filter: FeedFilter, consume: boolean): Promise<IDataObject[]> {
-	const answer = await client.get(CHANGED, { ...filterQuery(filter), leaveunprocessed: consume ? undefined : 'true' }, { action: 'read the changed-appointments feed' });
+export async function readUnprocessed(
+	client: AthenaClient,
+	filter: FeedFilter,
+	consume: boolean,
+): Promise<IDataObject[]> {
+	const answer = await client.get(
+		CHANGED,
+		{ ...filterQuery(filter), leaveunprocessed: consume ? undefined : 'true' },
+		{ action: 'read the changed-appointments feed' },
+	);
 	return rowsOf(answer.body);
 }
 
 /** Messages athena marked processed between two moments: what an earlier read took, read again. Changes nothing. */
-export async function readProcessed(client: AthenaClient, filter: FeedFilter, fromMs: number, toMs: number): Promise<IDataObject[]> {
+export async function readProcessed(
+	client: AthenaClient,
+	filter: FeedFilter,
+	fromMs: number,
+	toMs: number,
+): Promise<IDataObject[]> {
 	const answer = await client.get(
 		CHANGED,
-		{ ...filterQuery(filter), showprocessedstartdatetime: easternDateTime(fromMs), showprocessedenddatetime: easternDateTime(toMs) },
+		{
+			...filterQuery(filter),
+			showprocessedstartdatetime: easternDateTime(fromMs),
+			showprocessedenddatetime: easternDateTime(toMs),
+		},
 		{ action: 'read the changed-appointments feed again' },
 	);
 	return rowsOf(answer.body);
@@ -51,13 +74,21 @@ export async function readProcessed(client: AthenaClient, filter: FeedFilter, fr
 export function readSubscription(answer: unknown): { status: string; events: string[] } {
 	const body = (answer ?? {}) as { status?: unknown; subscriptions?: unknown };
 	const events = Array.isArray(body.subscriptions)
-		? body.subscriptions.map((entry) => String((entry as { eventname?: unknown })?.eventname ?? '')).filter(Boolean)
+		? body.subscriptions
+				.map((entry) => String((entry as { eventname?: unknown })?.eventname ?? ''))
+				.filter(Boolean)
 		: [];
 	return { status: String(body.status ?? 'INACTIVE'), events };
 }
 
-export async function subscribedEvents(client: AthenaClient): Promise<{ status: string; events: string[] }> {
-	const answer = await client.get(SUBSCRIPTION, {}, { action: 'read the changed-appointments subscription' });
+export async function subscribedEvents(
+	client: AthenaClient,
+): Promise<{ status: string; events: string[] }> {
+	const answer = await client.get(
+		SUBSCRIPTION,
+		{},
+		{ action: 'read the changed-appointments subscription' },
+	);
 	return readSubscription(answer.body);
 }
 
@@ -72,21 +103,36 @@ export const ASK_AGAIN_MS = 30 * 60 * 1000;
  * delay). `asked` (event → ms) is updated. Never unsubscribes: the subscription belongs to the practice and the app,
  * and other workflows may read the same feed.
  */
-export async function ensureSubscribed(client: AthenaClient, wanted: string[], asked: Record<string, number>, now: number): Promise<{ added: string[]; missing: string[] }> {
+export async function ensureSubscribed(
+	client: AthenaClient,
+	wanted: string[],
+	asked: Record<string, number>,
+	now: number,
+): Promise<{ added: string[]; missing: string[] }> {
 	const current = await subscribedEvents(client);
 	const listed = current.status.toUpperCase() === 'INACTIVE' ? [] : current.events;
 	const missing = wanted.filter((event) => !listed.includes(event));
-	const added = missing.filter((event) => asked[event] === undefined || now - asked[event] >= ASK_AGAIN_MS);
+	const added = missing.filter(
+		(event) => asked[event] === undefined || now - asked[event] >= ASK_AGAIN_MS,
+	);
 	for (const event of added) {
 		// athena answers {"success":"true"}; the type of `success` is not relied on (fact 24).
-		await client.post(SUBSCRIPTION, { eventname: event }, { action: `subscribe to athena's ${event} events` });
+		await client.post(
+			SUBSCRIPTION,
+			{ eventname: event },
+			{ action: `subscribe to athena's ${event} events` },
+		);
 		asked[event] = now;
 	}
 	return { added, missing };
 }
 
 /** The refusal explained: what athena said, what this node did about it, and how long athena may take. */
-export function notAppliedError(node: INode, situation: 'justSubscribed' | 'waiting' | 'stillRefused', events: string[]): NodeOperationError {
+export function notAppliedError(
+	node: INode,
+	situation: 'justSubscribed' | 'waiting' | 'stillRefused',
+	events: string[],
+): NodeOperationError {
 	const said = 'athena: Changed messages require setup (subscription) that has not been done.';
 	const description =
 		situation === 'justSubscribed'

@@ -4,9 +4,23 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { fetchAppointment } from '../Athenahealth/actions/appointment/get.operation';
 import { AthenaClient } from '../Athenahealth/transport/athenaClient';
 import type { ClassifiedRow, SeenEvents, TriggerEvent } from './events';
-import { athenaTimeKey, classifyRow, COPAY_FIELDS, eventItem, rowKey, TRIGGER_EVENTS } from './events';
+import {
+	athenaTimeKey,
+	classifyRow,
+	COPAY_FIELDS,
+	eventItem,
+	rowKey,
+	TRIGGER_EVENTS,
+} from './events';
 import type { FeedFilter } from './feed';
-import { ASK_AGAIN_MS, ensureSubscribed, isNoSubscriptionError, notAppliedError, readProcessed, readUnprocessed } from './feed';
+import {
+	ASK_AGAIN_MS,
+	ensureSubscribed,
+	isNoSubscriptionError,
+	notAppliedError,
+	readProcessed,
+	readUnprocessed,
+} from './feed';
 
 /** athena's clock and n8n's may differ: every processed-time window starts this much earlier. */
 const CLOCK_MARGIN_MS = 5 * 60 * 1000;
@@ -60,9 +74,16 @@ interface Settings {
 }
 
 function readSettings(context: IPollFunctions): Settings {
-	const events = (context.getNodeParameter('events', []) as TriggerEvent[]).filter((event) => TRIGGER_EVENTS[event]);
-	if (!events.length) throw new NodeOperationError(context.getNode(), 'Choose at least one event', { description: 'The Trigger starts the workflow for the events chosen in "Events".' });
-	const departmentIds = (context.getNodeParameter('departmentIds', []) as unknown[]).map((id) => String(id).trim()).filter(Boolean);
+	const events = (context.getNodeParameter('events', []) as TriggerEvent[]).filter(
+		(event) => TRIGGER_EVENTS[event],
+	);
+	if (!events.length)
+		throw new NodeOperationError(context.getNode(), 'Choose at least one event', {
+			description: 'The Trigger starts the workflow for the events chosen in "Events".',
+		});
+	const departmentIds = (context.getNodeParameter('departmentIds', []) as unknown[])
+		.map((id) => String(id).trim())
+		.filter(Boolean);
 	return {
 		events,
 		athenaEvents: events.map((event) => TRIGGER_EVENTS[event].athena),
@@ -72,14 +93,22 @@ function readSettings(context: IPollFunctions): Settings {
 }
 
 /** The later of the two memories of each request, and the earlier start of the refusals. */
-function mergedSubscriptionMemory(saved: SubscriptionMemory | undefined, inProcess: SubscriptionMemory | undefined): SubscriptionMemory {
+function mergedSubscriptionMemory(
+	saved: SubscriptionMemory | undefined,
+	inProcess: SubscriptionMemory | undefined,
+): SubscriptionMemory {
 	const asked: Record<string, number> = { ...(saved?.asked ?? {}) };
-	for (const [event, at] of Object.entries(inProcess?.asked ?? {})) asked[event] = Math.max(asked[event] ?? 0, at);
-	const starts = [saved?.refusedSince, inProcess?.refusedSince].filter((at): at is number => typeof at === 'number');
+	for (const [event, at] of Object.entries(inProcess?.asked ?? {}))
+		asked[event] = Math.max(asked[event] ?? 0, at);
+	const starts = [saved?.refusedSince, inProcess?.refusedSince].filter(
+		(at): at is number => typeof at === 'number',
+	);
 	return { asked, ...(starts.length ? { refusedSince: Math.min(...starts) } : {}) };
 }
 
-export async function pollAppointmentEvents(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+export async function pollAppointmentEvents(
+	this: IPollFunctions,
+): Promise<INodeExecutionData[][] | null> {
 	const settings = readSettings(this);
 	const client = await AthenaClient.create(this, { requestsPerSecond: 5 });
 	const key = `${this.getWorkflow().id ?? ''}/${this.getNode().id ?? this.getNode().name}/${settings.athenaEvents.join(',')}`;
@@ -91,8 +120,15 @@ export async function pollAppointmentEvents(this: IPollFunctions): Promise<INode
 	const remember = () => {
 		// Requests older than the wait before asking again decide nothing: forgotten, so the state stays small.
 		const now = Date.now();
-		subscription.asked = Object.fromEntries(Object.entries(subscription.asked ?? {}).filter(([, at]) => now - at < ASK_AGAIN_MS));
-		const kept: SubscriptionMemory = { ...(Object.keys(subscription.asked).length ? { asked: subscription.asked } : {}), ...(subscription.refusedSince !== undefined ? { refusedSince: subscription.refusedSince } : {}) };
+		subscription.asked = Object.fromEntries(
+			Object.entries(subscription.asked ?? {}).filter(([, at]) => now - at < ASK_AGAIN_MS),
+		);
+		const kept: SubscriptionMemory = {
+			...(Object.keys(subscription.asked).length ? { asked: subscription.asked } : {}),
+			...(subscription.refusedSince !== undefined
+				? { refusedSince: subscription.refusedSince }
+				: {}),
+		};
 		mine.subscription = kept;
 		// Written only when it changed: n8n commits a durable poll cursor (static data) whenever it differs.
 		if (state && JSON.stringify(state.subscription ?? {}) !== JSON.stringify(kept)) {
@@ -100,7 +136,8 @@ export async function pollAppointmentEvents(this: IPollFunctions): Promise<INode
 			else delete state.subscription;
 		}
 	};
-	const subscribe = async () => await ensureSubscribed(client, settings.athenaEvents, (subscription.asked ??= {}), Date.now());
+	const subscribe = async () =>
+		await ensureSubscribed(client, settings.athenaEvents, (subscription.asked ??= {}), Date.now());
 
 	// Once per process (and on every test fetch): subscribe what is missing. Activating the workflow runs a poll.
 	let addedNow: string[] = [];
@@ -110,13 +147,18 @@ export async function pollAppointmentEvents(this: IPollFunctions): Promise<INode
 		remember();
 	}
 	try {
-		const result = manual ? await testEvent(this, client, settings) : await nextEvents(this, client, settings, mine);
+		const result = manual
+			? await testEvent(this, client, settings)
+			: await nextEvents(this, client, settings, mine);
 		subscription.refusedSince = undefined;
 		remember();
 		return result;
 	} catch (error) {
 		if (!isNoSubscriptionError(error)) {
-			const failure = error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(this.getNode(), error as Error);
+			const failure =
+				error instanceof NodeApiError || error instanceof NodeOperationError
+					? error
+					: new NodeOperationError(this.getNode(), error as Error);
 			throw failure;
 		}
 		// While athena applies a subscription every read is refused: an event it does not list yet is asked for once
@@ -125,8 +167,14 @@ export async function pollAppointmentEvents(this: IPollFunctions): Promise<INode
 		const now = Date.now();
 		subscription.refusedSince ??= now;
 		remember();
-		if (now - subscription.refusedSince >= APPLY_GRACE_MS) throw notAppliedError(this.getNode(), 'stillRefused', settings.athenaEvents);
-		if (manual) throw notAppliedError(this.getNode(), addedNow.length ? 'justSubscribed' : 'waiting', addedNow.length ? addedNow : settings.athenaEvents);
+		if (now - subscription.refusedSince >= APPLY_GRACE_MS)
+			throw notAppliedError(this.getNode(), 'stillRefused', settings.athenaEvents);
+		if (manual)
+			throw notAppliedError(
+				this.getNode(),
+				addedNow.length ? 'justSubscribed' : 'waiting',
+				addedNow.length ? addedNow : settings.athenaEvents,
+			);
 		return null;
 	}
 }
@@ -136,14 +184,26 @@ export async function pollAppointmentEvents(this: IPollFunctions): Promise<INode
  * whose items n8n never saves would lose them: every poll first reads again what athena marked processed since the
  * last saved poll (the processed-time window), and drops what it already emitted.
  */
-async function nextEvents(context: IPollFunctions, client: AthenaClient, settings: Settings, mine: ProcessMemory): Promise<INodeExecutionData[][] | null> {
+async function nextEvents(
+	context: IPollFunctions,
+	client: AthenaClient,
+	settings: Settings,
+	mine: ProcessMemory,
+): Promise<INodeExecutionData[][] | null> {
 	const state = context.getWorkflowStaticData('node') as TriggerState;
 	const seen: SeenEvents = { ...(state.seen ?? {}) };
 	const pollStart = Date.now();
 	const since = Math.min(state.checkpoint ?? Infinity, mine.unsavedReadSince ?? Infinity);
 	const rows: IDataObject[] = [];
 	if (Number.isFinite(since)) {
-		rows.push(...(await readProcessed(client, settings.filter, Math.max(since - CLOCK_MARGIN_MS, pollStart - MAX_WINDOW_MS), pollStart + CLOCK_MARGIN_MS)));
+		rows.push(
+			...(await readProcessed(
+				client,
+				settings.filter,
+				Math.max(since - CLOCK_MARGIN_MS, pollStart - MAX_WINDOW_MS),
+				pollStart + CLOCK_MARGIN_MS,
+			)),
+		);
 	}
 	mine.unsavedReadSince ??= pollStart;
 	rows.push(...(await readUnprocessed(client, settings.filter, true)));
@@ -163,31 +223,56 @@ async function nextEvents(context: IPollFunctions, client: AthenaClient, setting
 }
 
 /** "Fetch test event": the latest matching event of the last day, read without consuming anything. */
-async function testEvent(context: IPollFunctions, client: AthenaClient, settings: Settings): Promise<INodeExecutionData[][]> {
+async function testEvent(
+	context: IPollFunctions,
+	client: AthenaClient,
+	settings: Settings,
+): Promise<INodeExecutionData[][]> {
 	const now = Date.now();
 	const rows = [
-		...(await readProcessed(client, settings.filter, now - TEST_LOOKBACK_MS, now + CLOCK_MARGIN_MS)),
+		...(await readProcessed(
+			client,
+			settings.filter,
+			now - TEST_LOOKBACK_MS,
+			now + CLOCK_MARGIN_MS,
+		)),
 		...(await readUnprocessed(client, settings.filter, false)),
 	];
 	const matching = pickEvents(rows, {}, settings, now);
 	const latest = matching.reduce<ClassifiedRow | undefined>(
-		(best, candidate) => (!best || athenaTimeKey(candidate.row.lastmodified) >= athenaTimeKey(best.row.lastmodified) ? candidate : best),
+		(best, candidate) =>
+			!best || athenaTimeKey(candidate.row.lastmodified) >= athenaTimeKey(best.row.lastmodified)
+				? candidate
+				: best,
 		undefined,
 	);
 	if (!latest) {
 		const labels = settings.events.map((event) => TRIGGER_EVENTS[event].label).join(' or ');
-		throw new NodeOperationError(context.getNode(), `No ${labels} event in athena's feed in the last 24 hours`, {
-			description: `Nothing was taken from the feed. Make one happen in athenaOne (for example check a patient in${settings.filter.departmentIds.length ? ' in one of the chosen departments' : ''}) and fetch again. Once the workflow is active, every new event starts it.`,
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`No ${labels} event in athena's feed in the last 24 hours`,
+			{
+				description: `Nothing was taken from the feed. Make one happen in athenaOne (for example check a patient in${settings.filter.departmentIds.length ? ' in one of the chosen departments' : ''}) and fetch again. Once the workflow is active, every new event starts it.`,
+			},
+		);
 	}
 	return [await toItems(client, [latest], settings.includeCopay)];
 }
 
 /** The chosen events among the rows, in feed order, skipping any row or event already in `seen` (which it updates). */
-function pickEvents(rows: IDataObject[], seen: SeenEvents, settings: Settings, at: number): ClassifiedRow[] {
+function pickEvents(
+	rows: IDataObject[],
+	seen: SeenEvents,
+	settings: Settings,
+	at: number,
+): ClassifiedRow[] {
 	const picked: ClassifiedRow[] = [];
 	for (const row of rows) {
-		if (settings.filter.departmentIds.length && !settings.filter.departmentIds.includes(String(row.departmentid))) continue;
+		if (
+			settings.filter.departmentIds.length &&
+			!settings.filter.departmentIds.includes(String(row.departmentid))
+		)
+			continue;
 		const identity = rowKey(row);
 		if (!identity || seen[identity] !== undefined) continue;
 		const classified = classifyRow(row, seen);
@@ -200,7 +285,11 @@ function pickEvents(rows: IDataObject[], seen: SeenEvents, settings: Settings, a
 	return picked;
 }
 
-async function toItems(client: AthenaClient, events: ClassifiedRow[], includeCopay: boolean): Promise<INodeExecutionData[]> {
+async function toItems(
+	client: AthenaClient,
+	events: ClassifiedRow[],
+	includeCopay: boolean,
+): Promise<INodeExecutionData[]> {
 	const items: INodeExecutionData[] = [];
 	for (const event of events) {
 		const json = eventItem(event);

@@ -10,7 +10,12 @@ import { getPatient } from './patient/get.operation';
 import { searchPatients } from './patient/search.operation';
 import { checkUnknown } from './payment/checkUnknown.operation';
 import { collectPayment } from './payment/collect.operation';
-import { keepCardDataIn, postPayments, readPostingSettings, refuseUnsafePostingSetup } from './payment/posting';
+import {
+	keepCardDataIn,
+	postPayments,
+	readPostingSettings,
+	refuseUnsafePostingSetup,
+} from './payment/posting';
 import { recordPayment } from './payment/record.operation';
 import { voidPayment } from './payment/void.operation';
 import { getManyPaymentMethods } from './paymentMethod/getMany.operation';
@@ -41,14 +46,30 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operationName = this.getNodeParameter('operation', 0) as string;
 	const operation = operations[resource]?.[operationName];
-	if (!operation) throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
+	if (!operation)
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operationName}" of "${resource}" is not supported`,
+		);
 
 	if (operation.kind === 'posting') {
 		refuseUnsafePostingSetup(this, items.length, listNoun);
 		const settings = readPostingSettings(this);
-		const client = await AthenaClient.create(this, { requestsPerSecond: settings.requestsPerSecond, timeoutMs: settings.timeoutSeconds * 1000 });
-		const sentOf = operation.spec.input.sentCardData && ((itemIndex: number) => operation.spec.input.sentCardData!(this, itemIndex));
-		return [await keepCardDataIn(this, items, sentOf, async () => await postPayments(this, items, client, operation.spec, settings))];
+		const client = await AthenaClient.create(this, {
+			requestsPerSecond: settings.requestsPerSecond,
+			timeoutMs: settings.timeoutSeconds * 1000,
+		});
+		const sentOf =
+			operation.spec.input.sentCardData &&
+			((itemIndex: number) => operation.spec.input.sentCardData!(this, itemIndex));
+		return [
+			await keepCardDataIn(
+				this,
+				items,
+				sentOf,
+				async () => await postPayments(this, items, client, operation.spec, settings),
+			),
+		];
 	}
 	const client = await AthenaClient.create(this, { requestsPerSecond: 5 });
 	if (operation.kind === 'batch') return [await operation.execute(this, items, client)];
@@ -72,7 +93,10 @@ async function runItems(
 		async (itemIndex) => {
 			try {
 				const json = await operation.execute.call(context, itemIndex, client);
-				results[itemIndex] = (Array.isArray(json) ? json : [json]).map((entry: IDataObject) => ({ json: entry, pairedItem: { item: itemIndex } }));
+				results[itemIndex] = (Array.isArray(json) ? json : [json]).map((entry: IDataObject) => ({
+					json: entry,
+					pairedItem: { item: itemIndex },
+				}));
 			} catch (error) {
 				const wrapped =
 					error instanceof NodeApiError || error instanceof NodeOperationError
@@ -84,7 +108,11 @@ async function runItems(
 					return;
 				}
 				results[itemIndex] = [
-					{ json: { error: wrapped.message, description: wrapped.description ?? null }, error: wrapped, pairedItem: { item: itemIndex } },
+					{
+						json: { error: wrapped.message, description: wrapped.description ?? null },
+						error: wrapped,
+						pairedItem: { item: itemIndex },
+					},
 				];
 			}
 		},

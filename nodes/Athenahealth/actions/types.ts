@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import type { AthenaClient } from '../transport/athenaClient';
 import type { PaymentCommon, PostingSpec } from './payment/posting';
@@ -13,7 +18,11 @@ export interface ItemOperation {
 	descriptionV3?: INodeProperties[];
 	/** What one call of a list operation returns many of ("patients"): a payment fed by it would fan out over them. */
 	lists?: string;
-	execute(this: IExecuteFunctions, itemIndex: number, client: AthenaClient): Promise<IDataObject | IDataObject[]>;
+	execute(
+		this: IExecuteFunctions,
+		itemIndex: number,
+		client: AthenaClient,
+	): Promise<IDataObject | IDataObject[]>;
 }
 
 /**
@@ -34,7 +43,11 @@ export interface BatchOperation {
 	description: INodeProperties[];
 	descriptionV2?: INodeProperties[];
 	descriptionV3?: INodeProperties[];
-	execute(context: IExecuteFunctions, items: INodeExecutionData[], client: AthenaClient): Promise<INodeExecutionData[]>;
+	execute(
+		context: IExecuteFunctions,
+		items: INodeExecutionData[],
+		client: AthenaClient,
+	): Promise<INodeExecutionData[]>;
 }
 
 export type Operation = ItemOperation | PostingOperation | BatchOperation;

@@ -43,8 +43,20 @@ export const amountFields: INodeProperties[] = [
 				displayName: 'Claim',
 				name: 'claims',
 				values: [
-					{ displayName: 'Claim ID', name: 'claimId', type: 'string', default: '', placeholder: 'e.g. 12345' },
-					{ displayName: 'Amount', name: 'amount', type: 'string', default: '', placeholder: 'e.g. 10.00' },
+					{
+						displayName: 'Claim ID',
+						name: 'claimId',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. 12345',
+					},
+					{
+						displayName: 'Amount',
+						name: 'amount',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. 10.00',
+					},
 				],
 			},
 		],
@@ -72,7 +84,8 @@ export const amountFieldsV2: INodeProperties[] = amountFields.map((field) =>
  * each shows only for the choices that use it.
  */
 const shownFor = (...choices: AmountFor[]) => ({ show: { amountFor: choices } });
-const byName = (name: string) => amountFields.find((field) => field.name === name) as INodeProperties;
+const byName = (name: string) =>
+	amountFields.find((field) => field.name === name) as INodeProperties;
 
 export const amountFieldsV3: INodeProperties[] = [
 	{
@@ -98,12 +111,16 @@ export const amountFieldsV3: INodeProperties[] = [
 	},
 	{ ...byName('appointmentId'), displayOptions: shownFor('copay', 'split') },
 	{ ...byName('claimPayments'), displayOptions: shownFor('claims', 'split') },
-	...['copayAmount', 'otherAmount', 'applyToTodaysService'].map((name) => ({ ...byName(name), displayOptions: shownFor('split') })),
+	...['copayAmount', 'otherAmount', 'applyToTodaysService'].map((name) => ({
+		...byName(name),
+		displayOptions: shownFor('split'),
+	})),
 ];
 
 /** The amounts of an item, as athena's fields: version 3 from Amount and what it pays, versions 1 and 2 field by field. */
 export function readAmounts(context: IExecuteFunctions, itemIndex: number): IDataObject {
-	const read = (name: string, fallback: unknown = '') => context.getNodeParameter(name, itemIndex, fallback);
+	const read = (name: string, fallback: unknown = '') =>
+		context.getNodeParameter(name, itemIndex, fallback);
 	const claimsRead = () => {
 		const claims = (read('claimPayments', {}) as IDataObject).claims;
 		return Array.isArray(claims) ? claims : [];
@@ -117,16 +134,34 @@ export function readAmounts(context: IExecuteFunctions, itemIndex: number): IDat
 	});
 	if (context.getNode().typeVersion < 3) return split();
 
-	const amountFor = checked(paymentFieldRules.amountFor.schema, read('amountFor', 'balance')) as AmountFor;
+	const amountFor = checked(
+		paymentFieldRules.amountFor.schema,
+		read('amountFor', 'balance'),
+	) as AmountFor;
 	if (amountFor === 'split') return split();
 	if (amountFor === 'claims') return { claimPayments: claimsRead(), applyToTodaysService: false };
 	const amount = checked(paymentFieldRules.amount.schema, read('amount')) as string;
-	if (amountFor === 'copay') return { copayAmount: amount, appointmentId: read('appointmentId'), claimPayments: [], applyToTodaysService: false };
-	return { otherAmount: amount, claimPayments: [], applyToTodaysService: amountFor === 'todayService' };
+	if (amountFor === 'copay')
+		return {
+			copayAmount: amount,
+			appointmentId: read('appointmentId'),
+			claimPayments: [],
+			applyToTodaysService: false,
+		};
+	return {
+		otherAmount: amount,
+		claimPayments: [],
+		applyToTodaysService: amountFor === 'todayService',
+	};
 }
 
 /** A value checked by its field rule; the rule's own message when it fails (the engine names the row). */
-function checked(schema: (typeof paymentFieldRules)['amount']['schema'] | (typeof paymentFieldRules)['amountFor']['schema'], value: unknown): unknown {
+function checked(
+	schema:
+		| (typeof paymentFieldRules)['amount']['schema']
+		| (typeof paymentFieldRules)['amountFor']['schema'],
+	value: unknown,
+): unknown {
 	const result = schema.safeParse(value);
 	if (!result.success) throw new Error(result.error.issues[0]?.message ?? 'is not valid');
 	return result.data;
@@ -144,7 +179,10 @@ export interface Amounts {
  * The amount fields of athena's form: claimpayment is a JSON string of one-key objects. athena's OpenAPI types
  * `todayservice` as a string (Y/N) on recordpayment and as a boolean on collectpayment, so each gets its own.
  */
-export function amountsForm(amounts: Amounts, endpoint: 'recordpayment' | 'collectpayment'): Record<string, string | undefined> {
+export function amountsForm(
+	amounts: Amounts,
+	endpoint: 'recordpayment' | 'collectpayment',
+): Record<string, string | undefined> {
 	return {
 		copayamount: amounts.copayAmount,
 		otheramount: amounts.otherAmount,
@@ -152,13 +190,21 @@ export function amountsForm(amounts: Amounts, endpoint: 'recordpayment' | 'colle
 			? JSON.stringify(amounts.claimPayments.map((claim) => ({ [claim.claimId]: claim.amount })))
 			: undefined,
 		appointmentid: amounts.appointmentId,
-		todayservice: amounts.applyToTodaysService ? (endpoint === 'recordpayment' ? 'Y' : 'true') : undefined,
+		todayservice: amounts.applyToTodaysService
+			? endpoint === 'recordpayment'
+				? 'Y'
+				: 'true'
+			: undefined,
 	};
 }
 
 export function totalCentsOf(amounts: Amounts): number {
 	const cents = (value?: string) => (value ? Math.round(Number(value) * 100) : 0);
-	return cents(amounts.copayAmount) + cents(amounts.otherAmount) + amounts.claimPayments.reduce((sum, claim) => sum + cents(claim.amount), 0);
+	return (
+		cents(amounts.copayAmount) +
+		cents(amounts.otherAmount) +
+		amounts.claimPayments.reduce((sum, claim) => sum + cents(claim.amount), 0)
+	);
 }
 
 /** The amounts as a posted (or skipped) row shows them, in the order Record and Collect put them out. */
@@ -174,6 +220,14 @@ export function describeAmounts(amounts: Amounts): IDataObject {
 }
 
 export function amountKeyParts(amounts: Amounts): unknown[] {
-	const claims = [...amounts.claimPayments].sort((a, b) => a.claimId.localeCompare(b.claimId)).map((claim) => [claim.claimId, claim.amount]);
-	return [amounts.copayAmount ?? '', amounts.otherAmount ?? '', claims, amounts.appointmentId ?? '', amounts.applyToTodaysService];
+	const claims = [...amounts.claimPayments]
+		.sort((a, b) => a.claimId.localeCompare(b.claimId))
+		.map((claim) => [claim.claimId, claim.amount]);
+	return [
+		amounts.copayAmount ?? '',
+		amounts.otherAmount ?? '',
+		claims,
+		amounts.appointmentId ?? '',
+		amounts.applyToTodaysService,
+	];
 }

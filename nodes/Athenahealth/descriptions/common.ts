@@ -17,7 +17,11 @@ export const patientLocator: INodeProperties = {
 			name: 'list',
 			type: 'list',
 			placeholder: 'Type a name or patient ID…',
-			typeOptions: { searchListMethod: 'searchPatients', searchable: true, searchFilterRequired: true },
+			typeOptions: {
+				searchListMethod: 'searchPatients',
+				searchable: true,
+				searchFilterRequired: true,
+			},
 		},
 		{
 			displayName: 'By ID',
@@ -64,7 +68,10 @@ export const patientFromItem: INodeProperties = {
 	default: { mode: 'id', value: '={{ $json.patientId ?? "" }}' },
 };
 
-export const departmentFromItem: INodeProperties = { ...departmentField, default: '={{ $json.departmentId ?? "" }}' };
+export const departmentFromItem: INodeProperties = {
+	...departmentField,
+	default: '={{ $json.departmentId ?? "" }}',
+};
 
 /**
  * Version 3's Department on Record and Collect: picked from a list the editor loads when it is opened (a dropdown's

@@ -68,14 +68,26 @@ const cardLast4Base: INodeProperties = {
 
 export const referenceFields: INodeProperties[] = [
 	// Check picked from the list: required.
-	{ ...checkNumberBase, required: true, displayOptions: { hide: { paymentMethod: [{ _cnd: { not: 'CHECK' } }] } } },
+	{
+		...checkNumberBase,
+		required: true,
+		displayOptions: { hide: { paymentMethod: [{ _cnd: { not: 'CHECK' } }] } },
+	},
 	// Method per row (or mapped onto the dropdown): optional here, required by the node for each check row.
-	{ ...checkNumberBase, displayOptions: { show: { paymentMethod: [METHOD_FROM_COLUMN, isExpression] } } },
+	{
+		...checkNumberBase,
+		displayOptions: { show: { paymentMethod: [METHOD_FROM_COLUMN, isExpression] } },
+	},
 	// A card method picked from the list: required.
 	{
 		...cardLast4Base,
 		required: true,
-		displayOptions: { hide: { paymentMethod: ['CASH', 'CHECK', METHOD_FROM_COLUMN, isExpression] } },
+		displayOptions: {
+			hide: { paymentMethod: ['CASH', 'CHECK', METHOD_FROM_COLUMN, isExpression] },
+		},
 	},
-	{ ...cardLast4Base, displayOptions: { show: { paymentMethod: [METHOD_FROM_COLUMN, isExpression] } } },
+	{
+		...cardLast4Base,
+		displayOptions: { show: { paymentMethod: [METHOD_FROM_COLUMN, isExpression] } },
+	},
 ];

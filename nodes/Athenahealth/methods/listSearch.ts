@@ -18,7 +18,10 @@ function patientResult(row: unknown): INodeListSearchResult['results'][number] {
  * The patient picker: athena's partial name / ID search (its page size is `maxresults`, not `limit`). athena's search
  * wants at least two characters, so a one-digit term (the picker says "name or patient ID") is fetched as that patient.
  */
-export async function searchPatients(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+export async function searchPatients(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	const term = (filter ?? '').trim();
 	const oneDigitId = /^\d$/.test(term);
 	if (term.length < 2 && !oneDigitId) return { results: [] };
@@ -27,7 +30,9 @@ export async function searchPatients(this: ILoadOptionsFunctions, filter?: strin
 		try {
 			const answer = await client.get(`/patients/${term}`, {}, { action: `get patient ${term}` });
 			const body = answer.body as unknown[] | unknown;
-			const rows = (Array.isArray(body) ? body : [body]).filter((row) => patientSchema.parse(row).patientId === term);
+			const rows = (Array.isArray(body) ? body : [body]).filter(
+				(row) => patientSchema.parse(row).patientId === term,
+			);
 			return { results: rows.map(patientResult) };
 		} catch (error) {
 			// No such patient is an empty list, as a search finding nothing; any other failure is shown as it was.
@@ -40,7 +45,11 @@ export async function searchPatients(this: ILoadOptionsFunctions, filter?: strin
 			});
 		}
 	}
-	const answer = await client.get('/patients/search', { searchterm: term, maxresults: 50 }, { action: 'search patients' });
+	const answer = await client.get(
+		'/patients/search',
+		{ searchterm: term, maxresults: 50 },
+		{ action: 'search patients' },
+	);
 	const body = answer.body as { patients?: unknown[] } | unknown[] | undefined;
 	const rows = Array.isArray(body) ? body : (body?.patients ?? []);
 	return { results: rows.map(patientResult) };
@@ -52,8 +61,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * The appointment picker of Appointment → Get: the chosen patient's booked appointments in the chosen department,
  * from 90 days back to a year ahead, newest first. Typing filters by date, type or ID.
  */
-export async function searchAppointments(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const patientId = String(this.getCurrentNodeParameter('listPatientId', { extractValue: true }) ?? '').trim();
+export async function searchAppointments(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	const patientId = String(
+		this.getCurrentNodeParameter('listPatientId', { extractValue: true }) ?? '',
+	).trim();
 	const departmentId = String(this.getCurrentNodeParameter('listDepartmentId') ?? '').trim();
 	if (!/^\d+$/.test(patientId) || !/^\d+$/.test(departmentId)) return { results: [] };
 	const client = await AthenaClient.create(this);
@@ -72,7 +86,8 @@ export async function searchAppointments(this: ILoadOptionsFunctions, filter?: s
 	);
 	const rows = (answer.body as { appointments?: unknown[] } | undefined)?.appointments ?? [];
 	const term = (filter ?? '').trim().toLowerCase();
-	const sortKey = (date?: string, time?: string) => `${date?.slice(6) ?? ''}${date?.slice(0, 5) ?? ''} ${time ?? ''}`;
+	const sortKey = (date?: string, time?: string) =>
+		`${date?.slice(6) ?? ''}${date?.slice(0, 5) ?? ''} ${time ?? ''}`;
 	return {
 		results: rows
 			.map((row) => appointmentSchema.parse(row))
@@ -90,8 +105,15 @@ export async function searchAppointments(this: ILoadOptionsFunctions, filter?: s
  * Version 3's Department picker on Record and Collect: the practice's departments, filtered by what is typed. A list
  * the editor asks for when the person opens it, by which time the node holds its credential (loadOptions.ts).
  */
-export async function searchDepartments(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+export async function searchDepartments(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	const term = (filter ?? '').trim().toLowerCase();
 	const departments = await departmentOptions(this);
-	return { results: departments.filter((department) => !term || department.name.toLowerCase().includes(term)).map(({ name, value }) => ({ name, value: String(value) })) };
+	return {
+		results: departments
+			.filter((department) => !term || department.name.toLowerCase().includes(term))
+			.map(({ name, value }) => ({ name, value: String(value) })),
+	};
 }

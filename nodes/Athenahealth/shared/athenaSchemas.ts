@@ -9,33 +9,60 @@ import { normaliseAthenaMoney } from './money';
 
 // athena sends IDs and codes as strings or numbers (`providergroupid` 1 and "1" for the same group).
 const text = z.preprocess(
-	(value) => (typeof value === 'number' || typeof value === 'boolean' ? String(value) : value === null ? undefined : value),
+	(value) =>
+		typeof value === 'number' || typeof value === 'boolean'
+			? String(value)
+			: value === null
+				? undefined
+				: value,
 	z.string().optional(),
 );
 const id = text;
 const money = z.unknown().transform((value) => normaliseAthenaMoney(value));
 const flag = z.unknown().transform((value) => {
 	if (typeof value === 'boolean') return value;
-	if (typeof value === 'string') return ['true', 'y', 'yes', '1'].includes(value.trim().toLowerCase());
+	if (typeof value === 'string')
+		return ['true', 'y', 'yes', '1'].includes(value.trim().toLowerCase());
 	if (typeof value === 'number') return value !== 0;
 	return undefined;
 });
 /** A count or offset such as `timezone` (-4): a number, also when athena sends it as "-4". */
 const count = z.unknown().transform((value) => {
-	const parsed = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+	const parsed =
+		typeof value === 'number'
+			? value
+			: typeof value === 'string' && value.trim() !== ''
+				? Number(value)
+				: NaN;
 	return Number.isFinite(parsed) ? parsed : undefined;
 });
-const idList = z.unknown().transform((value) =>
-	(Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(',') : value === undefined || value === null ? [] : [String(value)])
-		.map((entry) => entry.trim())
-		.filter(Boolean),
-);
+const idList = z
+	.unknown()
+	.transform((value) =>
+		(Array.isArray(value)
+			? value.map(String)
+			: typeof value === 'string'
+				? value.split(',')
+				: value === undefined || value === null
+					? []
+					: [String(value)]
+		)
+			.map((entry) => entry.trim())
+			.filter(Boolean),
+	);
 /** Card codes: recorded as an array (`["AX","DS","MC","VI"]`) or absent; a comma string is read too. */
 const codeList = idList.transform((codes) => codes.map((code) => code.toUpperCase()));
 
 /** One claim of `claimbalancedetails[].claimdetails[]`: numeric `claimid`, `patientbalance` (no per-claim `balance`). */
 const claimDetailSchema = z
-	.object({ claimid: id, departmentid: id, servicedate: text, patientbalance: money, amount: money, cleanbalance: flag })
+	.object({
+		claimid: id,
+		departmentid: id,
+		servicedate: text,
+		patientbalance: money,
+		amount: money,
+		cleanbalance: flag,
+	})
 	.passthrough()
 	.transform((row) =>
 		dropUndefined({
@@ -50,9 +77,18 @@ const claimDetailSchema = z
 
 /** Top-level `claimbalancedetails[]` (a sibling of `balances`), one entry per provider group. */
 const claimGroupSchema = z
-	.object({ providergroupid: id, departmentids: idList, claimdetails: z.array(claimDetailSchema).optional() })
+	.object({
+		providergroupid: id,
+		departmentids: idList,
+		claimdetails: z.array(claimDetailSchema).optional(),
+	})
 	.passthrough()
-	.transform((group) => (group.claimdetails ?? []).map((claim) => ({ providerGroupId: group.providergroupid, ...claim })));
+	.transform((group) =>
+		(group.claimdetails ?? []).map((claim) => ({
+			providerGroupId: group.providergroupid,
+			...claim,
+		})),
+	);
 
 // Recorded balances have exactly balance, departmentlist, providergroupid and cleanbalance.
 const balanceSchema = z
@@ -106,7 +142,11 @@ const appointmentCopaySchema = z
 	.object({ insurancecopay: money, collectedforappointment: money, collectedforother: money })
 	.passthrough()
 	.transform((row) =>
-		dropUndefined({ insuranceCopay: row.insurancecopay, collectedForAppointment: row.collectedforappointment, collectedForOther: row.collectedforother }),
+		dropUndefined({
+			insuranceCopay: row.insurancecopay,
+			collectedForAppointment: row.collectedforappointment,
+			collectedForOther: row.collectedforother,
+		}),
 	);
 
 export const APPOINTMENT_STATUS: Record<string, string> = {
@@ -142,7 +182,9 @@ export const appointmentSchema = z
 			departmentId: row.departmentid,
 			date: row.date,
 			startTime: row.starttime,
-			status: row.appointmentstatus ? APPOINTMENT_STATUS[row.appointmentstatus] ?? row.appointmentstatus : undefined,
+			status: row.appointmentstatus
+				? (APPOINTMENT_STATUS[row.appointmentstatus] ?? row.appointmentstatus)
+				: undefined,
 			appointmentType: row.appointmenttype,
 			// athena's own figures, as athena gives them.
 			expectedCopay: row.copay,
@@ -182,7 +224,10 @@ export const departmentSchema = z
 
 export const paymentMethodSchema = z
 	.object({ name: text, paymentmethod: text })
-	.transform((row) => ({ name: row.name ?? row.paymentmethod ?? '', code: (row.paymentmethod ?? '').trim() }));
+	.transform((row) => ({
+		name: row.name ?? row.paymentmethod ?? '',
+		code: (row.paymentmethod ?? '').trim(),
+	}));
 
 export const receiptSchema = z
 	.object({
@@ -210,7 +255,15 @@ export const receiptSchema = z
  * sent it: whether it is a refusal, a success or neither is transport/writeResult.ts's decision, not a flag's.
  */
 export const writeResultSchema = z
-	.object({ success: z.unknown(), paymentbatchid: id, epaymentid: id, errortext: text, error: text, errormessage: text, message: text })
+	.object({
+		success: z.unknown(),
+		paymentbatchid: id,
+		epaymentid: id,
+		errortext: text,
+		error: text,
+		errormessage: text,
+		message: text,
+	})
 	.passthrough()
 	.transform((row) => ({
 		success: row.success,
@@ -221,6 +274,10 @@ export const writeResultSchema = z
 		message: row.message,
 	}));
 
-function dropUndefined<T extends Record<string, unknown>>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-	return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as never;
+function dropUndefined<T extends Record<string, unknown>>(
+	value: T,
+): { [K in keyof T]: Exclude<T[K], undefined> } {
+	return Object.fromEntries(
+		Object.entries(value).filter(([, entry]) => entry !== undefined),
+	) as never;
 }

@@ -36,16 +36,20 @@ const SERIAL_EPOCH_MS = Date.UTC(1899, 11, 30);
 const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const SERIAL_TEXT = /^\d{5}(?:\.\d+)?$/;
-const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+const ISO_TIMESTAMP =
+	/^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 const US_DATE_TIME = /^(\d{1,2})\/(\d{1,2})\/(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?$/;
 
 function isRealDate(year: number, month: number, day: number): boolean {
 	const date = new Date(Date.UTC(year, month - 1, day));
-	return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+	return (
+		date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+	);
 }
 
 const pad = (value: number) => String(value).padStart(2, '0');
-const athenaDate = (year: number, month: number, day: number) => `${pad(month)}/${pad(day)}/${year}`;
+const athenaDate = (year: number, month: number, day: number) =>
+	`${pad(month)}/${pad(day)}/${year}`;
 
 /** The value as a message may repeat it: short, and with anything that looks like a card number masked. */
 function shown(text: string): string {
@@ -59,7 +63,9 @@ function fromSerial(serial: number, years: [number, number], given: string): Dat
 	const at = new Date(ms);
 	const year = at.getUTCFullYear();
 	if (!Number.isFinite(at.getTime()) || year < years[0] || year > years[1]) {
-		return { refused: `the number ${shown(given)} is not a spreadsheet date of the years ${years[0]} to ${years[1]} (format the column as a date)` };
+		return {
+			refused: `the number ${shown(given)} is not a spreadsheet date of the years ${years[0]} to ${years[1]} (format the column as a date)`,
+		};
 	}
 	const date = athenaDate(year, at.getUTCMonth() + 1, at.getUTCDate());
 	const time = ms % DAY_MS === 0 ? '' : ` ${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())}`;
@@ -78,21 +84,41 @@ function offsetMinutes(offset: string): number | undefined {
  * midnight UTC, n8n's `$today` midnight in the workflow's zone): its own date. A time without an offset is a wall
  * time: its own date. Any other time with an offset is an instant: its day in US Eastern.
  */
-function fromTimestamp(text: string, parts: string[], offset: string | undefined, iso: boolean): DateReading | undefined {
+function fromTimestamp(
+	text: string,
+	parts: string[],
+	offset: string | undefined,
+	iso: boolean,
+): DateReading | undefined {
 	const [year, month, day, hour, minute, second] = parts.map((part) => Number(part ?? 0));
 	if (!isRealDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
 	const minutes = offset === undefined ? undefined : offsetMinutes(offset);
 	if (offset !== undefined && minutes === undefined) return undefined;
 	const ownDate = athenaDate(year, month, day);
 	const midnight = hour === 0 && minute === 0 && second === 0 && !/[1-9]/.test(parts[6] ?? '');
-	if (midnight) return { date: ownDate, read: `timestamp ${text} = ${ownDate} (midnight: a date without a time)` };
-	if (minutes === undefined) return { date: ownDate, read: `timestamp ${text} = ${ownDate} (no time zone given: its own date)` };
+	if (midnight)
+		return {
+			date: ownDate,
+			read: `timestamp ${text} = ${ownDate} (midnight: a date without a time)`,
+		};
+	if (minutes === undefined)
+		return {
+			date: ownDate,
+			read: `timestamp ${text} = ${ownDate} (no time zone given: its own date)`,
+		};
 	const fraction = Number(`0.${parts[6] ?? '0'}`);
-	const instant = Date.UTC(year, month - 1, day, hour, minute, second) + Math.round(fraction * 1000) - minutes * 60_000;
+	const instant =
+		Date.UTC(year, month - 1, day, hour, minute, second) +
+		Math.round(fraction * 1000) -
+		minutes * 60_000;
 	const eastern = easternDateTime(instant);
 	const date = easternDate(instant);
 	const before = iso && date !== ownDate ? { before: ownDate } : {};
-	return { date, read: `timestamp ${text} = ${eastern.slice(0, 16)} US Eastern (athena's calendar)`, ...before };
+	return {
+		date,
+		read: `timestamp ${text} = ${eastern.slice(0, 16)} US Eastern (athena's calendar)`,
+		...before,
+	};
 }
 
 function fromText(text: string, years: [number, number]): DateReading {
@@ -112,14 +138,23 @@ function fromText(text: string, years: [number, number]): DateReading {
 	const reading = stamp
 		? fromTimestamp(text, stamp.slice(1, 8), stamp[8], true)
 		: usStamp
-			? fromTimestamp(text, [usStamp[3], usStamp[1], usStamp[2], usStamp[4], usStamp[5], usStamp[6]], undefined, false)
+			? fromTimestamp(
+					text,
+					[usStamp[3], usStamp[1], usStamp[2], usStamp[4], usStamp[5], usStamp[6]],
+					undefined,
+					false,
+				)
 			: undefined;
 	return reading ?? { refused: `"${shown(text)}" is not one` };
 }
 
 /** A luxon DateTime (what `$now`, `$today` and `DateTime` give in n8n expressions), recognised without importing luxon. */
 function isDateTime(value: unknown): value is { isValid: boolean; toISO(): string | null } {
-	return typeof value === 'object' && value !== null && (value as { isLuxonDateTime?: unknown }).isLuxonDateTime === true;
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		(value as { isLuxonDateTime?: unknown }).isLuxonDateTime === true
+	);
 }
 
 /**
@@ -133,7 +168,9 @@ export function readDate(value: unknown, options: DateOptions = {}): DateReading
 	}
 	if (typeof value === 'string') return fromText(value.trim(), years);
 	if (value instanceof Date) {
-		return Number.isFinite(value.getTime()) ? fromText(value.toISOString(), years) : { refused: 'the Date given is not a valid date' };
+		return Number.isFinite(value.getTime())
+			? fromText(value.toISOString(), years)
+			: { refused: 'the Date given is not a valid date' };
 	}
 	if (isDateTime(value)) {
 		const iso = value.isValid ? value.toISO() : null;

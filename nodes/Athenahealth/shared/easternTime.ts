@@ -40,13 +40,31 @@ export function easternDateTime(ms: number): string {
 /** Reads "mm/dd/yyyy[ HH:MM[:SS]]" as US Eastern wall time; undefined when it is not one. */
 export function parseEasternDateTime(text: unknown): number | undefined {
 	if (typeof text !== 'string') return undefined;
-	const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(text.trim());
+	const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(
+		text.trim(),
+	);
 	if (!m) return undefined;
-	const wall = Date.UTC(Number(m[3]), Number(m[1]) - 1, Number(m[2]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0));
+	const wall = Date.UTC(
+		Number(m[3]),
+		Number(m[1]) - 1,
+		Number(m[2]),
+		Number(m[4] ?? 0),
+		Number(m[5] ?? 0),
+		Number(m[6] ?? 0),
+	);
 	if (!Number.isFinite(wall)) return undefined;
 	const offsetAt = (ms: number) => {
 		const p = partsAt(ms);
-		return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second)) - ms;
+		return (
+			Date.UTC(
+				Number(p.year),
+				Number(p.month) - 1,
+				Number(p.day),
+				Number(p.hour),
+				Number(p.minute),
+				Number(p.second),
+			) - ms
+		);
 	};
 	// Two passes settle the offset on either side of a daylight-saving change.
 	const first = wall - offsetAt(wall);

@@ -10,18 +10,27 @@ import { formatMoney, parseMoney } from './money';
  */
 
 const blankToUndefined = (value: unknown) =>
-	value === null || value === undefined || (typeof value === 'string' && value.trim() === '') ? undefined : value;
+	value === null || value === undefined || (typeof value === 'string' && value.trim() === '')
+		? undefined
+		: value;
 
 const asTrimmedText = (value: unknown) => {
 	const present = blankToUndefined(value);
-	return typeof present === 'number' ? String(present) : typeof present === 'string' ? present.trim() : present;
+	return typeof present === 'number'
+		? String(present)
+		: typeof present === 'string'
+			? present.trim()
+			: present;
 };
 
 const digitsId = (label: string) =>
 	z.preprocess(
 		asTrimmedText,
 		z
-			.string({ required_error: `${label} is required`, invalid_type_error: `${label} must be a number such as 1234` })
+			.string({
+				required_error: `${label} is required`,
+				invalid_type_error: `${label} must be a number such as 1234`,
+			})
 			.regex(/^\d{1,12}$/, `${label} must be digits only, e.g. 1234`),
 	);
 
@@ -59,7 +68,7 @@ const requiredPositiveMoney = (label: string) =>
  * README quote, and a schema that gives athena's mm/dd/yyyy with how it was read, or refuses naming the field.
  */
 const DATE_FORMS =
-	'mm/dd/yyyy or yyyy-mm-dd, a spreadsheet date cell (the serial number Excel and Google Sheets hand over), or an ISO timestamp, read on athena\'s calendar (US Eastern): a time with an offset counts on its US Eastern day, midnight is a date without a time';
+	"mm/dd/yyyy or yyyy-mm-dd, a spreadsheet date cell (the serial number Excel and Google Sheets hand over), or an ISO timestamp, read on athena's calendar (US Eastern): a time with an offset counts on its US Eastern day, midnight is a date without a time";
 
 const dateSchema = (label: string, options: DateOptions = {}) =>
 	z.preprocess(blankToUndefined, z.unknown()).transform(
@@ -67,7 +76,9 @@ const dateSchema = (label: string, options: DateOptions = {}) =>
 			if (value === undefined) return undefined;
 			const reading = readDate(value, options);
 			if ('date' in reading) return reading;
-			return new Problem(`${label} must be a real date as mm/dd/yyyy (e.g. 11/26/2026), yyyy-mm-dd, a date cell or an ISO timestamp; ${reading.refused}`);
+			return new Problem(
+				`${label} must be a real date as mm/dd/yyyy (e.g. 11/26/2026), yyyy-mm-dd, a date cell or an ISO timestamp; ${reading.refused}`,
+			);
 		}),
 	);
 
@@ -96,19 +107,23 @@ export interface FieldRule {
 export const AMOUNT_FOR = {
 	copay: {
 		name: 'Copay for an Appointment',
-		description: "Sent as athena's copay amount: the copay of the appointment in Appointment ID, or of today's visit when it is empty",
+		description:
+			"Sent as athena's copay amount: the copay of the appointment in Appointment ID, or of today's visit when it is empty",
 	},
 	balance: {
 		name: "Patient's Balance",
-		description: "Sent as athena's other amount: toward what the patient owes, held unapplied in athena until the practice applies it",
+		description:
+			"Sent as athena's other amount: toward what the patient owes, held unapplied in athena until the practice applies it",
 	},
 	todayService: {
 		name: "Today's Service (Self-Pay)",
-		description: "Sent as athena's other amount with today's service set: paid toward today's visit, as for a self-pay patient",
+		description:
+			"Sent as athena's other amount with today's service set: paid toward today's visit, as for a self-pay patient",
 	},
 	claims: {
 		name: 'Specific Claims',
-		description: 'Sent as athena\'s claim payments: an amount per claim ID (Patient → Get with Claim-Level Balances lists them)',
+		description:
+			"Sent as athena's claim payments: an amount per claim ID (Patient → Get with Claim-Level Balances lists them)",
 	},
 	split: {
 		name: 'Several Parts',
@@ -145,7 +160,10 @@ export const paymentFieldRules = {
 			},
 			z
 				.string({ required_error: 'Payment Method is required' })
-				.regex(/^[A-Z0-9/ _&.-]{2,30}$/, 'Payment Method must be CASH, CHECK or a card method code such as MC/VISA'),
+				.regex(
+					/^[A-Z0-9/ _&.-]{2,30}$/,
+					'Payment Method must be CASH, CHECK or a card method code such as MC/VISA',
+				),
 		),
 	},
 	checkNumber: {
@@ -163,8 +181,12 @@ export const paymentFieldRules = {
 		displayName: 'Card Last 4 Digits',
 		athenaField: 'cardnumberlast4',
 		rule: 'Required when the method is a card: exactly the last four digits of the card, never the full number.',
-		schema: z.preprocess(asTrimmedText, z.string({ required_error: 'Card Last 4 Digits is required for a card payment' })).superRefine(
-			(value, ctx) => {
+		schema: z
+			.preprocess(
+				asTrimmedText,
+				z.string({ required_error: 'Card Last 4 Digits is required for a card payment' }),
+			)
+			.superRefine((value, ctx) => {
 				if (typeof value !== 'string' || /^\d{4}$/.test(value)) return;
 				const digits = value.replace(/[\s-]/g, '');
 				ctx.addIssue({
@@ -174,8 +196,7 @@ export const paymentFieldRules = {
 						? `Card Last 4 Digits ${FULL_CARD_NUMBER_MESSAGE}`
 						: 'Card Last 4 Digits must be exactly four digits, e.g. 4242',
 				});
-			},
-		),
+			}),
 	},
 	amount: {
 		displayName: 'Amount',
@@ -187,11 +208,16 @@ export const paymentFieldRules = {
 		displayName: 'Amount Is For',
 		athenaField: 'copayamount, otheramount (+ todayservice) or claimpayment',
 		rule: `What the Amount pays (version 3): ${Object.values(AMOUNT_FOR)
-			.map((choice) => `${choice.name}: ${choice.description.charAt(0).toLowerCase()}${choice.description.slice(1)}`)
+			.map(
+				(choice) =>
+					`${choice.name}: ${choice.description.charAt(0).toLowerCase()}${choice.description.slice(1)}`,
+			)
 			.join('. ')}. From a column: ${Object.keys(AMOUNT_FOR).join(', ')} (any case).`,
 		schema: z.preprocess(asTrimmedText, z.unknown()).transform(
 			convertOrReport((value) => {
-				const choice = Object.keys(AMOUNT_FOR).find((key) => typeof value === 'string' && key.toLowerCase() === value.toLowerCase());
+				const choice = Object.keys(AMOUNT_FOR).find(
+					(key) => typeof value === 'string' && key.toLowerCase() === value.toLowerCase(),
+				);
 				if (choice) return choice as AmountFor;
 				const choices = Object.keys(AMOUNT_FOR);
 				return new Problem(
@@ -218,7 +244,8 @@ export const paymentFieldRules = {
 		rule: 'Optional list of claim ID (digits) and amount (more than 0.00), sent as athena\'s JSON string [{"<claimid>":"1.00"}]. Each claim at most once.',
 		schema: z
 			.preprocess(
-				(value) => (Array.isArray(value) ? value : blankToUndefined(value) === undefined ? [] : value),
+				(value) =>
+					Array.isArray(value) ? value : blankToUndefined(value) === undefined ? [] : value,
 				z.array(
 					z.object({
 						claimId: digitsId('Claim ID'),
@@ -243,7 +270,10 @@ export const paymentFieldRules = {
 		athenaField: 'todayservice',
 		rule: "Whether to apply the payment to today's service. Optional. Sent as athena's spec types it: Y to recordpayment, true to collectpayment.",
 		schema: z.preprocess(
-			(value) => (typeof value === 'string' ? ['true', 'y', 'yes', '1'].includes(value.trim().toLowerCase()) : value),
+			(value) =>
+				typeof value === 'string'
+					? ['true', 'y', 'yes', '1'].includes(value.trim().toLowerCase())
+					: value,
 			z.boolean().default(false),
 		),
 	},
@@ -288,11 +318,14 @@ const amountsSchema = z
 		appointmentId: paymentFieldRules.appointmentId.schema,
 		applyToTodaysService: paymentFieldRules.applyToTodaysService.schema,
 	})
-	.refine((amounts) => amounts.copayAmount || amounts.otherAmount || amounts.claimPayments.length > 0, {
-		message:
-			'No amount to post: fill Copay Amount, Other Amount or Claim Payments with more than 0.00',
-		path: ['copayAmount'],
-	});
+	.refine(
+		(amounts) => amounts.copayAmount || amounts.otherAmount || amounts.claimPayments.length > 0,
+		{
+			message:
+				'No amount to post: fill Copay Amount, Other Amount or Claim Payments with more than 0.00',
+			path: ['copayAmount'],
+		},
+	);
 
 /**
  * The reference field a payment method needs: a check its number, a card its last four digits, cash none. The panel's
@@ -309,7 +342,11 @@ export function referenceFieldOf(paymentMethod: unknown): 'checkNumber' | 'cardL
  * the node read the same value as before issue 24 when that differs (so a payment posted then keeps its duplicate-check
  * key: record.operation.ts).
  */
-function postDateParts(postDate: ReadDate | undefined): { postDate: string | undefined; postDateRead?: string; postDateReadBefore?: string } {
+function postDateParts(postDate: ReadDate | undefined): {
+	postDate: string | undefined;
+	postDateRead?: string;
+	postDateReadBefore?: string;
+} {
 	return {
 		postDate: postDate?.date,
 		...(postDate?.read ? { postDateRead: postDate.read } : {}),
@@ -330,10 +367,9 @@ export const recordPaymentSchema = z
 	.transform((input, ctx) => {
 		// The method decides which reference field applies; the other one is ignored even when a column fills it.
 		const field = referenceFieldOf(input.paymentMethod);
-		const others = Object.fromEntries(Object.entries(input).filter(([name]) => name !== 'checkNumber' && name !== 'cardLast4')) as Omit<
-			typeof input,
-			'checkNumber' | 'cardLast4'
-		>;
+		const others = Object.fromEntries(
+			Object.entries(input).filter(([name]) => name !== 'checkNumber' && name !== 'cardLast4'),
+		) as Omit<typeof input, 'checkNumber' | 'cardLast4'>;
 		const rest = { ...others, ...postDateParts(input.postDate) };
 		if (!field) return { ...rest };
 		const parsed = paymentFieldRules[field].schema.safeParse(input[field]);
@@ -341,7 +377,9 @@ export const recordPaymentSchema = z
 			for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [field] });
 			return z.NEVER;
 		}
-		return field === 'checkNumber' ? { ...rest, checkNumber: parsed.data as string } : { ...rest, cardLast4: parsed.data as string };
+		return field === 'checkNumber'
+			? { ...rest, checkNumber: parsed.data as string }
+			: { ...rest, cardLast4: parsed.data as string };
 	});
 
 export type RecordPaymentInput = z.infer<typeof recordPaymentSchema>;
@@ -349,7 +387,8 @@ export type RecordPaymentInput = z.infer<typeof recordPaymentSchema>;
 /** athena's spec says to cut these to its length rather than refuse them; collectPaymentSchema cuts and says so. */
 const CARD_TEXT_LIMITS = { nameOnCard: 30, billingAddress: 20 } as const;
 
-const requiredText = (label: string) => z.preprocess(asTrimmedText, z.string({ required_error: `${label} is required` }));
+const requiredText = (label: string) =>
+	z.preprocess(asTrimmedText, z.string({ required_error: `${label} is required` }));
 
 /** Card fields of collectpayment. Messages never repeat what was typed: it is card data. */
 export const cardFieldRules = {
@@ -358,7 +397,13 @@ export const cardFieldRules = {
 		athenaField: 'accountnumber',
 		rule: 'Required, as an expression mapping the incoming data (a typed value is refused: n8n would save it with the workflow). The full card number, 13 to 19 digits (spaces and dashes are ignored). Outputs and errors carry only the last four digits.',
 		schema: z
-			.preprocess((value) => (typeof asTrimmedText(value) === 'string' ? String(asTrimmedText(value)).replace(/[\s-]/g, '') : asTrimmedText(value)), z.string({ required_error: 'Card Number is required' }))
+			.preprocess(
+				(value) =>
+					typeof asTrimmedText(value) === 'string'
+						? String(asTrimmedText(value)).replace(/[\s-]/g, '')
+						: asTrimmedText(value),
+				z.string({ required_error: 'Card Number is required' }),
+			)
 			.refine((value) => /^\d{13,19}$/.test(value), 'Card Number must be 13 to 19 digits'),
 	},
 	cardSecurityCode: {
@@ -374,23 +419,33 @@ export const cardFieldRules = {
 		athenaField: 'expirationmonthmm',
 		required: true,
 		rule: '1 to 12; sent as two digits (mm)',
-		schema: z.preprocess(asTrimmedText, z.string({ required_error: 'Expiration Month is required' })).transform(
-			convertOrReport((value: string) => {
-				const month = /^\d{1,2}$/.test(value) ? Number(value) : NaN;
-				return month >= 1 && month <= 12 ? String(month).padStart(2, '0') : new Problem('Expiration Month must be a month number from 1 to 12');
-			}),
-		),
+		schema: z
+			.preprocess(asTrimmedText, z.string({ required_error: 'Expiration Month is required' }))
+			.transform(
+				convertOrReport((value: string) => {
+					const month = /^\d{1,2}$/.test(value) ? Number(value) : NaN;
+					return month >= 1 && month <= 12
+						? String(month).padStart(2, '0')
+						: new Problem('Expiration Month must be a month number from 1 to 12');
+				}),
+			),
 	},
 	expirationYear: {
 		displayName: 'Expiration Year',
 		athenaField: 'expirationyearyyyy',
 		required: true,
 		rule: 'Four digits (yyyy); two digits are read as 20yy',
-		schema: z.preprocess(asTrimmedText, z.string({ required_error: 'Expiration Year is required' })).transform(
-			convertOrReport((value: string) =>
-				/^\d{2}$/.test(value) ? `20${value}` : /^\d{4}$/.test(value) ? value : new Problem('Expiration Year must be four digits, e.g. 2028'),
+		schema: z
+			.preprocess(asTrimmedText, z.string({ required_error: 'Expiration Year is required' }))
+			.transform(
+				convertOrReport((value: string) =>
+					/^\d{2}$/.test(value)
+						? `20${value}`
+						: /^\d{4}$/.test(value)
+							? value
+							: new Problem('Expiration Year must be four digits, e.g. 2028'),
+				),
 			),
-		),
 	},
 	nameOnCard: {
 		displayName: 'Name on Card',
@@ -411,12 +466,16 @@ export const cardFieldRules = {
 		athenaField: 'billingzip',
 		required: true,
 		rule: 'Five digits, or nine (12345-6789)',
-		schema: z.preprocess(asTrimmedText, z.string({ required_error: 'Billing ZIP is required' })).transform(
-			convertOrReport((value: string) => {
-				const digits = value.replace('-', '');
-				return /^\d{5}(\d{4})?$/.test(digits) ? digits : new Problem('Billing ZIP must be 5 digits or 9 digits (12345-6789)');
-			}),
-		),
+		schema: z
+			.preprocess(asTrimmedText, z.string({ required_error: 'Billing ZIP is required' }))
+			.transform(
+				convertOrReport((value: string) => {
+					const digits = value.replace('-', '');
+					return /^\d{5}(\d{4})?$/.test(digits)
+						? digits
+						: new Problem('Billing ZIP must be 5 digits or 9 digits (12345-6789)');
+				}),
+			),
 	},
 } satisfies Record<string, FieldRule>;
 
@@ -440,10 +499,17 @@ export const collectPaymentSchema = z
 		const cut = (name: keyof typeof CARD_TEXT_LIMITS) => {
 			const max = CARD_TEXT_LIMITS[name];
 			if (input[name].length <= max) return input[name];
-			truncatedFields.push(`${cardFieldRules[name].displayName} was cut to athena's ${max} characters`);
+			truncatedFields.push(
+				`${cardFieldRules[name].displayName} was cut to athena's ${max} characters`,
+			);
 			return input[name].slice(0, max).trimEnd();
 		};
-		return { ...input, nameOnCard: cut('nameOnCard'), billingAddress: cut('billingAddress'), truncatedFields };
+		return {
+			...input,
+			nameOnCard: cut('nameOnCard'),
+			billingAddress: cut('billingAddress'),
+			truncatedFields,
+		};
 	});
 
 export type CollectPaymentInput = z.infer<typeof collectPaymentSchema>;
@@ -452,10 +518,13 @@ export const emailAddressRule: FieldRule = {
 	displayName: 'Email',
 	athenaField: 'email (also sent as emailaddress)',
 	required: true,
-	rule: 'One address per call. The patient\'s stored email is never changed.',
+	rule: "One address per call. The patient's stored email is never changed.",
 	schema: z
 		.preprocess(asTrimmedText, z.string({ required_error: 'Email is required' }))
-		.refine((value) => /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]{2,}$/.test(value), 'Email must be one address such as name@example.com'),
+		.refine(
+			(value) => /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]{2,}$/.test(value),
+			'Email must be one address such as name@example.com',
+		),
 };
 
 export const ePaymentIdRule: FieldRule = {

@@ -13,17 +13,26 @@ export function parseMoney(value: unknown): MoneyParse {
 		if (!Number.isFinite(value)) return { ok: false, reason: 'is not a number' };
 		// A spreadsheet number like 12.1 is 12.0999…: round to the cent it was meant to be, but refuse real extra digits.
 		const cents = Math.round(value * 100);
-		if (Math.abs(value * 100 - cents) > 1e-6) return { ok: false, reason: 'has more than two decimal places' };
+		if (Math.abs(value * 100 - cents) > 1e-6)
+			return { ok: false, reason: 'has more than two decimal places' };
 		if (cents < 0) return { ok: false, reason: 'is negative' };
 		return { ok: true, cents };
 	}
 	if (typeof value !== 'string') return { ok: false, reason: 'is not an amount' };
-	const cleaned = value.trim().replace(/^\$\s*/, '').replace(/,(?=\d{3}(\D|$))/g, '');
-	if (cleaned.startsWith('-') || cleaned.startsWith('(')) return { ok: false, reason: 'is negative' };
+	const cleaned = value
+		.trim()
+		.replace(/^\$\s*/, '')
+		.replace(/,(?=\d{3}(\D|$))/g, '');
+	if (cleaned.startsWith('-') || cleaned.startsWith('('))
+		return { ok: false, reason: 'is negative' };
 	const match = MONEY_PATTERN.exec(cleaned);
 	if (!match) {
-		if (/^\d*\.\d{3,}$/.test(cleaned)) return { ok: false, reason: 'has more than two decimal places' };
-		return { ok: false, reason: 'is not an amount (use digits with up to two decimals, e.g. 12.50)' };
+		if (/^\d*\.\d{3,}$/.test(cleaned))
+			return { ok: false, reason: 'has more than two decimal places' };
+		return {
+			ok: false,
+			reason: 'is not an amount (use digits with up to two decimals, e.g. 12.50)',
+		};
 	}
 	const whole = Number(match[1]);
 	const fraction = (match[2] ?? '').padEnd(2, '0');

@@ -34,7 +34,9 @@ function sentNumberPattern(cardNumber: string | undefined): RegExp | undefined {
  */
 function securityCodePattern(securityCode: string | undefined): RegExp | undefined {
 	const digits = (securityCode ?? '').replace(/\D/g, '');
-	return digits.length >= 3 ? new RegExp(`(?<!\\d)(?<!\\d[.,])${digits}(?!\\d)(?![.,]\\d)`, 'g') : undefined;
+	return digits.length >= 3
+		? new RegExp(`(?<!\\d)(?<!\\d[.,])${digits}(?!\\d)(?![.,]\\d)`, 'g')
+		: undefined;
 }
 
 export function redactCardData(text: string, sent: SentCardData = {}): string {
@@ -52,7 +54,8 @@ export function redactCardData(text: string, sent: SentCardData = {}): string {
  * for a card or a code). Keys are kept.
  */
 export function redactDeep<T>(value: T, sent: SentCardData[] = []): T {
-	const clean = (text: string) => sent.reduce((out, one) => redactCardData(out, one), redactCardData(text));
+	const clean = (text: string) =>
+		sent.reduce((out, one) => redactCardData(out, one), redactCardData(text));
 	const walk = (node: unknown, depth: number): unknown => {
 		if (typeof node === 'string') return clean(node);
 		if (typeof node === 'number' || typeof node === 'bigint') {
@@ -63,7 +66,9 @@ export function redactDeep<T>(value: T, sent: SentCardData[] = []): T {
 		if (node === null || typeof node !== 'object' || depth > 50) return node;
 		if (Array.isArray(node)) return node.map((entry) => walk(entry, depth + 1));
 		if (node instanceof Date) return node;
-		return Object.fromEntries(Object.entries(node).map(([key, entry]) => [key, walk(entry, depth + 1)]));
+		return Object.fromEntries(
+			Object.entries(node).map(([key, entry]) => [key, walk(entry, depth + 1)]),
+		);
 	};
 	return walk(value, 0) as T;
 }

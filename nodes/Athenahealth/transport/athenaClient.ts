@@ -20,7 +20,9 @@ export const CREDENTIAL_NAME = 'athenahealthOAuth2Api';
 const LOOPBACK_HTTP = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/i;
 
 /** Why a Custom base URL is refused (without repeating it: it may hold a user name and password), or undefined. */
-export function baseUrlProblem(baseUrl: string): { message: string; description: string } | undefined {
+export function baseUrlProblem(
+	baseUrl: string,
+): { message: string; description: string } | undefined {
 	if (/^https:\/\/[^/\s]+/i.test(baseUrl) || LOOPBACK_HTTP.test(baseUrl)) return undefined;
 	if (/^http:\/\//i.test(baseUrl)) {
 		return {
@@ -31,7 +33,8 @@ export function baseUrlProblem(baseUrl: string): { message: string; description:
 	}
 	return {
 		message: "The credential's Custom Base URL is not an https:// address",
-		description: 'Enter it as https://host (or http://127.0.0.1:port for a local proxy or the simulator). Nothing was sent.',
+		description:
+			'Enter it as https://host (or http://127.0.0.1:port for a local proxy or the simulator). Nothing was sent.',
 	};
 }
 
@@ -93,17 +96,34 @@ export class AthenaClient {
 		private readonly options: Required<Omit<AthenaClientOptions, 'requestsPerSecond'>>,
 	) {}
 
-	static async create(context: RequestContext, options: AthenaClientOptions = {}): Promise<AthenaClient> {
+	static async create(
+		context: RequestContext,
+		options: AthenaClientOptions = {},
+	): Promise<AthenaClient> {
 		const credentials = await context.getCredentials(CREDENTIAL_NAME);
 		const environment = String(credentials.environment ?? 'preview');
-		const host = environment === 'custom' ? String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '') : HOSTS[environment] ?? HOSTS.preview;
+		const host =
+			environment === 'custom'
+				? String(credentials.baseUrl ?? '')
+						.trim()
+						.replace(/\/+$/, '')
+				: (HOSTS[environment] ?? HOSTS.preview);
 		const problem = environment === 'custom' ? baseUrlProblem(host) : undefined;
-		if (problem) throw new NodeOperationError(context.getNode(), problem.message, { description: problem.description });
+		if (problem)
+			throw new NodeOperationError(context.getNode(), problem.message, {
+				description: problem.description,
+			});
 		const practiceId = String(credentials.practiceId ?? '').trim();
-		return new AthenaClient(context, `${host}/v1/${encodeURIComponent(practiceId)}`, practiceId, new RateLimiter(options.requestsPerSecond ?? 0), {
-			timeoutMs: options.timeoutMs ?? 30000,
-			maxThrottleRetries: options.maxThrottleRetries ?? 8,
-		});
+		return new AthenaClient(
+			context,
+			`${host}/v1/${encodeURIComponent(practiceId)}`,
+			practiceId,
+			new RateLimiter(options.requestsPerSecond ?? 0),
+			{
+				timeoutMs: options.timeoutMs ?? 30000,
+				maxThrottleRetries: options.maxThrottleRetries ?? 8,
+			},
+		);
 	}
 
 	get node(): INode {
@@ -111,13 +131,22 @@ export class AthenaClient {
 	}
 
 	async get(path: string, qs: IDataObject, call: CallOptions): Promise<AthenaAnswer> {
-		return await this.send({ method: 'GET', url: `${this.baseUrl}${path}`, qs: withoutEmpty(qs) }, call, false);
+		return await this.send(
+			{ method: 'GET', url: `${this.baseUrl}${path}`, qs: withoutEmpty(qs) },
+			call,
+			false,
+		);
 	}
 
 	/** A write. Sent again only when the answer proves athena did nothing (throttled, never sent). */
-	async post(path: string, form: Record<string, string | undefined>, call: CallOptions): Promise<AthenaAnswer> {
+	async post(
+		path: string,
+		form: Record<string, string | undefined>,
+		call: CallOptions,
+	): Promise<AthenaAnswer> {
 		const body = new URLSearchParams();
-		for (const [name, value] of Object.entries(form)) if (value !== undefined && value !== '') body.append(name, value);
+		for (const [name, value] of Object.entries(form))
+			if (value !== undefined && value !== '') body.append(name, value);
 		return await this.send(
 			{
 				method: 'POST',
@@ -138,7 +167,11 @@ export class AthenaClient {
 
 	private firstCallDone = false;
 
-	private async send(request: IHttpRequestOptions, call: CallOptions, isWrite: boolean): Promise<AthenaAnswer> {
+	private async send(
+		request: IHttpRequestOptions,
+		call: CallOptions,
+		isWrite: boolean,
+	): Promise<AthenaAnswer> {
 		if (!this.firstCallDone) {
 			if (this.firstCall) {
 				await this.firstCall.catch(() => undefined);
@@ -155,15 +188,25 @@ export class AthenaClient {
 		return await this.sendOnce(request, call, isWrite);
 	}
 
-	private async call(options: IHttpRequestOptions): Promise<{ body: unknown; headers?: Record<string, unknown>; statusCode?: number }> {
-		return (await this.context.helpers.httpRequestWithAuthentication.call(this.context, CREDENTIAL_NAME, options)) as {
+	private async call(
+		options: IHttpRequestOptions,
+	): Promise<{ body: unknown; headers?: Record<string, unknown>; statusCode?: number }> {
+		return (await this.context.helpers.httpRequestWithAuthentication.call(
+			this.context,
+			CREDENTIAL_NAME,
+			options,
+		)) as {
 			body: unknown;
 			headers?: Record<string, unknown>;
 			statusCode?: number;
 		};
 	}
 
-	private async sendOnce(request: IHttpRequestOptions, call: CallOptions, isWrite: boolean): Promise<AthenaAnswer> {
+	private async sendOnce(
+		request: IHttpRequestOptions,
+		call: CallOptions,
+		isWrite: boolean,
+	): Promise<AthenaAnswer> {
 		let throttled = 0;
 		let otherRetries = 0;
 		let tokenWaits = 0;
@@ -186,7 +229,10 @@ export class AthenaClient {
 				const status = response.statusCode ?? 200;
 				if (status < 400) {
 					const requestId = response.headers?.['x-request-id'];
-					return { body: parseAthenaJson(response.body), requestId: typeof requestId === 'string' ? requestId : undefined };
+					return {
+						body: parseAthenaJson(response.body),
+						requestId: typeof requestId === 'string' ? requestId : undefined,
+					};
 				}
 				failure = failureOfAnswer(status, response.headers, response.body);
 			} catch (error) {
@@ -198,22 +244,35 @@ export class AthenaClient {
 				this.limiter.pause(wait);
 				continue;
 			}
-			if (failure.kind === 'notSent' && failure.tokenProblem === 'rateLimited' && tokenWaits < TOKEN_WAITS_MS.length) {
+			if (
+				failure.kind === 'notSent' &&
+				failure.tokenProblem === 'rateLimited' &&
+				tokenWaits < TOKEN_WAITS_MS.length
+			) {
 				this.limiter.pause(TOKEN_WAITS_MS[tokenWaits++]);
 				continue;
 			}
-			const retryable = failure.kind === 'notSent' ? !failure.tokenProblem || failure.tokenProblem === 'other' : !isWrite && failure.kind === 'unknown';
+			const retryable =
+				failure.kind === 'notSent'
+					? !failure.tokenProblem || failure.tokenProblem === 'other'
+					: !isWrite && failure.kind === 'unknown';
 			if (retryable && otherRetries < GET_RETRIES) {
 				await sleep(backoffMs(otherRetries++));
 				continue;
 			}
-			throw toAthenaApiError(this.node, failure, { action: call.action, isWrite, itemIndex: call.itemIndex, hint: call.hint });
+			throw toAthenaApiError(this.node, failure, {
+				action: call.action,
+				isWrite,
+				itemIndex: call.itemIndex,
+				hint: call.hint,
+			});
 		}
 	}
 }
 
 function withoutEmpty(qs: IDataObject): IDataObject {
 	const clean: IDataObject = {};
-	for (const [key, value] of Object.entries(qs)) if (value !== undefined && value !== null && value !== '') clean[key] = value;
+	for (const [key, value] of Object.entries(qs))
+		if (value !== undefined && value !== null && value !== '') clean[key] = value;
 	return clean;
 }

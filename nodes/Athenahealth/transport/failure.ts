@@ -51,7 +51,8 @@ export function isThrottleAnswer(status: number | undefined, body: string): bool
 function headersOf(raw: Record<string, unknown> | undefined): Record<string, string> {
 	const headers: Record<string, string> = {};
 	for (const [name, value] of Object.entries(raw ?? {})) {
-		if (typeof value === 'string' || typeof value === 'number') headers[name.toLowerCase()] = String(value);
+		if (typeof value === 'string' || typeof value === 'number')
+			headers[name.toLowerCase()] = String(value);
 	}
 	return headers;
 }
@@ -64,22 +65,44 @@ function textOf(data: unknown): string {
 }
 
 /** An error answer athena gave (status 4xx/5xx), read from the response itself. */
-export function failureOfAnswer(status: number, rawHeaders: Record<string, unknown> | undefined, data: unknown): HttpFailure {
+export function failureOfAnswer(
+	status: number,
+	rawHeaders: Record<string, unknown> | undefined,
+	data: unknown,
+): HttpFailure {
 	const body = textOf(data);
-	const kind: FailureKind = isThrottleAnswer(status, body) ? 'throttled' : status >= 500 ? 'unknown' : 'refused';
+	const kind: FailureKind = isThrottleAnswer(status, body)
+		? 'throttled'
+		: status >= 500
+			? 'unknown'
+			: 'refused';
 	return { kind, status, headers: headersOf(rawHeaders), body };
 }
 
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL', 'EHOSTUNREACH']);
+const NOT_SENT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'ERR_INVALID_URL',
+	'EHOSTUNREACH',
+]);
 
 /** Reads an error thrown by n8n's request helper down to the facts that matter, leaving the request (token, card) behind. */
 export function describeHttpFailure(error: unknown): HttpFailure {
 	const chain = causes(error);
-	const withResponse = chain.find((link) => link.response && typeof link.response.status === 'number');
+	const withResponse = chain.find(
+		(link) => link.response && typeof link.response.status === 'number',
+	);
 	if (withResponse?.response) {
-		return failureOfAnswer(withResponse.response.status as number, withResponse.response.headers, withResponse.response.data);
+		return failureOfAnswer(
+			withResponse.response.status as number,
+			withResponse.response.headers,
+			withResponse.response.data,
+		);
 	}
-	const messages = chain.map((link) => (typeof link.message === 'string' ? link.message : '')).join(' | ');
+	const messages = chain
+		.map((link) => (typeof link.message === 'string' ? link.message : ''))
+		.join(' | ');
 	const tokenError = chain.find((link) => link.code === 'EAUTH' || link.code === 'ESTATUS');
 	if (tokenError || /Failed to acquire OAuth2 access token/.test(messages)) {
 		const tokenBody = textOf(tokenError?.body);
@@ -87,12 +110,16 @@ export function describeHttpFailure(error: unknown): HttpFailure {
 		const tokenProblem =
 			tokenStatus === 429 || /rate|too many|limit/i.test(tokenBody + messages)
 				? 'rateLimited'
-				: /invalid_client|client authentication failed|unauthori[sz]ed|401/i.test(tokenBody + messages)
+				: /invalid_client|client authentication failed|unauthori[sz]ed|401/i.test(
+							tokenBody + messages,
+					  )
 					? 'badClient'
 					: 'other';
 		return { kind: 'notSent', status: tokenStatus, headers: {}, body: tokenBody, tokenProblem };
 	}
-	const code = chain.map((link) => link.code).find((value): value is string => typeof value === 'string');
+	const code = chain
+		.map((link) => link.code)
+		.find((value): value is string => typeof value === 'string');
 	if (code && NOT_SENT_CODES.has(code)) return { kind: 'notSent', headers: {}, body: '', code };
 	return { kind: 'unknown', headers: {}, body: '', code: code ?? 'NO_ANSWER' };
 }

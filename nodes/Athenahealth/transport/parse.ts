@@ -25,7 +25,12 @@ export function unwrapOne(value: unknown): unknown {
  */
 export function recordOf(value: unknown, key: string, wanted: string): unknown {
 	if (!Array.isArray(value)) return value;
-	return value.find((row) => row && typeof row === 'object' && String((row as Record<string, unknown>)[key]) === wanted) ?? value[0];
+	return (
+		value.find(
+			(row) =>
+				row && typeof row === 'object' && String((row as Record<string, unknown>)[key]) === wanted,
+		) ?? value[0]
+	);
 }
 
 interface AthenaAnswerSummary {
@@ -39,12 +44,21 @@ export function readAthenaBody(body: string): AthenaAnswerSummary {
 	const parsed = unwrapOne(parseAthenaJson(body));
 	if (!parsed || typeof parsed !== 'object') return {};
 	const record = parsed as Record<string, unknown>;
-	const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
+	const text = (value: unknown) =>
+		typeof value === 'string' && value.trim() ? value.trim() : undefined;
 	const missing = record.missingfields;
 	return {
 		// `errormessage`: where athena's .NET client (its StatusResponse) reads a refusal's text.
-		error: text(record.error) ?? text(record.errortext) ?? text(record.errormessage) ?? text(record.message),
+		error:
+			text(record.error) ??
+			text(record.errortext) ??
+			text(record.errormessage) ??
+			text(record.message),
 		detailedMessage: text(record.detailedmessage),
-		missingFields: Array.isArray(missing) ? missing.map(String) : typeof missing === 'string' ? missing.split(',').map((field) => field.trim()) : undefined,
+		missingFields: Array.isArray(missing)
+			? missing.map(String)
+			: typeof missing === 'string'
+				? missing.split(',').map((field) => field.trim())
+				: undefined,
 	};
 }

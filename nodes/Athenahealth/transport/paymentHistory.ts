@@ -54,7 +54,8 @@ const LIST_KEYS = ['payments', 'paymenthistory', 'patientpayments', 'history', '
 /** What a per-patient group passes down to the payments nested in it. */
 const GROUP_KEYS = ['patientid', 'departmentid'];
 
-const isRecord = (value: unknown): value is IDataObject => !!value && typeof value === 'object' && !Array.isArray(value);
+const isRecord = (value: unknown): value is IDataObject =>
+	!!value && typeof value === 'object' && !Array.isArray(value);
 
 function lowerKeys(raw: IDataObject): IDataObject {
 	return Object.fromEntries(Object.entries(raw).map(([key, value]) => [key.toLowerCase(), value]));
@@ -87,7 +88,12 @@ export function readHistoryPayment(raw: unknown): HistoryPayment | undefined {
 		for (const name of names) {
 			const value = lower[name];
 			if (value === undefined || value === null || value === '') continue;
-			const read = field === 'cents' ? historyCents(value) : field === 'date' ? toAthenaDate(String(value).trim().split(/\s+/)[0]) : text(value);
+			const read =
+				field === 'cents'
+					? historyCents(value)
+					: field === 'date'
+						? toAthenaDate(String(value).trim().split(/\s+/)[0])
+						: text(value);
 			if (read === undefined) continue;
 			(payment as unknown as Record<string, unknown>)[field] = read;
 			payment.fields[field] = name;
@@ -100,7 +106,12 @@ export function readHistoryPayment(raw: unknown): HistoryPayment | undefined {
 		if (isCheck(payment.paymentMethod) && payment.checkNumber === undefined) {
 			payment.checkNumber = checkOrCard;
 			payment.fields.checkNumber = CHECK_OR_CARD;
-		} else if (payment.paymentMethod && !isCheck(payment.paymentMethod) && !isCash(payment.paymentMethod) && payment.cardLast4 === undefined) {
+		} else if (
+			payment.paymentMethod &&
+			!isCheck(payment.paymentMethod) &&
+			!isCash(payment.paymentMethod) &&
+			payment.cardLast4 === undefined
+		) {
 			const digits = checkOrCard.replace(/\D/g, '');
 			if (digits.length >= 4) {
 				payment.cardLast4 = digits.slice(-4);
@@ -117,25 +128,43 @@ export function readHistoryPayment(raw: unknown): HistoryPayment | undefined {
  * object that carries an amount of its own is an entry, whatever lists it holds (a payment's claim lines are not
  * payments).
  */
-function entriesOf(value: unknown, inherited: IDataObject, depth: number, unknownLists: string[]): IDataObject[] {
+function entriesOf(
+	value: unknown,
+	inherited: IDataObject,
+	depth: number,
+	unknownLists: string[],
+): IDataObject[] {
 	if (depth > 5) return [];
-	if (Array.isArray(value)) return value.flatMap((entry) => entriesOf(entry, inherited, depth + 1, unknownLists));
+	if (Array.isArray(value))
+		return value.flatMap((entry) => entriesOf(entry, inherited, depth + 1, unknownLists));
 	if (!isRecord(value)) return [];
 	const lower = lowerKeys(value);
-	if (NAMES.cents.some((name) => historyCents(lower[name]) !== undefined)) return [{ ...inherited, ...lower }];
-	const byPatient = Object.entries(lower).filter(([key, entry]) => /^\d+$/.test(key) && (Array.isArray(entry) || isRecord(entry)));
+	if (NAMES.cents.some((name) => historyCents(lower[name]) !== undefined))
+		return [{ ...inherited, ...lower }];
+	const byPatient = Object.entries(lower).filter(
+		([key, entry]) => /^\d+$/.test(key) && (Array.isArray(entry) || isRecord(entry)),
+	);
 	// A list key holding an empty list is a group with no payments (a patient who paid nothing), not an entry.
 	const lists = Object.entries(lower).filter(
-		([key, entry]) => !/^\d+$/.test(key) && Array.isArray(entry) && (entry.some(isRecord) || LIST_KEYS.includes(key)),
+		([key, entry]) =>
+			!/^\d+$/.test(key) &&
+			Array.isArray(entry) &&
+			(entry.some(isRecord) || LIST_KEYS.includes(key)),
 	);
-	if (lists.length === 0 && byPatient.length === 0) return depth === 0 ? [] : [{ ...inherited, ...lower }];
+	if (lists.length === 0 && byPatient.length === 0)
+		return depth === 0 ? [] : [{ ...inherited, ...lower }];
 	const passDown: IDataObject = { ...inherited };
 	for (const key of GROUP_KEYS) if (text(lower[key]) !== undefined) passDown[key] = lower[key];
-	const byId = byPatient.flatMap(([patientId, entry]) => entriesOf(entry, { ...passDown, patientid: patientId }, depth + 1, unknownLists));
+	const byId = byPatient.flatMap(([patientId, entry]) =>
+		entriesOf(entry, { ...passDown, patientid: patientId }, depth + 1, unknownLists),
+	);
 	const known = lists.filter(([key]) => LIST_KEYS.includes(key));
 	const followed = known.length ? known : lists.length === 1 ? lists : [];
 	if (!followed.length) unknownLists.push(...lists.map(([key]) => key));
-	return [...byId, ...followed.flatMap(([, entry]) => entriesOf(entry, passDown, depth + 1, unknownLists))];
+	return [
+		...byId,
+		...followed.flatMap(([, entry]) => entriesOf(entry, passDown, depth + 1, unknownLists)),
+	];
 }
 
 export interface PaymentHistoryReading {
@@ -145,11 +174,15 @@ export interface PaymentHistoryReading {
 }
 
 /** Every field name the reader knows for an entry (the live check compares athena's answers with them). */
-export const PAYMENT_HISTORY_FIELD_NAMES = [...new Set([...Object.values(NAMES).flat(), CHECK_OR_CARD])];
+export const PAYMENT_HISTORY_FIELD_NAMES = [
+	...new Set([...Object.values(NAMES).flat(), CHECK_OR_CARD]),
+];
 
 /** The names of each field, the one it reads first first (`checkccnumber` with the check number and card digits). */
 export function paymentHistoryFieldGroups(): string[][] {
-	return Object.entries(NAMES).map(([field, names]) => (field === 'checkNumber' || field === 'cardLast4' ? [...names, CHECK_OR_CARD] : [...names]));
+	return Object.entries(NAMES).map(([field, names]) =>
+		field === 'checkNumber' || field === 'cardLast4' ? [...names, CHECK_OR_CARD] : [...names],
+	);
 }
 
 /** The entries of an answer, as the reader finds them (lower-case keys, a group's patient ID passed down). */
@@ -160,12 +193,21 @@ export function paymentHistoryEntries(body: unknown): IDataObject[] {
 /** athena's whole answer read: its payments, or why it could not be read. */
 export function readPaymentHistory(body: unknown): PaymentHistoryReading {
 	if (!Array.isArray(body) && !isRecord(body)) {
-		return { payments: [], unreadable: body === undefined || body === null || body === '' ? 'the answer was empty or not JSON' : `the answer was a bare ${typeof body}` };
+		return {
+			payments: [],
+			unreadable:
+				body === undefined || body === null || body === ''
+					? 'the answer was empty or not JSON'
+					: `the answer was a bare ${typeof body}`,
+		};
 	}
 	const unknownLists: string[] = [];
 	const entries = entriesOf(body, {}, 0, unknownLists);
 	if (!entries.length && unknownLists.length) {
-		return { payments: [], unreadable: `it holds lists under names the node does not know (${[...new Set(unknownLists)].slice(0, 20).join(', ')})` };
+		return {
+			payments: [],
+			unreadable: `it holds lists under names the node does not know (${[...new Set(unknownLists)].slice(0, 20).join(', ')})`,
+		};
 	}
 	const payments = entries.flatMap((raw) => {
 		const payment = readHistoryPayment(raw);
@@ -179,7 +221,9 @@ export function readPaymentHistory(body: unknown): PaymentHistoryReading {
 		};
 	}
 	// A history that writes every amount negative writes payments as credits to the account, as ledgers do.
-	const amounts = payments.flatMap((payment) => (payment.cents === undefined ? [] : [payment.cents]));
+	const amounts = payments.flatMap((payment) =>
+		payment.cents === undefined ? [] : [payment.cents],
+	);
 	if (amounts.some((cents) => cents < 0) && amounts.every((cents) => cents <= 0)) {
 		for (const payment of payments) {
 			if (payment.cents === undefined) continue;
@@ -201,7 +245,10 @@ export async function fetchPaymentHistory(
 	const answer = await client.get(
 		'/patients/paymenthistory',
 		{ patientidlist: patientIds.join(','), startdate: startDate, enddate: endDate },
-		{ action: `read the payment history of ${patientIds.length === 1 ? `patient ${patientIds[0]}` : `${patientIds.length} patients`} from ${startDate} to ${endDate}`, itemIndex },
+		{
+			action: `read the payment history of ${patientIds.length === 1 ? `patient ${patientIds[0]}` : `${patientIds.length} patients`} from ${startDate} to ${endDate}`,
+			itemIndex,
+		},
 	);
 	return readPaymentHistory(answer.body);
 }

@@ -15,10 +15,18 @@ export const CASH_AND_CHECK: PaymentMethod[] = [
 ];
 
 /** CASH and CHECK, then the practice's own card methods: athena's codes (MC/VISA, AMEX…), never invented ones. */
-export async function fetchPaymentMethods(client: AthenaClient, itemIndex?: number): Promise<PaymentMethod[]> {
-	const rows = await fetchList(client, '/configuration/validnonccpcreditcardmethods', 'paymentmethods', {
-		call: { action: 'list the practice\'s card payment methods', itemIndex },
-	});
+export async function fetchPaymentMethods(
+	client: AthenaClient,
+	itemIndex?: number,
+): Promise<PaymentMethod[]> {
+	const rows = await fetchList(
+		client,
+		'/configuration/validnonccpcreditcardmethods',
+		'paymentmethods',
+		{
+			call: { action: "list the practice's card payment methods", itemIndex },
+		},
+	);
 	const cards = rows
 		.map((row) => paymentMethodSchema.parse(row))
 		.filter((method) => method.code && !['CASH', 'CHECK'].includes(method.code.toUpperCase()))

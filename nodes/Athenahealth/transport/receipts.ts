@@ -31,13 +31,26 @@ export function athenaCents(value: unknown): number | undefined {
  * `GET /patients/{id}/receipts?departmentid=`: recorded as a bare array of all-string rows (fact 27); a wrapper
  * object is read too.
  */
-export async function fetchReceipts(client: AthenaClient, patientId: string, departmentId: string, itemIndex?: number): Promise<AthenaReceipt[]> {
-	const answer = await client.get(`/patients/${patientId}/receipts`, { departmentid: departmentId }, {
-		action: `list the receipts of patient ${patientId} in department ${departmentId}`,
-		itemIndex,
-	});
+export async function fetchReceipts(
+	client: AthenaClient,
+	patientId: string,
+	departmentId: string,
+	itemIndex?: number,
+): Promise<AthenaReceipt[]> {
+	const answer = await client.get(
+		`/patients/${patientId}/receipts`,
+		{ departmentid: departmentId },
+		{
+			action: `list the receipts of patient ${patientId} in department ${departmentId}`,
+			itemIndex,
+		},
+	);
 	const body = answer.body as unknown;
-	const rows = Array.isArray(body) ? body : Array.isArray((body as { receipts?: unknown })?.receipts) ? (body as { receipts: unknown[] }).receipts : [];
+	const rows = Array.isArray(body)
+		? body
+		: Array.isArray((body as { receipts?: unknown })?.receipts)
+			? (body as { receipts: unknown[] }).receipts
+			: [];
 	return rows.flatMap((row) => {
 		const parsed = receiptSchema.safeParse(row);
 		if (!parsed.success) return [];
@@ -47,7 +60,9 @@ export async function fetchReceipts(client: AthenaClient, patientId: string, dep
 				ePaymentId: receipt.ePaymentId,
 				cents: centsOf(receipt.amount),
 				cardLast4: receipt.cardLast4,
-				type: String(receipt.type ?? '').trim().toUpperCase(),
+				type: String(receipt.type ?? '')
+					.trim()
+					.toUpperCase(),
 				requestDate: receipt.requestDate,
 				at: parseEasternDateTime(receipt.requestDate),
 			},

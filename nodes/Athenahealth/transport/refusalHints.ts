@@ -44,11 +44,14 @@ const KNOWN_REFUSALS: KnownRefusal[] = [
 	{
 		// GET …/changed without a subscription, recorded as a 403.
 		words: /changed messages require setup/,
-		hint: "athena sends changes only after the practice subscribed to them (POST …/changed/subscription). It is not a permissions problem.",
+		hint: 'athena sends changes only after the practice subscribed to them (POST …/changed/subscription). It is not a permissions problem.',
 	},
 ];
 
-export function knownRefusalHint(error: string | undefined, detailedMessage?: string): string | undefined {
+export function knownRefusalHint(
+	error: string | undefined,
+	detailedMessage?: string,
+): string | undefined {
 	const said = looseText(`${error ?? ''} ${detailedMessage ?? ''}`);
 	return KNOWN_REFUSALS.find((known) => known.words.test(said))?.hint;
 }

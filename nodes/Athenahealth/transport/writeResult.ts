@@ -16,10 +16,21 @@ type WriteReading =
 	| { kind: 'unreadable'; shape: string };
 
 const REFUSAL = new Set(['false']);
-const SUCCESS = new Set(['true', 'y', 'yes', '1', 'ok', 'success', 'succeeded', 'successful', 'approved']);
+const SUCCESS = new Set([
+	'true',
+	'y',
+	'yes',
+	'1',
+	'ok',
+	'success',
+	'succeeded',
+	'successful',
+	'approved',
+]);
 
 function shapeOf(body: unknown): string | undefined {
-	if (body === undefined || body === null) return 'an empty answer, or one that is not JSON (an HTML page?)';
+	if (body === undefined || body === null)
+		return 'an empty answer, or one that is not JSON (an HTML page?)';
 	if (Array.isArray(body)) {
 		if (body.length === 0) return 'an empty list';
 		if (body.length > 1) return `${body.length} records where one was expected`;
@@ -41,15 +52,28 @@ export function readWriteAnswer(body: unknown, kind: 'posting' | 'action'): Writ
 	const parsed = writeResultSchema.safeParse(Array.isArray(body) ? body[0] : body);
 	if (!parsed.success) return { kind: 'unreadable', shape: 'a record whose fields are not text' };
 	const result = parsed.data;
-	const flag = typeof result.success === 'string' ? result.success.trim().toLowerCase() : result.success;
-	if (flag === false || (typeof flag === 'string' && REFUSAL.has(flag))) return { kind: 'refused', errorText: result.errorText };
-	if (flag === true || flag === 1 || (typeof flag === 'string' && SUCCESS.has(flag))) return { kind: 'done', result };
+	const flag =
+		typeof result.success === 'string' ? result.success.trim().toLowerCase() : result.success;
+	if (flag === false || (typeof flag === 'string' && REFUSAL.has(flag)))
+		return { kind: 'refused', errorText: result.errorText };
+	if (flag === true || flag === 1 || (typeof flag === 'string' && SUCCESS.has(flag)))
+		return { kind: 'done', result };
 	if (flag === undefined || flag === '') {
-		if (kind === 'action' && result.errorText?.trim()) return { kind: 'refused', errorText: result.errorText };
-		if (kind === 'posting' && (result.paymentBatchId || result.ePaymentId) && !result.errorText) return { kind: 'done', result };
-		return { kind: 'unreadable', shape: result.errorText ? 'an error text without a success flag' : 'a record without a success flag' };
+		if (kind === 'action' && result.errorText?.trim())
+			return { kind: 'refused', errorText: result.errorText };
+		if (kind === 'posting' && (result.paymentBatchId || result.ePaymentId) && !result.errorText)
+			return { kind: 'done', result };
+		return {
+			kind: 'unreadable',
+			shape: result.errorText
+				? 'an error text without a success flag'
+				: 'a record without a success flag',
+		};
 	}
-	return { kind: 'unreadable', shape: `a success flag of ${JSON.stringify(flag).slice(0, 20)}, which says neither yes nor no` };
+	return {
+		kind: 'unreadable',
+		shape: `a success flag of ${JSON.stringify(flag).slice(0, 20)}, which says neither yes nor no`,
+	};
 }
 
 interface WriteRefusal {
@@ -68,7 +92,11 @@ interface WriteRefusal {
  * (a card decline) means nothing happened: a refusal of this item. An answer that cannot be read is an unknown
  * outcome (it may have moved money): it is never sent again by itself.
  */
-export function acceptedWrite(client: AthenaClient, answer: AthenaAnswer, refusal: WriteRefusal): WriteResult {
+export function acceptedWrite(
+	client: AthenaClient,
+	answer: AthenaAnswer,
+	refusal: WriteRefusal,
+): WriteResult {
 	const reading = readWriteAnswer(answer.body, refusal.kind);
 	if (reading.kind === 'done') return reading.result;
 	if (reading.kind === 'refused') {

@@ -1,4 +1,10 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { operations, route } from '../actions/router';
@@ -30,8 +36,18 @@ export const operationProperties: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['patient'] } },
 		options: [
-			{ name: 'Get', value: 'get', action: 'Get a patient with balances', description: 'Get a patient and what they owe' },
-			{ name: 'Search', value: 'search', action: 'Search patients', description: 'Find patients by name or date of birth' },
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get a patient with balances',
+				description: 'Get a patient and what they owe',
+			},
+			{
+				name: 'Search',
+				value: 'search',
+				action: 'Search patients',
+				description: 'Find patients by name or date of birth',
+			},
 		],
 		default: 'get',
 	},
@@ -42,7 +58,12 @@ export const operationProperties: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['appointment'] } },
 		options: [
-			{ name: 'Get', value: 'get', action: 'Get an appointment with its copay', description: 'Get an appointment and its copay' },
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get an appointment with its copay',
+				description: 'Get an appointment and its copay',
+			},
 			{
 				name: 'Get Many',
 				value: 'getAll',
@@ -58,7 +79,14 @@ export const operationProperties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['department'] } },
-		options: [{ name: 'Get Many', value: 'getAll', action: 'Get many departments', description: 'List the practice\'s departments' }],
+		options: [
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many departments',
+				description: "List the practice's departments",
+			},
+		],
 		default: 'getAll',
 	},
 	{
@@ -72,7 +100,8 @@ export const operationProperties: INodeProperties[] = [
 				name: 'Check Unknown',
 				value: 'checkUnknown',
 				action: 'Check unknown payments in athena',
-				description: "Look up payments whose outcome was unknown in athena's receipts or payment history, sending nothing",
+				description:
+					"Look up payments whose outcome was unknown in athena's receipts or payment history, sending nothing",
 			},
 			{
 				name: 'Collect',
@@ -86,7 +115,12 @@ export const operationProperties: INodeProperties[] = [
 				action: 'Record a payment',
 				description: 'Record cash, a check, or a card charged outside athena',
 			},
-			{ name: 'Void', value: 'void', action: 'Void a card payment', description: 'Void a card payment collected today' },
+			{
+				name: 'Void',
+				value: 'void',
+				action: 'Void a card payment',
+				description: 'Void a card payment collected today',
+			},
 		],
 		default: 'record',
 	},
@@ -97,7 +131,12 @@ export const operationProperties: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['paymentMethod'] } },
 		options: [
-			{ name: 'Get Many', value: 'getAll', action: 'Get many payment methods', description: 'List Cash, Check and the practice\'s card methods' },
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many payment methods',
+				description: "List Cash, Check and the practice's card methods",
+			},
 		],
 		default: 'getAll',
 	},
@@ -108,8 +147,18 @@ export const operationProperties: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['receipt'] } },
 		options: [
-			{ name: 'Email', value: 'email', action: 'Email a receipt', description: 'Email the receipt of a card payment' },
-			{ name: 'Get Many', value: 'getAll', action: 'Get many receipts', description: 'List a patient\'s card receipts in a department' },
+			{
+				name: 'Email',
+				value: 'email',
+				action: 'Email a receipt',
+				description: 'Email the receipt of a card payment',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many receipts',
+				description: "List a patient's card receipts in a department",
+			},
 		],
 		default: 'email',
 	},
@@ -123,7 +172,8 @@ export class AthenahealthV1 implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Look up patients and appointments, and record, collect, void and receipt patient payments in athenaOne',
+		description:
+			'Look up patients and appointments, and record, collect, void and receipt patient payments in athenaOne',
 		defaults: { name: 'athenahealth' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -136,7 +186,9 @@ export class AthenahealthV1 implements INodeType {
 		properties: [
 			resourceProperty,
 			...operationProperties,
-			...Object.values(operations).flatMap((byOperation) => Object.values(byOperation).flatMap((operation) => operation.description)),
+			...Object.values(operations).flatMap((byOperation) =>
+				Object.values(byOperation).flatMap((operation) => operation.description),
+			),
 		],
 	};
 

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { operations, route } from '../actions/router';
 import { athenahealthIcon } from '../icons';
@@ -23,7 +28,10 @@ export class AthenahealthV3 implements INodeType {
 			resourceProperty,
 			...operationProperties,
 			...Object.values(operations).flatMap((byOperation) =>
-				Object.values(byOperation).flatMap((operation) => operation.descriptionV3 ?? operation.descriptionV2 ?? operation.description),
+				Object.values(byOperation).flatMap(
+					(operation) =>
+						operation.descriptionV3 ?? operation.descriptionV2 ?? operation.description,
+				),
 			),
 		],
 		// Not offered to AI agents, as in v1 (a node that moves money); see AthenahealthV1.node.ts.

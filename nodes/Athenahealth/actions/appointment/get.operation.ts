@@ -56,12 +56,18 @@ const properties: INodeProperties[] = [
 
 export const getAppointment: ItemOperation = {
 	kind: 'item',
-	description: updateDisplayOptions({ show: { resource: ['appointment'], operation: ['get'] } }, properties),
+	description: updateDisplayOptions(
+		{ show: { resource: ['appointment'], operation: ['get'] } },
+		properties,
+	),
 	async execute(this: IExecuteFunctions, itemIndex: number, client: AthenaClient) {
 		const appointmentId = parseOrThrow(
 			this.getNode(),
 			itemIndex,
-			paymentFieldRules.appointmentId.schema.refine((value: string | undefined) => value !== undefined, 'Appointment ID is required'),
+			paymentFieldRules.appointmentId.schema.refine(
+				(value: string | undefined) => value !== undefined,
+				'Appointment ID is required',
+			),
 			this.getNodeParameter('appointmentId', itemIndex, '', { extractValue: true }),
 		) as string;
 		return await fetchAppointment(client, appointmentId, itemIndex);
@@ -69,7 +75,15 @@ export const getAppointment: ItemOperation = {
 };
 
 /** One appointment with its copay, normalised: also what the Trigger's Include Copay adds to an event. */
-export async function fetchAppointment(client: AthenaClient, appointmentId: string, itemIndex?: number): Promise<IDataObject> {
-	const answer = await client.get(`/appointments/${appointmentId}`, { showcopay: 'true' }, { action: `get appointment ${appointmentId}`, itemIndex });
+export async function fetchAppointment(
+	client: AthenaClient,
+	appointmentId: string,
+	itemIndex?: number,
+): Promise<IDataObject> {
+	const answer = await client.get(
+		`/appointments/${appointmentId}`,
+		{ showcopay: 'true' },
+		{ action: `get appointment ${appointmentId}`, itemIndex },
+	);
 	return appointmentSchema.parse(recordOf(answer.body, 'appointmentid', appointmentId) ?? {});
 }

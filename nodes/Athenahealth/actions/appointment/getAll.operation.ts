@@ -76,7 +76,8 @@ const properties: INodeProperties[] = [
 		name: 'includeCopay',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to add the expected copay, what was collected for it and the copay still due',
+		description:
+			'Whether to add the expected copay, what was collected for it and the copay still due',
 	},
 	{
 		displayName: 'Include Patient',
@@ -91,7 +92,10 @@ const properties: INodeProperties[] = [
 const digitsList = z
 	.string()
 	.trim()
-	.refine((value) => value === '' || /^\d+(\s*,\s*\d+)*$/.test(value), 'Provider ID must be digits (several: comma-separated)')
+	.refine(
+		(value) => value === '' || /^\d+(\s*,\s*\d+)*$/.test(value),
+		'Provider ID must be digits (several: comma-separated)',
+	)
 	.transform((value) => value.replace(/\s+/g, ''));
 
 const inputSchema = z
@@ -106,15 +110,21 @@ const inputSchema = z
 	})
 	.superRefine((input, issues) => {
 		// A date the rule refused is already reported (and is no ReadDate here).
-		if (input.startDate === undefined) issues.addIssue({ code: 'custom', message: 'Start Date is required, e.g. 11/26/2026' });
-		if (input.endDate === undefined) issues.addIssue({ code: 'custom', message: 'End Date is required, e.g. 11/26/2026' });
+		if (input.startDate === undefined)
+			issues.addIssue({ code: 'custom', message: 'Start Date is required, e.g. 11/26/2026' });
+		if (input.endDate === undefined)
+			issues.addIssue({ code: 'custom', message: 'End Date is required, e.g. 11/26/2026' });
 		const [start, end] = [input.startDate?.date, input.endDate?.date];
 		if (typeof start === 'string' && typeof end === 'string' && sortable(end) < sortable(start)) {
 			issues.addIssue({ code: 'custom', message: 'End Date is before Start Date' });
 		}
 	})
 	// Both are there once the checks above passed.
-	.transform((input) => ({ ...input, startDate: input.startDate as ReadDate, endDate: input.endDate as ReadDate }));
+	.transform((input) => ({
+		...input,
+		startDate: input.startDate as ReadDate,
+		endDate: input.endDate as ReadDate,
+	}));
 
 function sortable(mmddyyyy: string): string {
 	return `${mmddyyyy.slice(6)}${mmddyyyy.slice(0, 2)}${mmddyyyy.slice(3, 5)}`;
@@ -136,7 +146,10 @@ function nextPage(next: unknown): { path: string; qs: IDataObject } | undefined 
 export const getManyAppointments: ItemOperation = {
 	kind: 'item',
 	lists: 'appointments',
-	description: updateDisplayOptions({ show: { resource: ['appointment'], operation: ['getAll'] } }, properties),
+	description: updateDisplayOptions(
+		{ show: { resource: ['appointment'], operation: ['getAll'] } },
+		properties,
+	),
 	async execute(this: IExecuteFunctions, itemIndex: number, client: AthenaClient) {
 		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 		const input = parseOrThrow(this.getNode(), itemIndex, inputSchema, {
@@ -148,7 +161,9 @@ export const getManyAppointments: ItemOperation = {
 		const status = String(this.getNodeParameter('status', itemIndex, ''));
 		const includeCopay = this.getNodeParameter('includeCopay', itemIndex, false) as boolean;
 		const includePatient = this.getNodeParameter('includePatient', itemIndex, false) as boolean;
-		const limit = this.getNodeParameter('returnAll', itemIndex, false) ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
+		const limit = this.getNodeParameter('returnAll', itemIndex, false)
+			? undefined
+			: (this.getNodeParameter('limit', itemIndex, 50) as number);
 
 		// How a date given otherwise than mm/dd/yyyy or yyyy-mm-dd was read, on every appointment it found.
 		const datesRead: IDataObject = {
@@ -173,14 +188,24 @@ export const getManyAppointments: ItemOperation = {
 		while (page && (limit === undefined || rows.length < limit)) {
 			const pageSize = Math.min(PAGE_SIZE, limit === undefined ? PAGE_SIZE : limit - rows.length);
 			// athena's next link carries the offset only: the page size goes along with it.
-			const answer = await client.get(page.path, { limit: pageSize, ...page.qs }, { action: `list the appointments from ${input.startDate.date} to ${input.endDate.date}`, itemIndex });
+			const answer = await client.get(
+				page.path,
+				{ limit: pageSize, ...page.qs },
+				{
+					action: `list the appointments from ${input.startDate.date} to ${input.endDate.date}`,
+					itemIndex,
+				},
+			);
 			const body = (answer.body ?? {}) as { appointments?: unknown; next?: unknown };
 			const found = Array.isArray(body.appointments) ? (body.appointments as IDataObject[]) : [];
 			rows.push(...found);
 			page = found.length ? nextPage(body.next) : undefined;
 		}
 		return (limit === undefined ? rows : rows.slice(0, limit)).map((row) => {
-			const appointment: IDataObject = { ...appointmentSchema.parse(row), providerId: row.providerid === undefined ? undefined : String(row.providerid) };
+			const appointment: IDataObject = {
+				...appointmentSchema.parse(row),
+				providerId: row.providerid === undefined ? undefined : String(row.providerid),
+			};
 			if (appointment.providerId === undefined) delete appointment.providerId;
 			if (includePatient && row.patient && typeof row.patient === 'object') {
 				// Who the patient is; balances are Patient → Get's business.

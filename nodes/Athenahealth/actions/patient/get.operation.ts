@@ -45,26 +45,33 @@ const propertiesV2: INodeProperties[] = [
 	patientLocator,
 	{
 		...(properties[1] as INodeProperties & { options: INodeProperties[] }),
-		options: (properties[1] as INodeProperties & { options: INodeProperties[] }).options.map((option) =>
-			option.name === 'departmentId'
-				? {
-						...optionalDepartmentField(
-							"The department where the payment is taken. The output then starts with the balance to collect there: athena's guidance is the clean balance of the provider group whose departments include this one",
-						),
-						displayName: 'Department for Balance Name or ID',
-					}
-				: option,
+		options: (properties[1] as INodeProperties & { options: INodeProperties[] }).options.map(
+			(option) =>
+				option.name === 'departmentId'
+					? {
+							...optionalDepartmentField(
+								"The department where the payment is taken. The output then starts with the balance to collect there: athena's guidance is the clean balance of the provider group whose departments include this one",
+							),
+							displayName: 'Department for Balance Name or ID',
+						}
+					: option,
 		),
 	},
 ];
 
 const inputSchema = z.object({
 	patientId: paymentFieldRules.patientId.schema,
-	departmentId: z.preprocess((value) => (value === '' ? undefined : value), paymentFieldRules.departmentId.schema.optional()),
+	departmentId: z.preprocess(
+		(value) => (value === '' ? undefined : value),
+		paymentFieldRules.departmentId.schema.optional(),
+	),
 });
 
 /** The balance athena says to collect at a department: the provider group that serves it, when clean. */
-export function balanceForDepartment(balances: PatientBalance[] | undefined, departmentId: string): IDataObject {
+export function balanceForDepartment(
+	balances: PatientBalance[] | undefined,
+	departmentId: string,
+): IDataObject {
 	const group = balances?.find((balance) => balance.departmentIds.includes(departmentId));
 	if (!group) return { departmentBalance: '0.00', departmentBalanceCollectable: false };
 	return {
@@ -76,13 +83,21 @@ export function balanceForDepartment(balances: PatientBalance[] | undefined, dep
 
 /** Everything the patient owes, across provider groups, as a two-place string (a credit is negative). */
 function totalBalance(balances: PatientBalance[]): string {
-	return formatMoney(balances.reduce((cents, group) => cents + Math.round(Number(group.balance) * 100), 0));
+	return formatMoney(
+		balances.reduce((cents, group) => cents + Math.round(Number(group.balance) * 100), 0),
+	);
 }
 
 export const getPatient: ItemOperation = {
 	kind: 'item',
-	description: updateDisplayOptions({ show: { resource: ['patient'], operation: ['get'] } }, properties),
-	descriptionV2: updateDisplayOptions({ show: { resource: ['patient'], operation: ['get'] } }, propertiesV2),
+	description: updateDisplayOptions(
+		{ show: { resource: ['patient'], operation: ['get'] } },
+		properties,
+	),
+	descriptionV2: updateDisplayOptions(
+		{ show: { resource: ['patient'], operation: ['get'] } },
+		propertiesV2,
+	),
 	async execute(this: IExecuteFunctions, itemIndex: number, client: AthenaClient) {
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const input = parseOrThrow(this.getNode(), itemIndex, inputSchema, {
@@ -91,7 +106,10 @@ export const getPatient: ItemOperation = {
 		});
 		const answer = await client.get(
 			`/patients/${input.patientId}`,
-			{ showbalancedetails: options.showBalanceDetails ? 'true' : undefined, departmentid: input.departmentId },
+			{
+				showbalancedetails: options.showBalanceDetails ? 'true' : undefined,
+				departmentid: input.departmentId,
+			},
 			{ action: `get patient ${input.patientId}`, itemIndex },
 		);
 		const patient = patientSchema.parse(recordOf(answer.body, 'patientid', input.patientId) ?? {});
@@ -102,7 +120,12 @@ export const getPatient: ItemOperation = {
 			patientId,
 			firstName,
 			lastName,
-			...(input.departmentId ? { departmentId: input.departmentId, ...balanceForDepartment(patient.balances, input.departmentId) } : {}),
+			...(input.departmentId
+				? {
+						departmentId: input.departmentId,
+						...balanceForDepartment(patient.balances, input.departmentId),
+					}
+				: {}),
 			...(patient.balances ? { balance: totalBalance(patient.balances) } : {}),
 			...rest,
 		};

@@ -11,8 +11,20 @@ import { fetchList } from '../../transport/lists';
 import type { ItemOperation } from '../types';
 
 const properties: INodeProperties[] = [
-	{ displayName: 'First Name', name: 'firstName', type: 'string', default: '', placeholder: 'e.g. Jane' },
-	{ displayName: 'Last Name', name: 'lastName', type: 'string', default: '', placeholder: 'e.g. Doe' },
+	{
+		displayName: 'First Name',
+		name: 'firstName',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. Jane',
+	},
+	{
+		displayName: 'Last Name',
+		name: 'lastName',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. Doe',
+	},
 	{
 		displayName: 'Date of Birth',
 		name: 'dateOfBirth',
@@ -33,7 +45,9 @@ const properties: INodeProperties[] = [
 ];
 
 const propertiesV2: INodeProperties[] = properties.map((property) =>
-	property.name === 'departmentId' ? optionalDepartmentField('Only patients registered in this department') : property,
+	property.name === 'departmentId'
+		? optionalDepartmentField('Only patients registered in this department')
+		: property,
 );
 
 const inputSchema = z
@@ -53,8 +67,14 @@ const inputSchema = z
 export const searchPatients: ItemOperation = {
 	kind: 'item',
 	lists: 'patients',
-	description: updateDisplayOptions({ show: { resource: ['patient'], operation: ['search'] } }, properties),
-	descriptionV2: updateDisplayOptions({ show: { resource: ['patient'], operation: ['search'] } }, propertiesV2),
+	description: updateDisplayOptions(
+		{ show: { resource: ['patient'], operation: ['search'] } },
+		properties,
+	),
+	descriptionV2: updateDisplayOptions(
+		{ show: { resource: ['patient'], operation: ['search'] } },
+		propertiesV2,
+	),
 	async execute(this: IExecuteFunctions, itemIndex: number, client: AthenaClient) {
 		const input = parseOrThrow(this.getNode(), itemIndex, inputSchema, {
 			firstName: String(this.getNodeParameter('firstName', itemIndex, '')),
@@ -64,8 +84,15 @@ export const searchPatients: ItemOperation = {
 			departmentId: String(this.getNodeParameter('departmentId', itemIndex, '')),
 		});
 		const rows = await fetchList(client, '/patients', 'patients', {
-			qs: { firstname: input.firstName, lastname: input.lastName, dob: input.dateOfBirth?.date, departmentid: input.departmentId },
-			limit: this.getNodeParameter('returnAll', itemIndex, false) ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number),
+			qs: {
+				firstname: input.firstName,
+				lastname: input.lastName,
+				dob: input.dateOfBirth?.date,
+				departmentid: input.departmentId,
+			},
+			limit: this.getNodeParameter('returnAll', itemIndex, false)
+				? undefined
+				: (this.getNodeParameter('limit', itemIndex, 50) as number),
 			call: { action: 'search patients', itemIndex },
 		});
 		// Searches list many people: keep what identifies them, leave balances to Patient → Get.
@@ -73,7 +100,9 @@ export const searchPatients: ItemOperation = {
 			const patient: IDataObject = patientSchema.parse(row);
 			delete patient.balances;
 			delete patient.claims;
-			return input.dateOfBirth?.read ? { ...patient, dateOfBirthRead: input.dateOfBirth.read } : patient;
+			return input.dateOfBirth?.read
+				? { ...patient, dateOfBirthRead: input.dateOfBirth.read }
+				: patient;
 		});
 	},
 };

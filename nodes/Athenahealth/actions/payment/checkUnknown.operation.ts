@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { paymentFieldRules } from '../../shared/fieldRules';
@@ -13,7 +18,13 @@ import { ATHENA_CHECK, findInAthena, unknownPaymentOf } from './posting';
  * athena's own records show, sending nothing. The posting node settles them itself on its next run (its memory is its
  * own); this answers now, for a person, from the row's own fields (an earlier run's output feeds it as it is).
  */
-const fromItem = (displayName: string, name: string, field: string, description: string, extra: Partial<INodeProperties> = {}): INodeProperties => ({
+const fromItem = (
+	displayName: string,
+	name: string,
+	field: string,
+	description: string,
+	extra: Partial<INodeProperties> = {},
+): INodeProperties => ({
 	displayName,
 	name,
 	type: 'string',
@@ -30,22 +41,66 @@ const properties: INodeProperties[] = [
 		noDataExpression: true,
 		default: 'record',
 		options: [
-			{ name: 'Record Payment', value: 'record', description: "Looked up in the patients' payment history" },
-			{ name: 'Collect Payment', value: 'collect', description: "Looked up in the patient's card receipts" },
+			{
+				name: 'Record Payment',
+				value: 'record',
+				description: "Looked up in the patients' payment history",
+			},
+			{
+				name: 'Collect Payment',
+				value: 'collect',
+				description: "Looked up in the patient's card receipts",
+			},
 		],
-		description: 'Which operation sent the payments. Feed it the rows that operation put out with status unknown.',
+		description:
+			'Which operation sent the payments. Feed it the rows that operation put out with status unknown.',
 	},
 	fromItem('Patient ID', 'checkPatientId', 'patientId', 'The patient the payment was for'),
-	fromItem('Department ID', 'checkDepartmentId', 'departmentId', 'The department the payment was posted in'),
-	fromItem('Total Amount', 'checkTotalAmount', 'totalAmount', 'The total of the payment, e.g. 25.00'),
-	fromItem('Sent At', 'checkSentAt', 'sentAt', "When the payment was sent (the row's sentAt, an ISO time): athena's records are read from then on"),
-	fromItem('Card Last Four', 'checkCardLast4', 'cardLast4', 'The last four digits of the card (Collect; Record with a card method)'),
-	fromItem('Payment Method', 'checkPaymentMethod', 'paymentMethod', 'CASH, CHECK or a card method code', { displayOptions: { show: { checkOperation: ['record'] } } }),
-	fromItem('Check Number', 'checkCheckNumber', 'checkNumber', 'The check number (CHECK)', { displayOptions: { show: { checkOperation: ['record'] } } }),
-	fromItem('Post Date', 'checkPostDate', 'postDate', 'The post date sent with the payment, if any', { displayOptions: { show: { checkOperation: ['record'] } } }),
+	fromItem(
+		'Department ID',
+		'checkDepartmentId',
+		'departmentId',
+		'The department the payment was posted in',
+	),
+	fromItem(
+		'Total Amount',
+		'checkTotalAmount',
+		'totalAmount',
+		'The total of the payment, e.g. 25.00',
+	),
+	fromItem(
+		'Sent At',
+		'checkSentAt',
+		'sentAt',
+		"When the payment was sent (the row's sentAt, an ISO time): athena's records are read from then on",
+	),
+	fromItem(
+		'Card Last Four',
+		'checkCardLast4',
+		'cardLast4',
+		'The last four digits of the card (Collect; Record with a card method)',
+	),
+	fromItem(
+		'Payment Method',
+		'checkPaymentMethod',
+		'paymentMethod',
+		'CASH, CHECK or a card method code',
+		{ displayOptions: { show: { checkOperation: ['record'] } } },
+	),
+	fromItem('Check Number', 'checkCheckNumber', 'checkNumber', 'The check number (CHECK)', {
+		displayOptions: { show: { checkOperation: ['record'] } },
+	}),
+	fromItem(
+		'Post Date',
+		'checkPostDate',
+		'postDate',
+		'The post date sent with the payment, if any',
+		{ displayOptions: { show: { checkOperation: ['record'] } } },
+	),
 ];
 
-const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '');
+const text = (value: unknown) =>
+	typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
 
 function readItem(context: IExecuteFunctions, itemIndex: number, operation: 'record' | 'collect') {
 	const value = (name: string) => text(context.getNodeParameter(name, itemIndex, ''));
@@ -55,13 +110,21 @@ function readItem(context: IExecuteFunctions, itemIndex: number, operation: 'rec
 	if (!/^\d+$/.test(patientId)) problems.push('Patient ID must be a number');
 	if (!/^\d+$/.test(departmentId)) problems.push('Department ID must be a number');
 	const amount = parseMoney(value('checkTotalAmount'));
-	if (!amount.ok || amount.cents <= 0) problems.push('Total Amount must be an amount above 0, e.g. 25.00');
+	if (!amount.ok || amount.cents <= 0)
+		problems.push('Total Amount must be an amount above 0, e.g. 25.00');
 	const sentText = value('checkSentAt');
 	const sentAt = Date.parse(sentText);
-	if (!Number.isFinite(sentAt)) problems.push("Sent At must be a time, e.g. the row's sentAt (2026-12-01T15:04:05.000Z)");
+	if (!Number.isFinite(sentAt))
+		problems.push("Sent At must be a time, e.g. the row's sentAt (2026-12-01T15:04:05.000Z)");
 	const cardLast4 = value('checkCardLast4');
-	if (operation === 'collect' && !/^\d{4}$/.test(cardLast4)) problems.push('Card Last Four must be four digits');
-	const postDate = operation === 'record' ? paymentFieldRules.postDate.schema.safeParse(context.getNodeParameter('checkPostDate', itemIndex, '')) : undefined;
+	if (operation === 'collect' && !/^\d{4}$/.test(cardLast4))
+		problems.push('Card Last Four must be four digits');
+	const postDate =
+		operation === 'record'
+			? paymentFieldRules.postDate.schema.safeParse(
+					context.getNodeParameter('checkPostDate', itemIndex, ''),
+				)
+			: undefined;
 	if (postDate && !postDate.success) problems.push(describeIssues(postDate.error));
 	if (problems.length) return { problems };
 	return {
@@ -83,18 +146,34 @@ function readItem(context: IExecuteFunctions, itemIndex: number, operation: 'rec
 
 export const checkUnknown: BatchOperation = {
 	kind: 'batch',
-	description: updateDisplayOptions({ show: { resource: ['payment'], operation: ['checkUnknown'] } }, properties),
-	async execute(context: IExecuteFunctions, items: INodeExecutionData[], client: AthenaClient): Promise<INodeExecutionData[]> {
-		const operation = context.getNodeParameter('checkOperation', 0, 'record') as 'record' | 'collect';
+	description: updateDisplayOptions(
+		{ show: { resource: ['payment'], operation: ['checkUnknown'] } },
+		properties,
+	),
+	async execute(
+		context: IExecuteFunctions,
+		items: INodeExecutionData[],
+		client: AthenaClient,
+	): Promise<INodeExecutionData[]> {
+		const operation = context.getNodeParameter('checkOperation', 0, 'record') as
+			| 'record'
+			| 'collect';
 		const read = items.map((_, itemIndex) => readItem(context, itemIndex, operation));
 		const firstBad = read.findIndex((entry) => entry.problems);
 		if (firstBad >= 0 && !context.continueOnFail()) {
-			throw new NodeOperationError(context.getNode(), `Invalid input in item ${firstBad}: ${read[firstBad].problems!.join('; ')}`, {
-				itemIndex: firstBad,
-				description: 'Map the fields from the rows a Record or Collect run put out (patientId, departmentId, totalAmount, sentAt, …). Nothing was looked up.',
-			});
+			throw new NodeOperationError(
+				context.getNode(),
+				`Invalid input in item ${firstBad}: ${read[firstBad].problems!.join('; ')}`,
+				{
+					itemIndex: firstBad,
+					description:
+						'Map the fields from the rows a Record or Collect run put out (patientId, departmentId, totalAmount, sentAt, …). Nothing was looked up.',
+				},
+			);
 		}
-		const payments = read.flatMap((entry, itemIndex) => (entry.payment ? [{ itemIndex, payment: entry.payment }] : []));
+		const payments = read.flatMap((entry, itemIndex) =>
+			entry.payment ? [{ itemIndex, payment: entry.payment }] : [],
+		);
 		const findings = await findInAthena(
 			client,
 			payments.map(({ payment }) => payment),
@@ -103,34 +182,45 @@ export const checkUnknown: BatchOperation = {
 		const byItem = new Map(payments.map(({ itemIndex }, index) => [itemIndex, findings[index]]));
 		return items.map((_item, itemIndex): INodeExecutionData => {
 			const problems = read[itemIndex].problems;
-			if (problems) return { json: { error: `Invalid input in item ${itemIndex}: ${problems.join('; ')}` }, pairedItem: { item: itemIndex } };
-			const finding = byItem.get(itemIndex)!;
-			const described: IDataObject = { operation, patientId: read[itemIndex].payment!.patientId, sentNothing: true };
-			if (finding.kind === 'found') {
+			if (problems)
 				return {
-					json: {
-						...described,
-						athenaCheck: ATHENA_CHECK.found,
-						found: true,
-						...(finding.ePaymentId ? { ePaymentId: finding.ePaymentId } : {}),
-						...(finding.paymentBatchId ? { paymentBatchId: finding.paymentBatchId } : {}),
-						athenaMatched: finding.matched,
-						...(finding.athenaDate ? { athenaDate: finding.athenaDate } : {}),
-						...(finding.note ? { athenaNote: finding.note } : {}),
-					},
+					json: { error: `Invalid input in item ${itemIndex}: ${problems.join('; ')}` },
 					pairedItem: { item: itemIndex },
 				};
-			}
-			if (finding.kind === 'notFound') {
-				return {
-					json: { ...described, athenaCheck: ATHENA_CHECK.notFound, found: false, looked: finding.looked, advice: 'A look-up that finds nothing is no proof: if the account in athenaOne agrees, post it with Post Again on that row.' },
-					pairedItem: { item: itemIndex },
-				};
-			}
+			const described: IDataObject = {
+				operation,
+				patientId: read[itemIndex].payment!.patientId,
+				sentNothing: true,
+			};
 			return {
-				json: { ...described, athenaCheck: ATHENA_CHECK[finding.why], found: null, reason: finding.reason },
+				json: { ...described, ...whatAthenaShows(byItem.get(itemIndex)!) },
 				pairedItem: { item: itemIndex },
 			};
 		});
 	},
 };
+
+/** One item's finding as Check Unknown puts it out: found with its IDs, not found, or why the look-up failed. */
+function whatAthenaShows(finding: Awaited<ReturnType<typeof findInAthena>>[number]): IDataObject {
+	if (finding.kind === 'found') {
+		return {
+			athenaCheck: ATHENA_CHECK.found,
+			found: true,
+			...(finding.ePaymentId ? { ePaymentId: finding.ePaymentId } : {}),
+			...(finding.paymentBatchId ? { paymentBatchId: finding.paymentBatchId } : {}),
+			athenaMatched: finding.matched,
+			...(finding.athenaDate ? { athenaDate: finding.athenaDate } : {}),
+			...(finding.note ? { athenaNote: finding.note } : {}),
+		};
+	}
+	if (finding.kind === 'notFound') {
+		return {
+			athenaCheck: ATHENA_CHECK.notFound,
+			found: false,
+			looked: finding.looked,
+			advice:
+				'A look-up that finds nothing is no proof: if the account in athenaOne agrees, post it with Post Again on that row.',
+		};
+	}
+	return { athenaCheck: ATHENA_CHECK[finding.why], found: null, reason: finding.reason };
+}

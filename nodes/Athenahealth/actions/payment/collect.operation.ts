@@ -1,8 +1,23 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { amountFields, amountFieldsV2, amountFieldsV3, amountKeyParts, describeAmounts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
-import { departmentField, departmentFromItem, departmentLocator, patientFromItem, patientLocator } from '../../descriptions/common';
+import {
+	amountFields,
+	amountFieldsV2,
+	amountFieldsV3,
+	amountKeyParts,
+	describeAmounts,
+	amountsForm,
+	readAmounts,
+	totalCentsOf,
+} from '../../descriptions/amounts';
+import {
+	departmentField,
+	departmentFromItem,
+	departmentLocator,
+	patientFromItem,
+	patientLocator,
+} from '../../descriptions/common';
 import type { CollectPaymentInput } from '../../shared/fieldRules';
 import { cardFieldRules, collectPaymentSchema } from '../../shared/fieldRules';
 import type { SentCardData } from '../../shared/redact';
@@ -22,7 +37,10 @@ import {
 	typedCardDataMessage,
 } from './posting';
 
-const cardField = (name: keyof typeof cardFieldRules, extra: Partial<INodeProperties> = {}): INodeProperties => ({
+const cardField = (
+	name: keyof typeof cardFieldRules,
+	extra: Partial<INodeProperties> = {},
+): INodeProperties => ({
 	displayName: cardFieldRules[name].displayName,
 	name,
 	type: 'string',
@@ -43,8 +61,16 @@ const properties: INodeProperties[] = [
 	},
 	patientLocator,
 	departmentField,
-	cardField('cardNumber', { typeOptions: { password: true }, required: true, placeholder: 'e.g. {{ $json.cardNumber }}' }),
-	cardField('cardSecurityCode', { typeOptions: { password: true }, required: true, placeholder: 'e.g. {{ $json.cardSecurityCode }}' }),
+	cardField('cardNumber', {
+		typeOptions: { password: true },
+		required: true,
+		placeholder: 'e.g. {{ $json.cardNumber }}',
+	}),
+	cardField('cardSecurityCode', {
+		typeOptions: { password: true },
+		required: true,
+		placeholder: 'e.g. {{ $json.cardSecurityCode }}',
+	}),
 	cardField('expirationMonth', { required: true, placeholder: 'e.g. 04' }),
 	cardField('expirationYear', { required: true, placeholder: 'e.g. 2028' }),
 	cardField('nameOnCard', { required: true, placeholder: 'e.g. Jane Doe' }),
@@ -56,7 +82,8 @@ const properties: INodeProperties[] = [
 		name: 'ecommerceMode',
 		type: 'boolean',
 		default: true,
-		description: 'Whether the card is keyed in without the card present (online, phone). athena applies card-not-present rules.',
+		description:
+			'Whether the card is keyed in without the card present (online, phone). athena applies card-not-present rules.',
 	},
 	{
 		displayName: 'Allow Duplicate Payments',
@@ -64,7 +91,7 @@ const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			"Whether athena may charge a payment that looks like one it took recently (same card and amount). Off: athena refuses it as a suspected duplicate.",
+			'Whether athena may charge a payment that looks like one it took recently (same card and amount). Off: athena refuses it as a suspected duplicate.',
 	},
 	duplicateMemoryNotice,
 	...collectPostingFields,
@@ -80,7 +107,15 @@ function sentCardData(context: IExecuteFunctions, itemIndex: number): SentCardDa
 const propertiesV2: INodeProperties[] = properties
 	.filter((property) => !collectPostingFields.includes(property))
 	.map((property) =>
-		property === patientLocator ? patientFromItem : property === departmentField ? departmentFromItem : property.name === 'copayAmount' ? (amountFieldsV2.find((field) => field.name === 'copayAmount') as INodeProperties) : property.name === 'appointmentId' ? (amountFieldsV2.find((field) => field.name === 'appointmentId') as INodeProperties) : property,
+		property === patientLocator
+			? patientFromItem
+			: property === departmentField
+				? departmentFromItem
+				: property.name === 'copayAmount'
+					? (amountFieldsV2.find((field) => field.name === 'copayAmount') as INodeProperties)
+					: property.name === 'appointmentId'
+						? (amountFieldsV2.find((field) => field.name === 'appointmentId') as INodeProperties)
+						: property,
 	)
 	.concat(postingOptionsV2([duplicateWindowField]));
 
@@ -89,9 +124,17 @@ const propertiesV2: INodeProperties[] = properties
  * is the one notice, the duplicate memory's reach is said under Options → Duplicate Check.
  */
 const propertiesV3: INodeProperties[] = properties
-	.filter((property) => !collectPostingFields.includes(property) && property !== duplicateMemoryNotice)
+	.filter(
+		(property) => !collectPostingFields.includes(property) && property !== duplicateMemoryNotice,
+	)
 	.flatMap((property) =>
-		property === departmentField ? [departmentLocator] : property === amountFields[0] ? amountFieldsV3 : amountFields.includes(property) ? [] : [property],
+		property === departmentField
+			? [departmentLocator]
+			: property === amountFields[0]
+				? amountFieldsV3
+				: amountFields.includes(property)
+					? []
+					: [property],
 	)
 	.concat(postingOptionsV3([duplicateWindowField]));
 
@@ -105,13 +148,23 @@ export const collectPaymentSpec: PostingSpec<CollectPaymentInput> = {
 			const sent = sentCardData(context, itemIndex);
 			const parameters = context.getNode().parameters;
 			const typed = [
-				{ name: 'cardNumber', label: cardFieldRules.cardNumber.displayName, value: { cardNumber: sent.cardNumber } },
-				{ name: 'cardSecurityCode', label: cardFieldRules.cardSecurityCode.displayName, value: { securityCode: sent.securityCode } },
+				{
+					name: 'cardNumber',
+					label: cardFieldRules.cardNumber.displayName,
+					value: { cardNumber: sent.cardNumber },
+				},
+				{
+					name: 'cardSecurityCode',
+					label: cardFieldRules.cardSecurityCode.displayName,
+					value: { securityCode: sent.securityCode },
+				},
 			].filter((field) => isTypedIntoNode(parameters, field.name, field.value));
 			if (typed.length) throw new Error(typedCardDataMessage(typed));
 			return {
 				patientId: context.getNodeParameter('patientId', itemIndex, '', { extractValue: true }),
-				departmentId: context.getNodeParameter('departmentId', itemIndex, '', { extractValue: true }),
+				departmentId: context.getNodeParameter('departmentId', itemIndex, '', {
+					extractValue: true,
+				}),
 				cardNumber: value('cardNumber'),
 				cardSecurityCode: value('cardSecurityCode'),
 				expirationMonth: value('expirationMonth'),
@@ -120,7 +173,11 @@ export const collectPaymentSpec: PostingSpec<CollectPaymentInput> = {
 				billingAddress: value('billingAddress'),
 				billingZip: value('billingZip'),
 				ecommerceMode: context.getNodeParameter('ecommerceMode', itemIndex, true),
-				allowDuplicatePayments: context.getNodeParameter('allowDuplicatePayments', itemIndex, false),
+				allowDuplicatePayments: context.getNodeParameter(
+					'allowDuplicatePayments',
+					itemIndex,
+					false,
+				),
 				...readAmounts(context, itemIndex),
 			};
 		},
@@ -129,7 +186,12 @@ export const collectPaymentSpec: PostingSpec<CollectPaymentInput> = {
 	// A card charge is always today's: its keys carry the Eastern day, and a claim covers the Duplicate Window, so a
 	// re-run after midnight is skipped and next week's copay is not (memory/keys.ts).
 	key: {
-		parts: (input) => [input.patientId, input.departmentId, lastFour(input.cardNumber), ...amountKeyParts(input)],
+		parts: (input) => [
+			input.patientId,
+			input.departmentId,
+			lastFour(input.cardNumber),
+			...amountKeyParts(input),
+		],
 		legacyParts: legacyCollectKeyParts,
 		duplicateWindow: true,
 	},
@@ -180,15 +242,28 @@ export const collectPaymentSpec: PostingSpec<CollectPaymentInput> = {
 			unknownAdvice: UNKNOWN_POSTING_ADVICE,
 			itemIndex,
 		});
-		if (!result.ePaymentId) return { ePaymentId: '', note: 'athena accepted the payment but its answer had no e-payment ID: find the payment in athenaOne to void it or email its receipt.' };
+		if (!result.ePaymentId)
+			return {
+				ePaymentId: '',
+				note: 'athena accepted the payment but its answer had no e-payment ID: find the payment in athenaOne to void it or email its receipt.',
+			};
 		return { ePaymentId: result.ePaymentId };
 	},
 };
 
 export const collectPayment: PostingOperation = {
 	kind: 'posting',
-	description: updateDisplayOptions({ show: { resource: ['payment'], operation: ['collect'] } }, properties),
-	descriptionV2: updateDisplayOptions({ show: { resource: ['payment'], operation: ['collect'] } }, propertiesV2),
-	descriptionV3: updateDisplayOptions({ show: { resource: ['payment'], operation: ['collect'] } }, propertiesV3),
+	description: updateDisplayOptions(
+		{ show: { resource: ['payment'], operation: ['collect'] } },
+		properties,
+	),
+	descriptionV2: updateDisplayOptions(
+		{ show: { resource: ['payment'], operation: ['collect'] } },
+		propertiesV2,
+	),
+	descriptionV3: updateDisplayOptions(
+		{ show: { resource: ['payment'], operation: ['collect'] } },
+		propertiesV3,
+	),
 	spec: collectPaymentSpec,
 };

@@ -1,16 +1,42 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { amountFields, amountFieldsV2, amountFieldsV3, amountKeyParts, describeAmounts, amountsForm, readAmounts, totalCentsOf } from '../../descriptions/amounts';
-import { departmentField, departmentFromItem, departmentLocator, patientFromItem, patientLocator } from '../../descriptions/common';
-import { METHOD_FROM_COLUMN, paymentMethodColumnField, paymentMethodField, referenceFields } from '../../descriptions/referenceFields';
+import {
+	amountFields,
+	amountFieldsV2,
+	amountFieldsV3,
+	amountKeyParts,
+	describeAmounts,
+	amountsForm,
+	readAmounts,
+	totalCentsOf,
+} from '../../descriptions/amounts';
+import {
+	departmentField,
+	departmentFromItem,
+	departmentLocator,
+	patientFromItem,
+	patientLocator,
+} from '../../descriptions/common';
+import {
+	METHOD_FROM_COLUMN,
+	paymentMethodColumnField,
+	paymentMethodField,
+	referenceFields,
+} from '../../descriptions/referenceFields';
 import type { RecordPaymentInput } from '../../shared/fieldRules';
 import { paymentFieldRules, recordPaymentSchema, referenceFieldOf } from '../../shared/fieldRules';
 import type { AthenaClient } from '../../transport/athenaClient';
 import { UNKNOWN_POSTING_ADVICE, acceptedWrite } from '../../transport/writeResult';
 import type { PostingOperation } from '../types';
 import type { PostingSpec } from './posting';
-import { duplicateMemoryNotice, postingFields, postingOptionsV2, postingOptionsV3, postingParameterPath } from './posting';
+import {
+	duplicateMemoryNotice,
+	postingFields,
+	postingOptionsV2,
+	postingOptionsV3,
+	postingParameterPath,
+} from './posting';
 
 const properties: INodeProperties[] = [
 	{
@@ -38,7 +64,9 @@ const properties: INodeProperties[] = [
 	...postingFields,
 ];
 
-const postDateField = properties.find((property) => property.name === 'postDate') as INodeProperties;
+const postDateField = properties.find(
+	(property) => property.name === 'postDate',
+) as INodeProperties;
 
 const propertiesV2: INodeProperties[] = [
 	...properties.filter((property) => ['recordNotice'].includes(property.name)),
@@ -66,7 +94,9 @@ const propertiesV3: INodeProperties[] = [
 		default: '',
 	},
 	...propertiesV2.flatMap((property) =>
-		property.name === 'recordNotice' || property === duplicateMemoryNotice || amountFieldsV2.slice(1).includes(property)
+		property.name === 'recordNotice' ||
+		property === duplicateMemoryNotice ||
+		amountFieldsV2.slice(1).includes(property)
 			? []
 			: property === patientFromItem
 				? [patientLocator]
@@ -103,15 +133,26 @@ export const recordPaymentSpec: PostingSpec<RecordPaymentInput> = {
 		schema: recordPaymentSchema,
 		read(context, itemIndex) {
 			const picked = context.getNodeParameter('paymentMethod', itemIndex, '');
-			const paymentMethod = picked === METHOD_FROM_COLUMN ? context.getNodeParameter('paymentMethodColumn', itemIndex, '') : picked;
+			const paymentMethod =
+				picked === METHOD_FROM_COLUMN
+					? context.getNodeParameter('paymentMethodColumn', itemIndex, '')
+					: picked;
 			// Only the reference field the method needs is read: each field read from a row is an expression to evaluate.
 			const referenceField = referenceFieldOf(paymentMethod);
 			return {
 				patientId: context.getNodeParameter('patientId', itemIndex, '', { extractValue: true }),
-				departmentId: context.getNodeParameter('departmentId', itemIndex, '', { extractValue: true }),
+				departmentId: context.getNodeParameter('departmentId', itemIndex, '', {
+					extractValue: true,
+				}),
 				paymentMethod,
-				...(referenceField ? { [referenceField]: context.getNodeParameter(referenceField, itemIndex, '') } : {}),
-				postDate: context.getNodeParameter(postingParameterPath(context, 'postDate'), itemIndex, ''),
+				...(referenceField
+					? { [referenceField]: context.getNodeParameter(referenceField, itemIndex, '') }
+					: {}),
+				postDate: context.getNodeParameter(
+					postingParameterPath(context, 'postDate'),
+					itemIndex,
+					'',
+				),
 				...readAmounts(context, itemIndex),
 			};
 		},
@@ -122,7 +163,8 @@ export const recordPaymentSpec: PostingSpec<RecordPaymentInput> = {
 		parts: (input) => keyPartsWithDate(input, input.postDate ?? ''),
 		// A timestamp the node once dated on its own date part and now dates on its US Eastern day: a payment posted then
 		// was remembered under the other date, and is still found by it.
-		earlierParts: (input) => (input.postDateReadBefore ? keyPartsWithDate(input, input.postDateReadBefore) : undefined),
+		earlierParts: (input) =>
+			input.postDateReadBefore ? keyPartsWithDate(input, input.postDateReadBefore) : undefined,
 	},
 	report: {
 		describe(input) {
@@ -155,7 +197,8 @@ export const recordPaymentSpec: PostingSpec<RecordPaymentInput> = {
 			{
 				action: `record the payment of patient ${input.patientId}`,
 				itemIndex,
-				hint: (athenaError) => (/clos(ed|e date)|period/i.test(athenaError) ? CLOSED_PERIOD_HINT : undefined),
+				hint: (athenaError) =>
+					/clos(ed|e date)|period/i.test(athenaError) ? CLOSED_PERIOD_HINT : undefined,
 			},
 		);
 		const result = acceptedWrite(client, answer, {
@@ -166,15 +209,28 @@ export const recordPaymentSpec: PostingSpec<RecordPaymentInput> = {
 			unknownAdvice: UNKNOWN_POSTING_ADVICE,
 			itemIndex,
 		});
-		if (!result.paymentBatchId) return { paymentBatchId: '', note: 'athena accepted the payment but its answer had no payment batch ID: find its batch in athenaOne when reconciling.' };
+		if (!result.paymentBatchId)
+			return {
+				paymentBatchId: '',
+				note: 'athena accepted the payment but its answer had no payment batch ID: find its batch in athenaOne when reconciling.',
+			};
 		return { paymentBatchId: result.paymentBatchId };
 	},
 };
 
 export const recordPayment: PostingOperation = {
 	kind: 'posting',
-	description: updateDisplayOptions({ show: { resource: ['payment'], operation: ['record'] } }, properties),
-	descriptionV2: updateDisplayOptions({ show: { resource: ['payment'], operation: ['record'] } }, propertiesV2),
-	descriptionV3: updateDisplayOptions({ show: { resource: ['payment'], operation: ['record'] } }, propertiesV3),
+	description: updateDisplayOptions(
+		{ show: { resource: ['payment'], operation: ['record'] } },
+		properties,
+	),
+	descriptionV2: updateDisplayOptions(
+		{ show: { resource: ['payment'], operation: ['record'] } },
+		propertiesV2,
+	),
+	descriptionV3: updateDisplayOptions(
+		{ show: { resource: ['payment'], operation: ['record'] } },
+		propertiesV3,
+	),
 	spec: recordPaymentSpec,
 };

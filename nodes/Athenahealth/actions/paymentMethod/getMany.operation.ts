@@ -8,7 +8,10 @@ import type { ItemOperation } from '../types';
 export const getManyPaymentMethods: ItemOperation = {
 	kind: 'item',
 	lists: 'payment methods',
-	description: updateDisplayOptions({ show: { resource: ['paymentMethod'], operation: ['getAll'] } }, []),
+	description: updateDisplayOptions(
+		{ show: { resource: ['paymentMethod'], operation: ['getAll'] } },
+		[],
+	),
 	async execute(this: IExecuteFunctions, itemIndex: number, client: AthenaClient) {
 		return await fetchPaymentMethods(client, itemIndex);
 	},

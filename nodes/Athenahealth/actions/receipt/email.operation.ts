@@ -31,11 +31,14 @@ const properties: INodeProperties[] = [
 function skippedPayment(context: IExecuteFunctions, itemIndex: number): IDataObject | undefined {
 	const incoming = context.getInputData()[itemIndex]?.json;
 	if (incoming?.status !== 'skipped') return undefined;
-	const ePaymentId = typeof incoming.ePaymentId === 'string' && incoming.ePaymentId ? incoming.ePaymentId : null;
+	const ePaymentId =
+		typeof incoming.ePaymentId === 'string' && incoming.ePaymentId ? incoming.ePaymentId : null;
 	return {
 		status: 'skipped',
 		reason: `The payment before this node was skipped (${String(incoming.reason ?? 'already posted by an earlier run')}), so no receipt was emailed again.${
-			ePaymentId ? ` To send its receipt anyway, run Receipt → Email with E-Payment ID ${ePaymentId}.` : ''
+			ePaymentId
+				? ` To send its receipt anyway, run Receipt → Email with E-Payment ID ${ePaymentId}.`
+				: ''
 		}`,
 		patientId: incoming.patientId ?? null,
 		ePaymentId,
@@ -50,7 +53,10 @@ const inputSchema = z.object({
 
 export const emailReceipt: ItemOperation = {
 	kind: 'item',
-	description: updateDisplayOptions({ show: { resource: ['receipt'], operation: ['email'] } }, properties),
+	description: updateDisplayOptions(
+		{ show: { resource: ['receipt'], operation: ['email'] } },
+		properties,
+	),
 	async execute(this: IExecuteFunctions, itemIndex: number, client: AthenaClient) {
 		const skipped = skippedPayment(this, itemIndex);
 		if (skipped) return skipped;
@@ -73,6 +79,11 @@ export const emailReceipt: ItemOperation = {
 			unknownAdvice: 'Ask the patient whether the receipt arrived before emailing it again.',
 			itemIndex,
 		});
-		return { status: 'emailed', patientId: input.patientId, ePaymentId: input.ePaymentId, email: input.email };
+		return {
+			status: 'emailed',
+			patientId: input.patientId,
+			ePaymentId: input.ePaymentId,
+			email: input.email,
+		};
 	},
 };

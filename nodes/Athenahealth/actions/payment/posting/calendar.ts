@@ -22,7 +22,12 @@ export function athenaDateOfDay(day: string): string {
 
 /** The workflow's date of `ms`, mm/dd/yyyy: what version-1 Collect keys held. */
 export function workflowDate(timezone: string, ms: number): string {
-	return new Intl.DateTimeFormat('en-US', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
+	return new Intl.DateTimeFormat('en-US', {
+		timeZone: timezone,
+		year: 'numeric',
+		month: '2-digit',
+		day: '2-digit',
+	}).format(new Date(ms));
 }
 
 /** Noon US Eastern of an mm/dd/yyyy date (17:00 UTC is noon in winter, 1 p.m. in summer: the same Eastern day). */

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeParameters,
+} from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { SentCardData } from '../../../shared/redact';
@@ -13,19 +18,28 @@ function redactTexts(value: unknown, sent: SentCardData[]): unknown {
 	if (Array.isArray(value)) return value.map((entry) => redactTexts(entry, sent));
 	if (value === null || typeof value !== 'object') return value;
 	return Object.fromEntries(
-		Object.entries(value).map(([key, entry]) => [key, TEXT_KEYS.has(key) ? redactDeep(entry, sent) : redactTexts(entry, sent)]),
+		Object.entries(value).map(([key, entry]) => [
+			key,
+			TEXT_KEYS.has(key) ? redactDeep(entry, sent) : redactTexts(entry, sent),
+		]),
 	);
 }
 
 function redactText(text: string | undefined | null, sent: SentCardData[]): string | undefined {
-	return text ? sent.reduce((out, one) => redactCardData(out, one), redactCardData(text)) : undefined;
+	return text
+		? sent.reduce((out, one) => redactCardData(out, one), redactCardData(text))
+		: undefined;
 }
 
 /**
  * A new error made only of the redacted message and description. Editing the old one would leave copies behind:
  * n8n's errors keep the text also in `messages`, `stack`, `cause` and `context`, and n8n saves all of them.
  */
-function redactedError(error: unknown, node: IExecuteFunctions, sent: SentCardData[]): NodeApiError | NodeOperationError {
+function redactedError(
+	error: unknown,
+	node: IExecuteFunctions,
+	sent: SentCardData[],
+): NodeApiError | NodeOperationError {
 	if (error instanceof AthenaApiError) {
 		return new AthenaApiError(node.getNode(), {
 			outcome: error.outcome,
@@ -36,7 +50,8 @@ function redactedError(error: unknown, node: IExecuteFunctions, sent: SentCardDa
 		});
 	}
 	const known = error instanceof NodeApiError || error instanceof NodeOperationError;
-	const message = redactText(error instanceof Error ? error.message : String(error), sent) ?? 'The node failed';
+	const message =
+		redactText(error instanceof Error ? error.message : String(error), sent) ?? 'The node failed';
 	return new NodeOperationError(node.getNode(), message, {
 		description: known ? redactText(error.description, sent) : undefined,
 		itemIndex: known ? (error.context.itemIndex as number | undefined) : undefined,
@@ -90,7 +105,10 @@ export async function keepCardDataIn(
 		const input = items[index]?.json ?? {};
 		const redactedInput = redactDeep(input, mine);
 		if (JSON.stringify(redactedInput) === JSON.stringify(input)) return { ...item, json };
-		const unpaired: INodeExecutionData = { ...item, json: { ...json, details: { ...(json.details as IDataObject), input: redactedInput } } };
+		const unpaired: INodeExecutionData = {
+			...item,
+			json: { ...json, details: { ...(json.details as IDataObject), input: redactedInput } },
+		};
 		delete unpaired.pairedItem;
 		return unpaired;
 	});
@@ -102,7 +120,11 @@ export async function keepCardDataIn(
  * workflow kept with every execution. A value counts as typed when it is not an expression, or when the expression
  * itself holds the digits (`={{ "4111…" }}`, or expression mode around plain text).
  */
-export function isTypedIntoNode(parameters: INodeParameters, name: string, value: SentCardData): boolean {
+export function isTypedIntoNode(
+	parameters: INodeParameters,
+	name: string,
+	value: SentCardData,
+): boolean {
 	const raw = parameters[name];
 	if (raw === undefined || raw === null || raw === '') return false;
 	const text = typeof raw === 'string' ? raw : JSON.stringify(raw);

@@ -29,10 +29,16 @@ export async function dryRun<TInput extends PaymentCommon>(
 	await runWithLimit(rows.length, settings.concurrency, async (index) => {
 		const row = rows[index];
 		if (!toSend(row)) return;
-		const decision = remembered && row.keys ? peek(remembered, row.keys, row.postAgain === true) : undefined;
+		const decision =
+			remembered && row.keys ? peek(remembered, row.keys, row.postAgain === true) : undefined;
 		if (decision && !decision.send && remembered) {
 			const previous = remembered.previous(decision.blockedBy);
-			fileOutcome(row, 'skipped', { reason: skipReason(decision, previous), previous: previous ?? null, duplicateCheckKey: row.key, ...spec.report.describe(row.input) });
+			fileOutcome(row, 'skipped', {
+				reason: skipReason(decision, previous),
+				previous: previous ?? null,
+				duplicateCheckKey: row.key,
+				...spec.report.describe(row.input),
+			});
 			return;
 		}
 		let problem: string | undefined;
@@ -44,7 +50,8 @@ export async function dryRun<TInput extends PaymentCommon>(
 			return;
 		}
 		if (problem) refuse(row, node, problem);
-		else fileOutcome(row, 'valid', { duplicateCheckKey: row.key, ...spec.report.describe(row.input) });
+		else
+			fileOutcome(row, 'valid', { duplicateCheckKey: row.key, ...spec.report.describe(row.input) });
 	});
 }
 
@@ -60,33 +67,58 @@ function createReferenceChecker(client: AthenaClient) {
 	// athena's 404 here means the record does not exist; any other failure is a real error of the check.
 	const unlessNotFound = async <T>(request: Promise<T>): Promise<T | undefined> =>
 		await request.catch((error: unknown) => {
-			if (error instanceof AthenaApiError && error.outcome === 'refused' && error.httpCode === '404') return undefined;
+			if (
+				error instanceof AthenaApiError &&
+				error.outcome === 'refused' &&
+				error.httpCode === '404'
+			)
+				return undefined;
 			throw error;
 		});
 
-	return async function checkReferences(input: PaymentCommon, itemIndex: number): Promise<string | undefined> {
+	return async function checkReferences(
+		input: PaymentCommon,
+		itemIndex: number,
+	): Promise<string | undefined> {
 		departments ??= fetchDepartments(client, { itemIndex }).then(
 			(rows) => new Set(rows.map((row) => departmentSchema.parse(row).departmentId ?? '')),
 		);
-		if (!(await departments).has(input.departmentId)) return `Department ${input.departmentId} does not exist in this practice. Use a department ID from Department → Get Many.`;
+		if (!(await departments).has(input.departmentId))
+			return `Department ${input.departmentId} does not exist in this practice. Use a department ID from Department → Get Many.`;
 		if (!patients.has(input.patientId)) {
-			const lookup = client.get(`/patients/${input.patientId}`, {}, { action: `check patient ${input.patientId}`, itemIndex });
-			patients.set(input.patientId, unlessNotFound(lookup).then((answer) => answer !== undefined));
+			const lookup = client.get(
+				`/patients/${input.patientId}`,
+				{},
+				{ action: `check patient ${input.patientId}`, itemIndex },
+			);
+			patients.set(
+				input.patientId,
+				unlessNotFound(lookup).then((answer) => answer !== undefined),
+			);
 		}
-		if (!(await patients.get(input.patientId))) return `Patient ${input.patientId} does not exist in this practice. Check the Patient ID.`;
+		if (!(await patients.get(input.patientId)))
+			return `Patient ${input.patientId} does not exist in this practice. Check the Patient ID.`;
 		if (input.appointmentId) {
 			const appointmentId = input.appointmentId;
 			if (!appointments.has(appointmentId)) {
 				appointments.set(
 					appointmentId,
 					unlessNotFound(
-						client.get(`/appointments/${appointmentId}`, { showcopay: 'false' }, { action: `check appointment ${appointmentId}`, itemIndex }),
-					).then((answer) => (answer ? appointmentSchema.parse(unwrapOne(answer.body) ?? {}) : undefined)),
+						client.get(
+							`/appointments/${appointmentId}`,
+							{ showcopay: 'false' },
+							{ action: `check appointment ${appointmentId}`, itemIndex },
+						),
+					).then((answer) =>
+						answer ? appointmentSchema.parse(unwrapOne(answer.body) ?? {}) : undefined,
+					),
 				);
 			}
 			const appointment = await appointments.get(appointmentId);
-			if (!appointment) return `Appointment ${appointmentId} does not exist. Check the Appointment ID.`;
-			if (appointment.patientId !== input.patientId) return `Appointment ${appointmentId} belongs to another patient, not patient ${input.patientId}. Check the Appointment ID.`;
+			if (!appointment)
+				return `Appointment ${appointmentId} does not exist. Check the Appointment ID.`;
+			if (appointment.patientId !== input.patientId)
+				return `Appointment ${appointmentId} belongs to another patient, not patient ${input.patientId}. Check the Appointment ID.`;
 		}
 		return undefined;
 	};

@@ -9,5 +9,7 @@ export function errorOutputJson(row: IDataObject): IDataObject {
 }
 
 export function isErrorOutputJson(json: IDataObject): boolean {
-	return 'details' in json && Object.keys(json).every((key) => key === 'error' || key === 'details');
+	return (
+		'details' in json && Object.keys(json).every((key) => key === 'error' || key === 'details')
+	);
 }

@@ -28,7 +28,14 @@ export interface UnknownPayment {
 }
 
 export type AthenaFinding =
-	| { kind: 'found'; ePaymentId?: string; paymentBatchId?: string; athenaDate?: string; matched: string; note?: string }
+	| {
+			kind: 'found';
+			ePaymentId?: string;
+			paymentBatchId?: string;
+			athenaDate?: string;
+			matched: string;
+			note?: string;
+	  }
 	| { kind: 'notFound'; looked: string }
 	| { kind: 'lookupFailed'; why: 'throttled' | 'notPermitted' | 'failed'; reason: string };
 
@@ -41,7 +48,12 @@ const HISTORY_PATIENTS_PER_CALL = 50;
 function lookupFailure(error: unknown): AthenaFinding {
 	const message = (error as Error).message ?? String(error);
 	if (error instanceof AthenaApiError) {
-		if (error.outcome === 'throttled') return { kind: 'lookupFailed', why: 'throttled', reason: `athena throttled the look-up (${message})` };
+		if (error.outcome === 'throttled')
+			return {
+				kind: 'lookupFailed',
+				why: 'throttled',
+				reason: `athena throttled the look-up (${message})`,
+			};
 		if (error.outcome === 'refused' && (error.httpCode === '403' || error.httpCode === '401')) {
 			return {
 				kind: 'lookupFailed',
@@ -62,7 +74,8 @@ function groupBy<T>(values: T[], keyOf: (value: T) => string): Map<string, T[]> 
 	return groups;
 }
 
-const inTurn = (a: UnknownPayment, b: UnknownPayment) => a.sentAt - b.sentAt || (a.order ?? 0) - (b.order ?? 0);
+const inTurn = (a: UnknownPayment, b: UnknownPayment) =>
+	a.sentAt - b.sentAt || (a.order ?? 0) - (b.order ?? 0);
 
 /**
  * Looks each unknown payment up in athena: card payments (Collect) in the patient's receipts, one call per patient
@@ -79,13 +92,19 @@ export async function findInAthena(
 	const cards = indexed.filter(({ payment }) => payment.operation === 'collect');
 	const recorded = indexed.filter(({ payment }) => payment.operation === 'record');
 
-	const receiptGroups = [...groupBy(cards, ({ payment }) => `${payment.patientId}|${payment.departmentId}`).values()];
+	const receiptGroups = [
+		...groupBy(cards, ({ payment }) => `${payment.patientId}|${payment.departmentId}`).values(),
+	];
 	const historyCalls = historyCallsOf(recorded);
 	const jobs: Array<() => Promise<void>> = [
 		...receiptGroups.map((group) => async () => {
 			let receipts: AthenaReceipt[];
 			try {
-				receipts = await fetchReceipts(client, group[0].payment.patientId, group[0].payment.departmentId);
+				receipts = await fetchReceipts(
+					client,
+					group[0].payment.patientId,
+					group[0].payment.departmentId,
+				);
 			} catch (error) {
 				for (const { index } of group) findings[index] = lookupFailure(error);
 				return;
@@ -103,13 +122,18 @@ export async function findInAthena(
 			if (history.unreadable) {
 				// athena answered, but not in a way the node can read: "no such payment" would be a guess. Looked up again next run.
 				const reason = `athena's payment history could not be read: ${history.unreadable}; check the account in athenaOne`;
-				for (const { index } of call.members) findings[index] = { kind: 'lookupFailed', why: 'failed', reason };
+				for (const { index } of call.members)
+					findings[index] = { kind: 'lookupFailed', why: 'failed', reason };
 				return;
 			}
 			matchHistory(call, history.payments, findings);
 		}),
 	];
-	await runWithLimit(jobs.length, Math.max(1, options.concurrency), async (job) => await jobs[job]());
+	await runWithLimit(
+		jobs.length,
+		Math.max(1, options.concurrency),
+		async (job) => await jobs[job](),
+	);
 	return findings;
 }
 
@@ -122,9 +146,14 @@ function matchReceipts(
 	findings: AthenaFinding[],
 ): void {
 	const taken = new Set<string>(known);
-	for (const { payment } of group) for (const twin of payment.postedTwins ?? []) if (twin.ePaymentId) taken.add(twin.ePaymentId);
+	for (const { payment } of group)
+		for (const twin of payment.postedTwins ?? []) if (twin.ePaymentId) taken.add(twin.ePaymentId);
 	const purchases = receipts
-		.filter((receipt) => (receipt.type === 'PURCHASE' || receipt.type === 'VOIDPURCHASE') && receipt.at !== undefined)
+		.filter(
+			(receipt) =>
+				(receipt.type === 'PURCHASE' || receipt.type === 'VOIDPURCHASE') &&
+				receipt.at !== undefined,
+		)
 		.sort((a, b) => (a.at ?? 0) - (b.at ?? 0));
 	for (const { payment, index } of [...group].sort((a, b) => inTurn(a.payment, b.payment))) {
 		const since = payment.sentAt - CLOCK_SKEW_MS;
@@ -145,7 +174,13 @@ function matchReceipts(
 		}
 		if (found.ePaymentId) taken.add(found.ePaymentId);
 		// athena shows a void as the purchase turned VOIDPURCHASE, or as a later VOID row of its own (new e-payment ID).
-		const voidRow = receipts.find((receipt) => receipt.type === 'VOID' && receipt.cents === found.cents && receipt.cardLast4 === found.cardLast4 && (receipt.at ?? 0) >= (found.at ?? 0));
+		const voidRow = receipts.find(
+			(receipt) =>
+				receipt.type === 'VOID' &&
+				receipt.cents === found.cents &&
+				receipt.cardLast4 === found.cardLast4 &&
+				(receipt.at ?? 0) >= (found.at ?? 0),
+		);
 		findings[index] = {
 			kind: 'found',
 			ePaymentId: found.ePaymentId,
@@ -154,7 +189,9 @@ function matchReceipts(
 			...(found.type === 'VOIDPURCHASE'
 				? { note: 'athena shows this payment voided since (VOIDPURCHASE).' }
 				: voidRow
-					? { note: `A VOID row of the same amount and card follows it (e-payment ${voidRow.ePaymentId ?? '?'}): it may have been voided since.` }
+					? {
+							note: `A VOID row of the same amount and card follows it (e-payment ${voidRow.ePaymentId ?? '?'}): it may have been voided since.`,
+						}
 					: {}),
 		};
 	}
@@ -178,7 +215,10 @@ function dayMs(date: string): number {
 
 /** A history date range per payment: a day either side of when it was sent and of its post date (zones differ). */
 function rangeOf(payment: UnknownPayment): { start: string; end: string } {
-	const days = [dayMs(easternDate(payment.sentAt)), ...(payment.postDate ? [dayMs(payment.postDate)] : [])];
+	const days = [
+		dayMs(easternDate(payment.sentAt)),
+		...(payment.postDate ? [dayMs(payment.postDate)] : []),
+	];
 	const asDate = (ms: number) => {
 		const date = new Date(ms);
 		return `${String(date.getUTCMonth() + 1).padStart(2, '0')}/${String(date.getUTCDate()).padStart(2, '0')}/${date.getUTCFullYear()}`;
@@ -186,7 +226,9 @@ function rangeOf(payment: UnknownPayment): { start: string; end: string } {
 	return { start: asDate(Math.min(...days) - DAY_MS), end: asDate(Math.max(...days) + DAY_MS) };
 }
 
-function historyCallsOf(recorded: Array<{ payment: UnknownPayment; index: number }>): HistoryCall[] {
+function historyCallsOf(
+	recorded: Array<{ payment: UnknownPayment; index: number }>,
+): HistoryCall[] {
 	const calls: HistoryCall[] = [];
 	for (const [range, members] of groupBy(recorded, ({ payment }) => {
 		const { start, end } = rangeOf(payment);
@@ -209,10 +251,15 @@ function historyCallsOf(recorded: Array<{ payment: UnknownPayment; index: number
 	return calls;
 }
 
-const same = (a: string | undefined, b: string | undefined) => (a ?? '').replace(/\s+/g, '').toUpperCase() === (b ?? '').replace(/\s+/g, '').toUpperCase();
+const same = (a: string | undefined, b: string | undefined) =>
+	(a ?? '').replace(/\s+/g, '').toUpperCase() === (b ?? '').replace(/\s+/g, '').toUpperCase();
 
 /** Whether a history payment can be this one; what it compared, in athena's field names. */
-function compareHistory(payment: UnknownPayment, entry: HistoryPayment, call: HistoryCall): string[] | undefined {
+function compareHistory(
+	payment: UnknownPayment,
+	entry: HistoryPayment,
+	call: HistoryCall,
+): string[] | undefined {
 	const { fields } = entry;
 	if (entry.cents !== payment.totalCents) return undefined;
 	if (entry.type && /void|refund|revers|adjust/i.test(entry.type)) return undefined;
@@ -241,17 +288,34 @@ function compareHistory(payment: UnknownPayment, entry: HistoryPayment, call: Hi
 	return compared;
 }
 
-function matchHistory(call: HistoryCall, history: HistoryPayment[], findings: AthenaFinding[]): void {
+function matchHistory(
+	call: HistoryCall,
+	history: HistoryPayment[],
+	findings: AthenaFinding[],
+): void {
 	const used = new Set<HistoryPayment>();
-	for (const identityGroup of groupBy(call.members, ({ payment, index }) => payment.identity ?? `#${index}`).values()) {
+	for (const identityGroup of groupBy(
+		call.members,
+		({ payment, index }) => payment.identity ?? `#${index}`,
+	).values()) {
 		const sample = identityGroup[0].payment;
 		// Identical payments this node knows it posted take theirs first, by batch ID (athena's batches hold many).
 		for (const twin of sample.postedTwins ?? []) {
-			const theirs = history.find((entry) => !used.has(entry) && entry.paymentBatchId && entry.paymentBatchId === twin.paymentBatchId && compareHistory(sample, entry, call));
+			const theirs = history.find(
+				(entry) =>
+					!used.has(entry) &&
+					entry.paymentBatchId &&
+					entry.paymentBatchId === twin.paymentBatchId &&
+					compareHistory(sample, entry, call),
+			);
 			if (theirs) used.add(theirs);
 		}
-		for (const { payment, index } of [...identityGroup].sort((a, b) => inTurn(a.payment, b.payment))) {
-			const candidates = history.filter((entry) => !used.has(entry) && compareHistory(payment, entry, call));
+		for (const { payment, index } of [...identityGroup].sort((a, b) =>
+			inTurn(a.payment, b.payment),
+		)) {
+			const candidates = history.filter(
+				(entry) => !used.has(entry) && compareHistory(payment, entry, call),
+			);
 			const found = candidates[0];
 			if (!found) {
 				findings[index] = {
@@ -271,8 +335,12 @@ function matchHistory(call: HistoryCall, history: HistoryPayment[], findings: At
 				...(candidates.length > 1 || found.writtenNegative
 					? {
 							note: [
-								candidates.length > 1 ? `athena shows ${candidates.length} payments like it in that range; this row took the first one not accounted for by another row.` : '',
-								found.writtenNegative ? `athena wrote every amount of that answer negative (-${formatMoney(payment.totalCents)} here), which was read as payments written as credits.` : '',
+								candidates.length > 1
+									? `athena shows ${candidates.length} payments like it in that range; this row took the first one not accounted for by another row.`
+									: '',
+								found.writtenNegative
+									? `athena wrote every amount of that answer negative (-${formatMoney(payment.totalCents)} here), which was read as payments written as credits.`
+									: '',
 							]
 								.filter(Boolean)
 								.join(' '),

@@ -13,7 +13,15 @@ import { identityKey, rowKeys } from './memory/keys';
 import { PostingMemory } from './memory/store';
 import { ROW_NUMBER_PATH, postingParameterPath } from './parameterPaths';
 import { rowNamer } from './rowNames';
-import { fileOutcome, identityAsRead, nodeErrorOf, notChecked, readIdentity, refuse, toSend } from './rowOutcome';
+import {
+	fileOutcome,
+	identityAsRead,
+	nodeErrorOf,
+	notChecked,
+	readIdentity,
+	refuse,
+	toSend,
+} from './rowOutcome';
 import type { PaymentCommon, PostingSettings, PostingSpec, Row } from './types';
 
 /** What the engine posts with: every row checked, and the duplicate memory of a real run. */
@@ -46,19 +54,31 @@ export async function planRows<TInput extends PaymentCommon>(
 	const now = Date.now();
 	for (const row of rows) readRow(context, spec, settings, row);
 	await checkMethods(context, client, spec, rows);
-	const memory = settings.duplicateCheck === 'off' || settings.validateOnly ? undefined : new PostingMemory(context);
+	const memory =
+		settings.duplicateCheck === 'off' || settings.validateOnly
+			? undefined
+			: new PostingMemory(context);
 	// A dry run reads the log and counts nothing.
-	const log = settings.duplicateCheck === 'off' ? undefined : await ClaimLog.open(context, memory && (async () => await memory.storedKeyCount()));
+	const log =
+		settings.duplicateCheck === 'off'
+			? undefined
+			: await ClaimLog.open(context, memory && (async () => await memory.storedKeyCount()));
 	if (settings.duplicateCheck !== 'off') keyRows(context, client, spec, settings, rows, log, now);
 	const rememberedFrom = log?.rememberedFrom();
-	if (rememberedFrom) for (const row of rows) refuseBeyondReach(context, spec, row, rememberedFrom, easternDay(now));
+	if (rememberedFrom)
+		for (const row of rows) refuseBeyondReach(context, spec, row, rememberedFrom, easternDay(now));
 	const firstInvalid = rows.find((row) => row.status === 'invalid');
 	if (firstInvalid && !context.continueOnFail()) throw firstInvalid.error;
 	return { rows, memory, log };
 }
 
 /** Reads and validates a row, and its Post Again. */
-function readRow<TInput extends PaymentCommon>(context: IExecuteFunctions, spec: PostingSpec<TInput>, settings: PostingSettings, row: Row<TInput>): void {
+function readRow<TInput extends PaymentCommon>(
+	context: IExecuteFunctions,
+	spec: PostingSpec<TInput>,
+	settings: PostingSettings,
+	row: Row<TInput>,
+): void {
 	const node = context.getNode();
 	let raw: IDataObject;
 	try {
@@ -76,13 +96,22 @@ function readRow<TInput extends PaymentCommon>(context: IExecuteFunctions, spec:
 	}
 	row.input = checked.value;
 	if (settings.duplicateCheck === 'off') return;
-	const postAgain = context.getNodeParameter(postingParameterPath(context, 'postAgain'), row.itemIndex, false);
+	const postAgain = context.getNodeParameter(
+		postingParameterPath(context, 'postAgain'),
+		row.itemIndex,
+		false,
+	);
 	if (typeof postAgain === 'boolean') row.postAgain = postAgain;
 	else refuse(row, node, `Post Again must be true or false; it is ${JSON.stringify(postAgain)}`);
 }
 
 /** Each row's payment method must be one of the practice's (Record): its list read once. */
-async function checkMethods<TInput extends PaymentCommon>(context: IExecuteFunctions, client: AthenaClient, spec: PostingSpec<TInput>, rows: Array<Row<TInput>>): Promise<void> {
+async function checkMethods<TInput extends PaymentCommon>(
+	context: IExecuteFunctions,
+	client: AthenaClient,
+	spec: PostingSpec<TInput>,
+	rows: Array<Row<TInput>>,
+): Promise<void> {
 	const methodOf = spec.input.paymentMethodOf;
 	if (!methodOf || !rows.some(toSend)) return;
 	const node = context.getNode();
@@ -91,13 +120,24 @@ async function checkMethods<TInput extends PaymentCommon>(context: IExecuteFunct
 		methods = await fetchPaymentMethods(client);
 	} catch (error) {
 		if (!context.continueOnFail()) throw nodeErrorOf(node, error);
-		for (const row of rows.filter(toSend)) notChecked(row, node, error, "the node could not check the row's payment method against the practice's list.");
+		for (const row of rows.filter(toSend))
+			notChecked(
+				row,
+				node,
+				error,
+				"the node could not check the row's payment method against the practice's list.",
+			);
 		return;
 	}
 	const codes = methods.map((method) => method.code);
 	for (const row of rows.filter(toSend)) {
 		const method = methodOf(row.input);
-		if (method && !codes.includes(method)) refuse(row, node, `Payment Method ${method} is not one of this practice's methods (${codes.join(', ')}). Use one of those codes.`);
+		if (method && !codes.includes(method))
+			refuse(
+				row,
+				node,
+				`Payment Method ${method} is not one of this practice's methods (${codes.join(', ')}). Use one of those codes.`,
+			);
 	}
 }
 
@@ -114,7 +154,9 @@ function keyRows<TInput extends PaymentCommon>(
 	const days = {
 		today: easternDay(now),
 		windowDays: settings.duplicateWindowDays,
-		workflowDates: Array.from({ length: settings.duplicateWindowDays }, (_, index) => workflowDate(context.getTimezone(), now - index * DAY_MS)),
+		workflowDates: Array.from({ length: settings.duplicateWindowDays }, (_, index) =>
+			workflowDate(context.getTimezone(), now - index * DAY_MS),
+		),
 	};
 	// Keys of the previous key version are read only while the store may still hold some (no log: it may).
 	const withLegacy = log?.legacyMayRemain() ?? true;
@@ -123,9 +165,19 @@ function keyRows<TInput extends PaymentCommon>(
 		if (!toSend(row)) continue;
 		let source: KeySource<TInput> = { input: row.input };
 		if (settings.duplicateCheck === 'rowReference') {
-			const reference = String(context.getNodeParameter(postingParameterPath(context, 'rowReference'), row.itemIndex, '') ?? '').trim();
+			const reference = String(
+				context.getNodeParameter(
+					postingParameterPath(context, 'rowReference'),
+					row.itemIndex,
+					'',
+				) ?? '',
+			).trim();
 			if (!reference) {
-				refuse(row, context.getNode(), 'Row Reference is empty. Give each row a unique reference (e.g. a receipt number column), or set Duplicate Check to By Payment Details.');
+				refuse(
+					row,
+					context.getNode(),
+					'Row Reference is empty. Give each row a unique reference (e.g. a receipt number column), or set Duplicate Check to By Payment Details.',
+				);
 				continue;
 			}
 			source = { reference };
@@ -149,13 +201,28 @@ function keyRows<TInput extends PaymentCommon>(
 }
 
 /** A row dated before the oldest day the memory still holds in full: a posting of it may have been forgotten. */
-function refuseBeyondReach<TInput extends PaymentCommon>(context: IExecuteFunctions, spec: PostingSpec<TInput>, row: Row<TInput>, rememberedFrom: string, today: string): void {
+function refuseBeyondReach<TInput extends PaymentCommon>(
+	context: IExecuteFunctions,
+	spec: PostingSpec<TInput>,
+	row: Row<TInput>,
+	rememberedFrom: string,
+	today: string,
+): void {
 	if (!toSend(row) || row.postAgain) return;
 	// A card payment (Collect) is today's; a Record row's Post Date, empty for today.
 	const postDate = spec.input.postDateOf?.(row.input);
 	const day = postDate ? dayOfAthenaDate(postDate) : today;
 	if (day >= rememberedFrom) return;
 	const refusal = beyondReachError(`its Post Date ${athenaDateOfDay(day)}`, rememberedFrom);
-	const error = new NodeOperationError(context.getNode(), `Invalid input in ${row.name}: ${refusal.message}`, { itemIndex: row.itemIndex, description: refusal.description });
-	fileOutcome(row, 'invalid', { error: error.message, description: refusal.description, duplicateCheckKey: row.key }, error);
+	const error = new NodeOperationError(
+		context.getNode(),
+		`Invalid input in ${row.name}: ${refusal.message}`,
+		{ itemIndex: row.itemIndex, description: refusal.description },
+	);
+	fileOutcome(
+		row,
+		'invalid',
+		{ error: error.message, description: refusal.description, duplicateCheckKey: row.key },
+		error,
+	);
 }

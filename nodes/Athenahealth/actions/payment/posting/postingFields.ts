@@ -39,7 +39,8 @@ export const postingFields: INodeProperties[] = [
 			{
 				name: 'Off',
 				value: 'off',
-				description: 'Post every item, even one posted before. Only for workflows that can never run twice.',
+				description:
+					'Post every item, even one posted before. Only for workflows that can never run twice.',
 			},
 		],
 		description:
@@ -128,7 +129,8 @@ export const postingFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 60,
-				description: 'How long to wait for athena\'s answer. A payment left without an answer comes out "unknown" and is not sent again.',
+				description:
+					'How long to wait for athena\'s answer. A payment left without an answer comes out "unknown" and is not sent again.',
 			},
 		],
 	},
@@ -152,7 +154,12 @@ export function postingFieldsWith(extraOptions: INodeProperties[]): INodePropert
 	return postingFields.map((field) => {
 		if (field.name !== 'postingOptions') return field;
 		const collection = field as INodeProperties & { options: INodeProperties[] };
-		return { ...collection, options: [...collection.options, ...extraOptions].sort((a, b) => a.displayName.localeCompare(b.displayName)) };
+		return {
+			...collection,
+			options: [...collection.options, ...extraOptions].sort((a, b) =>
+				a.displayName.localeCompare(b.displayName),
+			),
+		};
 	});
 }
 
@@ -160,8 +167,16 @@ export function postingFieldsWith(extraOptions: INodeProperties[]): INodePropert
 export function readPostingSettings(context: IExecuteFunctions): PostingSettings {
 	const options = context.getNodeParameter('postingOptions', 0, {}) as IDataObject;
 	return {
-		validateOnly: context.getNodeParameter(postingParameterPath(context, 'validateOnly'), 0, false) as boolean,
-		duplicateCheck: context.getNodeParameter(postingParameterPath(context, 'duplicateCheck'), 0, 'paymentDetails') as PostingSettings['duplicateCheck'],
+		validateOnly: context.getNodeParameter(
+			postingParameterPath(context, 'validateOnly'),
+			0,
+			false,
+		) as boolean,
+		duplicateCheck: context.getNodeParameter(
+			postingParameterPath(context, 'duplicateCheck'),
+			0,
+			'paymentDetails',
+		) as PostingSettings['duplicateCheck'],
 		addSummary: (options.addSummary as boolean) ?? false,
 		batchItems: (options.batchItems as boolean) ?? false,
 		concurrency: Math.max(1, Math.floor(Number(options.concurrency ?? 3))),
@@ -184,9 +199,14 @@ export function postingOptionsV2(first: INodeProperties[] = []): INodeProperties
 	const collection = options as INodeProperties & { options: INodeProperties[] };
 	return {
 		...collection,
-		options: [...first, validateOnly, duplicateCheck, optionalRowReference, postAgain, ...collection.options].sort((a, b) =>
-			a.displayName.localeCompare(b.displayName),
-		),
+		options: [
+			...first,
+			validateOnly,
+			duplicateCheck,
+			optionalRowReference,
+			postAgain,
+			...collection.options,
+		].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
 
@@ -196,7 +216,12 @@ export function postingOptionsV3(first: INodeProperties[] = []): INodeProperties
 	return {
 		...collection,
 		options: collection.options.map((option) =>
-			option.name === 'duplicateCheck' ? { ...option, description: `${(option as INodeProperties).description} ${DUPLICATE_MEMORY_REACH}` } : option,
+			option.name === 'duplicateCheck'
+				? {
+						...option,
+						description: `${(option as INodeProperties).description} ${DUPLICATE_MEMORY_REACH}`,
+					}
+				: option,
 		),
 	};
 }

@@ -1,4 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemData, NodeExecutionHint } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IPairedItemData,
+	NodeExecutionHint,
+} from 'n8n-workflow';
 
 import { formatMoney } from '../../../shared/money';
 import { errorOutputJson } from './errorOutput';
@@ -25,7 +31,10 @@ export function report<TInput extends PaymentCommon>(
 	const output: INodeExecutionData[] = rows.map((row) => {
 		const failed = row.status !== undefined && FAILURE_STATUSES.includes(row.status);
 		const readable = readableRow(row.json, row.label, row.read);
-		return { json: failed && errorOutput ? errorOutputJson(readable) : readable, pairedItem: { item: row.itemIndex } };
+		return {
+			json: failed && errorOutput ? errorOutputJson(readable) : readable,
+			pairedItem: { item: row.itemIndex },
+		};
 	});
 	const batches = settings.batchItems ? paymentBatchItems(rows, spec) : [];
 	output.push(...batches);
@@ -35,13 +44,24 @@ export function report<TInput extends PaymentCommon>(
 			pairedItem: rows.map((row): IPairedItemData => ({ item: row.itemIndex })),
 		});
 	}
-	addHint(context, statusHint(rows.map((row) => row.status), { batchItems: batches.length, summary: settings.addSummary }));
+	addHint(
+		context,
+		statusHint(
+			rows.map((row) => row.status),
+			{ batchItems: batches.length, summary: settings.addSummary },
+		),
+	);
 	return output;
 }
 
 /** The optional last item: counts per status and what was posted, per payment method and department. */
-function summarise<TInput extends PaymentCommon>(rows: Array<Row<TInput>>, spec: PostingSpec<TInput>): IDataObject {
-	const counts = Object.fromEntries(Object.keys(POSTING_STATUSES).map((status) => [status, 0])) as Record<string, number>;
+function summarise<TInput extends PaymentCommon>(
+	rows: Array<Row<TInput>>,
+	spec: PostingSpec<TInput>,
+): IDataObject {
+	const counts = Object.fromEntries(
+		Object.keys(POSTING_STATUSES).map((status) => [status, 0]),
+	) as Record<string, number>;
 	const byMethod: Record<string, number> = {};
 	const byDepartment: Record<string, number> = {};
 	for (const row of rows) {
@@ -54,7 +74,8 @@ function summarise<TInput extends PaymentCommon>(rows: Array<Row<TInput>>, spec:
 			byDepartment[row.input.departmentId] = (byDepartment[row.input.departmentId] ?? 0) + cents;
 		}
 	}
-	const asMoney = (totals: Record<string, number>) => Object.fromEntries(Object.entries(totals).map(([name, cents]) => [name, formatMoney(cents)]));
+	const asMoney = (totals: Record<string, number>) =>
+		Object.fromEntries(Object.entries(totals).map(([name, cents]) => [name, formatMoney(cents)]));
 	const postedCents = Object.values(byMethod).reduce((sum, cents) => sum + cents, 0);
 	const batches = paymentBatchReport(rows, spec);
 	const posted = counts.posted
@@ -89,12 +110,22 @@ interface BatchTally {
  * ID athena returned in this run, the count, the total and the totals per method, as 2-place strings, the way a
  * person ticks them off against athenaOne's batch screen. Rows settled from athena count in the batch athena named.
  */
-function tallyBatches<TInput extends PaymentCommon>(rows: Array<Row<TInput>>, spec: PostingSpec<TInput>): BatchTally[] {
+function tallyBatches<TInput extends PaymentCommon>(
+	rows: Array<Row<TInput>>,
+	spec: PostingSpec<TInput>,
+): BatchTally[] {
 	const batches = new Map<string, BatchTally>();
 	for (const row of rows) {
-		const batchId = typeof row.json.paymentBatchId === 'string' ? row.json.paymentBatchId.trim() : '';
+		const batchId =
+			typeof row.json.paymentBatchId === 'string' ? row.json.paymentBatchId.trim() : '';
 		if (row.status !== 'posted' || !row.input || !batchId) continue;
-		const batch = batches.get(batchId) ?? { paymentBatchId: batchId, items: [], cents: 0, byMethod: {}, settled: 0 };
+		const batch = batches.get(batchId) ?? {
+			paymentBatchId: batchId,
+			items: [],
+			cents: 0,
+			byMethod: {},
+			settled: 0,
+		};
 		const cents = spec.report.totalCents(row.input);
 		const method = spec.report.methodLabel(row.input);
 		batch.items.push(row.itemIndex);
@@ -103,7 +134,9 @@ function tallyBatches<TInput extends PaymentCommon>(rows: Array<Row<TInput>>, sp
 		if (row.json.settledFromAthena === true) batch.settled++;
 		batches.set(batchId, batch);
 	}
-	return [...batches.values()].sort((a, b) => a.paymentBatchId.localeCompare(b.paymentBatchId, 'en', { numeric: true }));
+	return [...batches.values()].sort((a, b) =>
+		a.paymentBatchId.localeCompare(b.paymentBatchId, 'en', { numeric: true }),
+	);
 }
 
 function reportOf(batch: BatchTally): IDataObject {
@@ -111,21 +144,30 @@ function reportOf(batch: BatchTally): IDataObject {
 		paymentBatchId: batch.paymentBatchId,
 		payments: batch.items.length,
 		total: formatMoney(batch.cents),
-		totalsByPaymentMethod: Object.fromEntries(Object.entries(batch.byMethod).map(([method, cents]) => [method, formatMoney(cents)])),
+		totalsByPaymentMethod: Object.fromEntries(
+			Object.entries(batch.byMethod).map(([method, cents]) => [method, formatMoney(cents)]),
+		),
 		...(batch.settled ? { settledFromAthena: batch.settled } : {}),
 	};
 }
 
 /** For the summary item: one entry per payment batch. */
-function paymentBatchReport<TInput extends PaymentCommon>(rows: Array<Row<TInput>>, spec: PostingSpec<TInput>): IDataObject[] {
+function paymentBatchReport<TInput extends PaymentCommon>(
+	rows: Array<Row<TInput>>,
+	spec: PostingSpec<TInput>,
+): IDataObject[] {
 	return tallyBatches(rows, spec).map(reportOf);
 }
 
 /** "Payment batch 7001: 3 payments, total 35.75 (CASH 10.00, CHECK 25.75)": a batch in one line. */
 function lineOf(batch: IDataObject): string {
 	const count = Number(batch.payments);
-	const methods = Object.entries(batch.totalsByPaymentMethod as IDataObject).map(([method, total]) => `${method} ${String(total)}`);
-	const settled = batch.settledFromAthena ? `; ${String(batch.settledFromAthena)} settled from athena` : '';
+	const methods = Object.entries(batch.totalsByPaymentMethod as IDataObject).map(
+		([method, total]) => `${method} ${String(total)}`,
+	);
+	const settled = batch.settledFromAthena
+		? `; ${String(batch.settledFromAthena)} settled from athena`
+		: '';
 	return `Payment batch ${String(batch.paymentBatchId)}: ${count} ${count === 1 ? 'payment' : 'payments'}, total ${String(batch.total)} (${methods.join(', ')})${settled}`;
 }
 
@@ -133,11 +175,20 @@ function lineOf(batch: IDataObject): string {
  * The option "Add One Item per Payment Batch": each batch an item after the rows, paired with the rows in it. Its
  * first fields are the rows' first ones, `row` and `message`, so in n8n's table view it reads as what it is.
  */
-function paymentBatchItems<TInput extends PaymentCommon>(rows: Array<Row<TInput>>, spec: PostingSpec<TInput>): INodeExecutionData[] {
+function paymentBatchItems<TInput extends PaymentCommon>(
+	rows: Array<Row<TInput>>,
+	spec: PostingSpec<TInput>,
+): INodeExecutionData[] {
 	return tallyBatches(rows, spec).map((batch) => {
 		const reported = reportOf(batch);
 		return {
-			json: { row: `payment batch ${batch.paymentBatchId}`, message: lineOf(reported), paymentBatch: true, operation: spec.operation, ...reported },
+			json: {
+				row: `payment batch ${batch.paymentBatchId}`,
+				message: lineOf(reported),
+				paymentBatch: true,
+				operation: spec.operation,
+				...reported,
+			},
 			pairedItem: batch.items.map((item): IPairedItemData => ({ item })),
 		};
 	});
@@ -152,7 +203,9 @@ interface AfterTheRows {
 /** "5 rows: 3 posted, 1 skipped, 1 invalid.": the count of each status, in the statuses' order. */
 function statusCounts(statuses: Array<PostingStatus | undefined>): string {
 	const counts = countsOf(statuses);
-	const parts = (Object.keys(POSTING_STATUSES) as PostingStatus[]).filter((status) => counts(status)).map((status) => `${counts(status)} ${status}`);
+	const parts = (Object.keys(POSTING_STATUSES) as PostingStatus[])
+		.filter((status) => counts(status))
+		.map((status) => `${counts(status)} ${status}`);
 	return `${statuses.length === 1 ? '1 row' : `${statuses.length} rows`}: ${parts.join(', ') || 'none processed'}.`;
 }
 
@@ -167,7 +220,10 @@ function countsOf(statuses: Array<PostingStatus | undefined>): (status: PostingS
  * look like a clean success behind n8n's green tick; in plain words, where those rows say what to do; and what the
  * items after the rows are, so "9 items" for 5 rows is no puzzle.
  */
-function statusHint(statuses: Array<PostingStatus | undefined>, after: AfterTheRows = { batchItems: 0, summary: false }): NodeExecutionHint {
+function statusHint(
+	statuses: Array<PostingStatus | undefined>,
+	after: AfterTheRows = { batchItems: 0, summary: false },
+): NodeExecutionHint {
 	const count = countsOf(statuses);
 	const failures = FAILURE_STATUSES.reduce((sum, status) => sum + count(status), 0);
 	return {
@@ -178,7 +234,10 @@ function statusHint(statuses: Array<PostingStatus | undefined>, after: AfterTheR
 }
 
 function afterTheRows({ batchItems, summary }: AfterTheRows): string[] {
-	const items = [batchItems && `${batchItems} payment batch ${batchItems === 1 ? 'item' : 'items'}`, summary && 'the summary item'].filter(Boolean);
+	const items = [
+		batchItems && `${batchItems} payment batch ${batchItems === 1 ? 'item' : 'items'}`,
+		summary && 'the summary item',
+	].filter(Boolean);
 	return items.length ? [`After the rows: ${items.join(' and ')}.`] : [];
 }
 
@@ -187,15 +246,23 @@ function whatToDo(count: (status: PostingStatus) => number): string[] {
 	const said: string[] = [];
 	const notPosted = count('invalid') + count('failed');
 	if (notPosted) {
-		const which = [count('invalid') && 'invalid', count('failed') && 'failed'].filter(Boolean).join(' or ');
+		const which = [count('invalid') && 'invalid', count('failed') && 'failed']
+			.filter(Boolean)
+			.join(' or ');
 		const what = count('failed') ? 'why, and what to do' : 'what to fix';
-		said.push(`Nothing was posted for the ${which} ${notPosted === 1 ? `row: its message says ${what}.` : `rows: each one's message says ${what}.`}`);
+		said.push(
+			`Nothing was posted for the ${which} ${notPosted === 1 ? `row: its message says ${what}.` : `rows: each one's message says ${what}.`}`,
+		);
 	}
 	const unknown = count('unknown');
 	if (unknown === 1) {
-		said.push("The unknown row may have been posted: check the patient's account in athenaOne before posting it again (running the sheet again looks it up in athena).");
+		said.push(
+			"The unknown row may have been posted: check the patient's account in athenaOne before posting it again (running the sheet again looks it up in athena).",
+		);
 	} else if (unknown) {
-		said.push(`The ${unknown} unknown rows may have been posted: check the patients' accounts in athenaOne before posting them again (running the sheet again looks them up in athena).`);
+		said.push(
+			`The ${unknown} unknown rows may have been posted: check the patients' accounts in athenaOne before posting them again (running the sheet again looks them up in athena).`,
+		);
 	}
 	return said;
 }

@@ -14,7 +14,12 @@ export function toSend<TInput>(row: Row<TInput>): row is RowToSend<TInput> {
 }
 
 /** Files the row's outcome: its status, what it says (added to what it said before), and its error, if any. */
-export function fileOutcome<TInput>(row: Row<TInput>, status: PostingStatus, says: IDataObject = {}, error?: NodeApiError | NodeOperationError): void {
+export function fileOutcome<TInput>(
+	row: Row<TInput>,
+	status: PostingStatus,
+	says: IDataObject = {},
+	error?: NodeApiError | NodeOperationError,
+): void {
 	row.status = status;
 	if (error) row.error = error;
 	row.json = { ...row.json, status, ...says };
@@ -33,18 +38,37 @@ export function refuse<TInput>(row: Row<TInput>, node: INode, message: string): 
 
 /** An error of the node's own making from whatever was thrown. */
 export function nodeErrorOf(node: INode, error: unknown): NodeApiError | NodeOperationError {
-	return error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(node, (error as Error).message);
+	return error instanceof NodeApiError || error instanceof NodeOperationError
+		? error
+		: new NodeOperationError(node, (error as Error).message);
 }
 
 /** A check the node could not make (athena's list or record unavailable): the row is not sent. */
-export function notChecked<TInput>(row: Row<TInput>, node: INode, error: unknown, why: string): void {
+export function notChecked<TInput>(
+	row: Row<TInput>,
+	node: INode,
+	error: unknown,
+	why: string,
+): void {
 	const cause = nodeErrorOf(node, error);
-	fileOutcome(row, 'failed', { error: cause.message, description: [cause.description, `Nothing was posted: ${why}`].filter(Boolean).join(' ') }, cause);
+	fileOutcome(
+		row,
+		'failed',
+		{
+			error: cause.message,
+			description: [cause.description, `Nothing was posted: ${why}`].filter(Boolean).join(' '),
+		},
+		cause,
+	);
 }
 
 /** The node stopped at an earlier failed row before this one was sent. */
 export function notSent<TInput>(row: Row<TInput>, node: INode, described: IDataObject = {}): void {
-	const error = new NodeOperationError(node, 'Not sent: the node stopped at an earlier failed row', { itemIndex: row.itemIndex });
+	const error = new NodeOperationError(
+		node,
+		'Not sent: the node stopped at an earlier failed row',
+		{ itemIndex: row.itemIndex },
+	);
 	fileOutcome(row, 'failed', { error: error.message, ...described }, error);
 }
 
@@ -63,7 +87,9 @@ const IDENTITY = ['patientId', 'departmentId', 'paymentMethod'] as const;
 /** What a row gave for its identity, as read before any check, as text (anything like a card number masked). */
 export function identityAsRead(raw: IDataObject): IDataObject {
 	const asText = (value: unknown) =>
-		typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? redactCardData(String(value).trim()) : '';
+		typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+			? redactCardData(String(value).trim())
+			: '';
 	return Object.fromEntries(IDENTITY.map((field) => [field, asText(raw[field])]));
 }
 
@@ -80,7 +106,11 @@ export function readIdentity(context: IExecuteFunctions, itemIndex: number): IDa
 		}
 	};
 	const method = read('paymentMethod');
-	return { patientId: read('patientId', { extractValue: true }), departmentId: read('departmentId'), paymentMethod: method === METHOD_FROM_COLUMN ? read('paymentMethodColumn') : method };
+	return {
+		patientId: read('patientId', { extractValue: true }),
+		departmentId: read('departmentId'),
+		paymentMethod: method === METHOD_FROM_COLUMN ? read('paymentMethodColumn') : method,
+	};
 }
 
 const textOf = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
@@ -91,9 +121,16 @@ const textOf = (value: unknown) => (typeof value === 'string' && value !== '' ? 
  * nothing to say) first, then whose payment it is, the same columns on every row; the rest after; `item`, n8n's
  * index counted from 0, last, kept for workflows that read it. `error` and `reason` stay for workflows that read them.
  */
-export function readableRow(json: IDataObject, row: number | string, read: IDataObject | undefined): IDataObject {
+export function readableRow(
+	json: IDataObject,
+	row: number | string,
+	read: IDataObject | undefined,
+): IDataObject {
 	const { item, status, ...rest } = json;
-	const message = textOf(json.error) ?? textOf(json.reason) ?? textOf(json.note) ?? textOf(json.athenaNote) ?? '';
-	const identity = Object.fromEntries(IDENTITY.map((field) => [field, rest[field] ?? read?.[field] ?? '']));
+	const message =
+		textOf(json.error) ?? textOf(json.reason) ?? textOf(json.note) ?? textOf(json.athenaNote) ?? '';
+	const identity = Object.fromEntries(
+		IDENTITY.map((field) => [field, rest[field] ?? read?.[field] ?? '']),
+	);
 	return { row, status, message, ...identity, ...rest, item };
 }

@@ -10,7 +10,15 @@ import { claimKeys } from './memory/keys';
 import type { PostingMemory } from './memory/store';
 import { fileOutcome, noteKeyHeld, notSent, toSend } from './rowOutcome';
 import { FAILURE_STATUSES } from './statuses';
-import type { PaymentCommon, PostedIds, PostingSettings, PostingSpec, Row, RowKeys, RowToSend } from './types';
+import type {
+	PaymentCommon,
+	PostedIds,
+	PostingSettings,
+	PostingSpec,
+	Row,
+	RowKeys,
+	RowToSend,
+} from './types';
 
 /** What sending needs besides the row. */
 interface Sending<TInput extends PaymentCommon> {
@@ -38,11 +46,16 @@ export async function sendAll<TInput extends PaymentCommon>(
 ): Promise<void> {
 	const node = context.getNode();
 	const continueOnFail = context.continueOnFail();
-	const mustStop = () => !continueOnFail && rows.some((row) => row.status && FAILURE_STATUSES.includes(row.status));
+	const mustStop = () =>
+		!continueOnFail && rows.some((row) => row.status && FAILURE_STATUSES.includes(row.status));
 	const sending: Sending<TInput> = { context, client, spec, memory, log, mustStop };
 	// The keys of the rows to send, in the order they are sent: the memory claims them a chunk of rows ahead.
 	const toClaim = rows.filter((row) => toSend(row) && row.key);
-	memory?.planClaims(toClaim.map((row) => claimKeys(keysOf(row), row.postAgain === true)), settings.concurrency, mustStop);
+	memory?.planClaims(
+		toClaim.map((row) => claimKeys(keysOf(row), row.postAgain === true)),
+		settings.concurrency,
+		mustStop,
+	);
 	await runWithLimit(
 		rows.length,
 		settings.concurrency,
@@ -53,7 +66,11 @@ export async function sendAll<TInput extends PaymentCommon>(
 				await sendRow(sending, row);
 			} catch (error) {
 				// The engine never throws past its rows: whatever escaped, the row comes out with its status.
-				const escaped = new NodeOperationError(node, `The outcome of this row is not known: ${(error as Error).message}`, { itemIndex: row.itemIndex });
+				const escaped = new NodeOperationError(
+					node,
+					`The outcome of this row is not known: ${(error as Error).message}`,
+					{ itemIndex: row.itemIndex },
+				);
 				fileOutcome(row, row.status ?? 'unknown', { error: escaped.message }, escaped);
 			}
 		},
@@ -62,13 +79,17 @@ export async function sendAll<TInput extends PaymentCommon>(
 	for (const row of rows) if (toSend(row)) notSent(row, node);
 }
 
-const keysOf = <TInput>(row: Row<TInput>): RowKeys => row.keys ?? { key: row.key as string, ahead: [], legacy: [] };
+const keysOf = <TInput>(row: Row<TInput>): RowKeys =>
+	row.keys ?? { key: row.key as string, ahead: [], legacy: [] };
 
 /**
  * One row: claim its keys → send it → read athena's answer → file the outcome. A key is given back only when athena
  * provably did nothing; an unknown outcome keeps it, so the row is never sent again by itself.
  */
-async function sendRow<TInput extends PaymentCommon>(sending: Sending<TInput>, row: RowToSend<TInput>): Promise<void> {
+async function sendRow<TInput extends PaymentCommon>(
+	sending: Sending<TInput>,
+	row: RowToSend<TInput>,
+): Promise<void> {
 	const { context, client, spec, memory, log, mustStop } = sending;
 	const described = spec.report.describe(row.input);
 	// The node is stopping: this lane takes no key and sends nothing more.
@@ -89,7 +110,12 @@ async function sendRow<TInput extends PaymentCommon>(sending: Sending<TInput>, r
 	try {
 		const ids = await spec.send(client, row.input, row.itemIndex);
 		const at = new Date().toISOString();
-		const record = { status: 'posted' as const, at, executionId: context.getExecutionId(), ...dropEmpty({ paymentBatchId: ids.paymentBatchId, ePaymentId: ids.ePaymentId }) };
+		const record = {
+			status: 'posted' as const,
+			at,
+			executionId: context.getExecutionId(),
+			...dropEmpty({ paymentBatchId: ids.paymentBatchId, ePaymentId: ids.ePaymentId }),
+		};
 		if (memory) for (const heldKey of held) memory.remember(heldKey, record);
 		fileOutcome(row, 'posted', { ...described, ...ids, postedAt: at, duplicateCheckKey: row.key });
 	} catch (error) {
@@ -108,7 +134,9 @@ async function claimRow<TInput extends PaymentCommon>(
 	described: IDataObject,
 ): Promise<string[] | undefined> {
 	try {
-		const claimed = await claim(memory, keysOf(row), row.postAgain === true, (count) => log?.recorded(count));
+		const claimed = await claim(memory, keysOf(row), row.postAgain === true, (count) =>
+			log?.recorded(count),
+		);
 		if (claimed.send) return claimed.held;
 		const previous = memory.previous(claimed.blockedBy);
 		fileOutcome(row, 'skipped', {
@@ -121,12 +149,21 @@ async function claimRow<TInput extends PaymentCommon>(
 			...(previous?.ePaymentId ? { ePaymentId: previous.ePaymentId } : {}),
 		});
 	} catch (error) {
-		const failure = new NodeOperationError(context.getNode(), `Nothing was posted: n8n's duplicate check failed (${(error as Error).message})`, {
-			itemIndex: row.itemIndex,
-			description:
-				'The row was not sent. The duplicate check uses n8n\'s processed-data store (its database; the workflow must be saved). Run the sheet again once the database answers: rows already posted are skipped.',
-		});
-		fileOutcome(row, 'failed', { error: failure.message, description: failure.description, ...described }, failure);
+		const failure = new NodeOperationError(
+			context.getNode(),
+			`Nothing was posted: n8n's duplicate check failed (${(error as Error).message})`,
+			{
+				itemIndex: row.itemIndex,
+				description:
+					"The row was not sent. The duplicate check uses n8n's processed-data store (its database; the workflow must be saved). Run the sheet again once the database answers: rows already posted are skipped.",
+			},
+		);
+		fileOutcome(
+			row,
+			'failed',
+			{ error: failure.message, description: failure.description, ...described },
+			failure,
+		);
 	}
 	return undefined;
 }
@@ -141,14 +178,29 @@ function fileSendFailure<TInput extends PaymentCommon>(
 	held: string[],
 ): void {
 	const apiError =
-		error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(context.getNode(), (error as Error).message, { itemIndex: row.itemIndex });
+		error instanceof NodeApiError || error instanceof NodeOperationError
+			? error
+			: new NodeOperationError(context.getNode(), (error as Error).message, {
+					itemIndex: row.itemIndex,
+				});
 	const outcomeUnknown = error instanceof AthenaApiError && error.outcome === 'unknown';
-	const says = { error: apiError.message, description: apiError.description, ...described, duplicateCheckKey: row.key, ...(outcomeUnknown ? { sentAt } : {}) };
+	const says = {
+		error: apiError.message,
+		description: apiError.description,
+		...described,
+		duplicateCheckKey: row.key,
+		...(outcomeUnknown ? { sentAt } : {}),
+	};
 	fileOutcome(row, outcomeUnknown ? 'unknown' : 'failed', says, apiError);
 	if (!memory || !row.key) return;
 	// An unknown outcome keeps its key: the row must not post again until someone checks athenaOne.
 	if (outcomeUnknown) {
-		const record = { status: 'unknown' as const, at: new Date().toISOString(), sentAt, executionId: context.getExecutionId() };
+		const record = {
+			status: 'unknown' as const,
+			at: new Date().toISOString(),
+			sentAt,
+			executionId: context.getExecutionId(),
+		};
 		for (const heldKey of held) memory.remember(heldKey, record);
 	} else giveBackOrSay(memory, row, held, log);
 }
@@ -157,7 +209,12 @@ function fileSendFailure<TInput extends PaymentCommon>(
  * Gives keys back (together with the other rows' when the execution settles); when the store fails, the key stays
  * held (fail closed: a re-run skips the row) and the row says so, instead of the error escaping past the rows.
  */
-function giveBackOrSay<TInput>(memory: PostingMemory | undefined, row: Row<TInput>, keys: string[], log?: ClaimLog): void {
+function giveBackOrSay<TInput>(
+	memory: PostingMemory | undefined,
+	row: Row<TInput>,
+	keys: string[],
+	log?: ClaimLog,
+): void {
 	memory?.giveBack(
 		keys,
 		(error) => noteKeyHeld(row, error, keys[0]),
@@ -169,12 +226,19 @@ function giveBackOrSay<TInput>(memory: PostingMemory | undefined, row: Row<TInpu
  * Before the execution ends (see PostingMemory.settle): rows the node never reached whose keys, claimed ahead, could
  * not be given back say so; the answer is what the summary reports about claims.
  */
-export async function settleClaims<TInput>(memory: PostingMemory | undefined, rows: Array<Row<TInput>>): Promise<IDataObject> {
+export async function settleClaims<TInput>(
+	memory: PostingMemory | undefined,
+	rows: Array<Row<TInput>>,
+): Promise<IDataObject> {
 	if (!memory) return {};
 	const settled = await memory.settle();
 	if (settled.giveBackError) {
 		for (const row of rows) {
-			const held = row.key ? claimKeys(keysOf(row), row.postAgain === true).filter((key) => settled.notGivenBack.has(key)) : [];
+			const held = row.key
+				? claimKeys(keysOf(row), row.postAgain === true).filter((key) =>
+						settled.notGivenBack.has(key),
+					)
+				: [];
 			if (held.length && !row.json.keyHeld) noteKeyHeld(row, settled.giveBackError, held[0]);
 		}
 	}
@@ -182,11 +246,15 @@ export async function settleClaims<TInput>(memory: PostingMemory | undefined, ro
 		claimsHealed: settled.healed,
 		overlapGuard: settled.unlocked ? 'this n8n process only' : 'every n8n process',
 		...(settled.healError
-			? { claimsNote: `Could not read back this run's duplicate-check keys (${settled.healError.message}); one lost to an overlapping run would let a re-run post its row again.` }
+			? {
+					claimsNote: `Could not read back this run's duplicate-check keys (${settled.healError.message}); one lost to an overlapping run would let a re-run post its row again.`,
+				}
 			: {}),
 	};
 }
 
 function dropEmpty(ids: PostedIds): IDataObject {
-	return Object.fromEntries(Object.entries(ids).filter(([, value]) => value !== undefined && value !== ''));
+	return Object.fromEntries(
+		Object.entries(ids).filter(([, value]) => value !== undefined && value !== ''),
+	);
 }

@@ -40,31 +40,65 @@ function unknownKeyOf<TInput>(row: Row<TInput>, memory: PostingMemory): string |
 }
 
 /** Each payment looked up in athena's records (findInAthena.ts); never throws: a failure is each row's finding. */
-async function lookUp(context: IExecuteFunctions, payments: UnknownPayment[], memory: PostingMemory, settings: PostingSettings): Promise<AthenaFinding[]> {
+async function lookUp(
+	context: IExecuteFunctions,
+	payments: UnknownPayment[],
+	memory: PostingMemory,
+	settings: PostingSettings,
+): Promise<AthenaFinding[]> {
 	try {
 		const client = await AthenaClient.create(context, {
 			requestsPerSecond: settings.requestsPerSecond,
 			timeoutMs: settings.timeoutSeconds * 1000,
 			maxThrottleRetries: LOOKUP_THROTTLE_RETRIES,
 		});
-		const knownEPaymentIds = new Set(memory.records().flatMap((record) => (record.status === 'posted' && record.ePaymentId ? [record.ePaymentId] : [])));
-		return await findInAthena(client, payments, { concurrency: settings.concurrency, knownEPaymentIds });
+		const knownEPaymentIds = new Set(
+			memory
+				.records()
+				.flatMap((record) =>
+					record.status === 'posted' && record.ePaymentId ? [record.ePaymentId] : [],
+				),
+		);
+		return await findInAthena(client, payments, {
+			concurrency: settings.concurrency,
+			knownEPaymentIds,
+		});
 	} catch (error) {
-		return payments.map(() => ({ kind: 'lookupFailed', why: 'failed', reason: `the look-up failed (${(error as Error).message})` }));
+		return payments.map(() => ({
+			kind: 'lookupFailed',
+			why: 'failed',
+			reason: `the look-up failed (${(error as Error).message})`,
+		}));
 	}
 }
 
 /** Identical payments this run knows the IDs of: athena's payments with those IDs are theirs, not the row's. */
-function twinsOf<TInput>(row: Row<TInput>, rows: Array<Row<TInput>>, idsOf: (twin: Row<TInput>) => PostingRecord | undefined): UnknownPayment['postedTwins'] {
+function twinsOf<TInput>(
+	row: Row<TInput>,
+	rows: Array<Row<TInput>>,
+	idsOf: (twin: Row<TInput>) => PostingRecord | undefined,
+): UnknownPayment['postedTwins'] {
 	const base = baseKey(row.key!);
 	return rows
-		.filter((twin) => twin !== row && twin.key && baseKey(twin.key) === base && idsOf(twin)?.status === 'posted')
-		.map((twin) => ({ ePaymentId: idsOf(twin)?.ePaymentId, paymentBatchId: idsOf(twin)?.paymentBatchId }));
+		.filter(
+			(twin) =>
+				twin !== row && twin.key && baseKey(twin.key) === base && idsOf(twin)?.status === 'posted',
+		)
+		.map((twin) => ({
+			ePaymentId: idsOf(twin)?.ePaymentId,
+			paymentBatchId: idsOf(twin)?.paymentBatchId,
+		}));
 }
 
 /** What identifies the row's payment in athena's records, from what the row says it posts. */
-export function unknownPaymentOf(operation: 'record' | 'collect', described: IDataObject, totalCents: number, sentAt: number): UnknownPayment {
-	const textOf = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+export function unknownPaymentOf(
+	operation: 'record' | 'collect',
+	described: IDataObject,
+	totalCents: number,
+	sentAt: number,
+): UnknownPayment {
+	const textOf = (value: unknown) =>
+		typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 	return {
 		operation,
 		patientId: String(described.patientId),
@@ -93,14 +127,24 @@ export async function settleUnknownRows<TInput extends PaymentCommon>(
 ): Promise<void> {
 	// A row re-posted with Post Again since is accounted for by its re-post: it is not looked up.
 	const candidates = rows.filter(
-		(row) => toSend(row) && row.key && row.postAgain !== true && unknownKeyOf(row, memory) && !memory.previous(repostKey(row.key)),
+		(row) =>
+			toSend(row) &&
+			row.key &&
+			row.postAgain !== true &&
+			unknownKeyOf(row, memory) &&
+			!memory.previous(repostKey(row.key)),
 	);
 	if (candidates.length === 0) return;
 	const posted = (key: string | undefined) => (key ? memory.previous(key) : undefined);
 	const payments = candidates.map((row) => {
 		const previous = memory.previous(unknownKeyOf(row, memory)!)!;
 		const base = baseKey(row.key!);
-		const payment = unknownPaymentOf(spec.operation, spec.report.describe(row.input!), spec.report.totalCents(row.input!), sentAtOf(previous, settings));
+		const payment = unknownPaymentOf(
+			spec.operation,
+			spec.report.describe(row.input!),
+			spec.report.totalCents(row.input!),
+			sentAtOf(previous, settings),
+		);
 		payment.identity = base;
 		payment.order = copyOf(row.key!);
 		payment.postedTwins = twinsOf(row, rows, (twin) => posted(twin.key));
@@ -108,7 +152,9 @@ export async function settleUnknownRows<TInput extends PaymentCommon>(
 	});
 	const findings = await lookUp(context, payments, memory, settings);
 	// The row's own key and the next days' keys of its window: a settled row is posted on every day it is remembered.
-	const heldFound = candidates.filter((_, index) => findings[index]?.kind === 'found').flatMap((row) => [row.key!, ...(row.keys?.ahead ?? [])]);
+	const heldFound = candidates
+		.filter((_, index) => findings[index]?.kind === 'found')
+		.flatMap((row) => [row.key!, ...(row.keys?.ahead ?? [])]);
 	// The claim is the guarantee, the details a courtesy: a settled key must be held in n8n's store whatever happened to
 	// it. One store call for all of them (each call rewrites the node's whole key list); remember() then keeps them.
 	if (heldFound.length) {
@@ -116,7 +162,9 @@ export async function settleUnknownRows<TInput extends PaymentCommon>(
 		await Promise.all(heldFound.map(async (key) => await memory.claim(key).catch(() => false)));
 	}
 	const now = new Date().toISOString();
-	candidates.forEach((row, index) => applyFinding(context, spec, row, memory, findings[index], now));
+	candidates.forEach((row, index) =>
+		applyFinding(context, spec, row, memory, findings[index], now),
+	);
 }
 
 function applyFinding<TInput extends PaymentCommon>(
@@ -134,10 +182,26 @@ function applyFinding<TInput extends PaymentCommon>(
 	const when = previous.sentAt ?? previous.at;
 	const common = { ...described, duplicateCheckKey: key, sentAt: when };
 	if (finding?.kind === 'found') {
-		const ids = Object.fromEntries(Object.entries({ paymentBatchId: finding.paymentBatchId, ePaymentId: finding.ePaymentId }).filter(([, value]) => value));
-		const record = { status: 'posted' as const, at: now, executionId: context.getExecutionId(), sentAt: when, settledFromAthena: true, ...ids };
+		const ids = Object.fromEntries(
+			Object.entries({
+				paymentBatchId: finding.paymentBatchId,
+				ePaymentId: finding.ePaymentId,
+			}).filter(([, value]) => value),
+		);
+		const record = {
+			status: 'posted' as const,
+			at: now,
+			executionId: context.getExecutionId(),
+			sentAt: when,
+			settledFromAthena: true,
+			...ids,
+		};
 		// Every key the row holds as unknown (and its own): tomorrow's run, claiming the next day's key, reads posted.
-		const settled = new Set([key, ...(row.keys?.ahead ?? []), ...allKeysOf(row).filter((held) => memory.previous(held)?.status === 'unknown')]);
+		const settled = new Set([
+			key,
+			...(row.keys?.ahead ?? []),
+			...allKeysOf(row).filter((held) => memory.previous(held)?.status === 'unknown'),
+		]);
 		for (const held of settled) memory.remember(held, record);
 		fileOutcome(row, 'posted', {
 			...common,
@@ -153,8 +217,14 @@ function applyFinding<TInput extends PaymentCommon>(
 	}
 	if (finding?.kind === 'notFound') {
 		// Still held (unknown): only Post Again posts it. The record says athena was asked and showed nothing.
-		for (const held of allKeysOf(row).filter((candidate) => memory.previous(candidate)?.status === 'unknown')) {
-			memory.remember(held, { ...memory.previous(held)!, athenaCheck: ATHENA_CHECK.notFound, checkedAt: now });
+		for (const held of allKeysOf(row).filter(
+			(candidate) => memory.previous(candidate)?.status === 'unknown',
+		)) {
+			memory.remember(held, {
+				...memory.previous(held)!,
+				athenaCheck: ATHENA_CHECK.notFound,
+				checkedAt: now,
+			});
 		}
 		fileOutcome(row, 'skipped', {
 			reason: `An earlier run sent this payment (${when}) and got no answer. athena shows no such payment: ${finding.looked}. It was not posted again by itself, because a look-up that finds nothing is no proof. If the patient's account in athenaOne agrees, turn on Post Again for this row to post it.`,
@@ -191,7 +261,14 @@ export async function nameEarlierPostings<TInput extends PaymentCommon>(
 	settings: PostingSettings,
 ): Promise<void> {
 	// `previous: null`: skipped for a posting held in n8n's store whose details are missing (see send.ts).
-	const unnamed = rows.filter((row) => row.status === 'skipped' && row.input && row.key && row.postAgain !== true && row.json.previous === null);
+	const unnamed = rows.filter(
+		(row) =>
+			row.status === 'skipped' &&
+			row.input &&
+			row.key &&
+			row.postAgain !== true &&
+			row.json.previous === null,
+	);
 	if (unnamed.length === 0) return;
 	const what = spec.operation === 'record' ? 'payment batch' : 'e-payment ID';
 	const cannotName = (why: string) =>
@@ -207,36 +284,66 @@ export async function nameEarlierPostings<TInput extends PaymentCommon>(
 		// When it can have been posted: on its Post Date (a history range is a day either side of it); a card payment
 		// within the Duplicate Window, since its key blocked today's.
 		const sentAt = postDate ? noonEasternOf(postDate) : now - settings.duplicateWindowDays * DAY_MS;
-		const payment = unknownPaymentOf(spec.operation, spec.report.describe(row.input!), spec.report.totalCents(row.input!), sentAt);
+		const payment = unknownPaymentOf(
+			spec.operation,
+			spec.report.describe(row.input!),
+			spec.report.totalCents(row.input!),
+			sentAt,
+		);
 		payment.identity = baseKey(row.key!);
 		payment.order = copyOf(row.key!);
-		payment.postedTwins = twinsOf(row, rows, (twin) => (twin.status === 'posted' ? { status: 'posted', at: '', paymentBatchId: stringOf(twin.json.paymentBatchId), ePaymentId: stringOf(twin.json.ePaymentId) } : undefined));
+		payment.postedTwins = twinsOf(row, rows, (twin) =>
+			twin.status === 'posted'
+				? {
+						status: 'posted',
+						at: '',
+						paymentBatchId: stringOf(twin.json.paymentBatchId),
+						ePaymentId: stringOf(twin.json.ePaymentId),
+					}
+				: undefined,
+		);
 		lookups.push({ row, payment });
 	}
 	if (lookups.length === 0) return;
-	const findings = await lookUp(context, lookups.map(({ payment }) => payment), memory, settings);
-	const records = spec.operation === 'record' ? "athena's payment history" : "athena's receipts";
-	lookups.forEach(({ row }, index) => {
-		const finding = findings[index];
-		if (finding?.kind === 'found' && (finding.paymentBatchId || finding.ePaymentId)) {
-			const named = finding.paymentBatchId ? `in payment batch ${finding.paymentBatchId}` : `as e-payment ${finding.ePaymentId}`;
-			addToRow(row, {
-				reason: `Already posted by an earlier run, ${named} (found in ${records}).${finding.note ? ` ${finding.note}` : ''} ${AGAIN}`,
-				...(finding.paymentBatchId ? { paymentBatchId: finding.paymentBatchId } : {}),
-				...(finding.ePaymentId ? { ePaymentId: finding.ePaymentId } : {}),
-				athenaMatched: finding.matched,
-				...(finding.athenaDate ? { athenaDate: finding.athenaDate } : {}),
-			});
-			return;
-		}
-		const why =
-			finding?.kind === 'lookupFailed'
-				? `${records} could not be read: ${finding.reason}.`
-				: finding?.kind === 'notFound'
-					? `${records} showed no match: ${finding.looked}.`
-					: `${records} showed it without its ${what}.`;
-		addToRow(row, { reason: cannotName(why) });
-	});
+	const findings = await lookUp(
+		context,
+		lookups.map(({ payment }) => payment),
+		memory,
+		settings,
+	);
+	lookups.forEach(({ row }, index) => nameFromFinding(spec, row, findings[index], cannotName));
 }
 
-const stringOf = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+/** What the look-up found for a skipped row goes on the row: its batch or e-payment ID, or why it is not named. */
+function nameFromFinding<TInput extends PaymentCommon>(
+	spec: PostingSpec<TInput>,
+	row: Row<TInput>,
+	finding: Awaited<ReturnType<typeof lookUp>>[number] | undefined,
+	cannotName: (why: string) => string,
+): void {
+	const records = spec.operation === 'record' ? "athena's payment history" : "athena's receipts";
+	if (finding?.kind === 'found' && (finding.paymentBatchId || finding.ePaymentId)) {
+		const named = finding.paymentBatchId
+			? `in payment batch ${finding.paymentBatchId}`
+			: `as e-payment ${finding.ePaymentId}`;
+		addToRow(row, {
+			reason: `Already posted by an earlier run, ${named} (found in ${records}).${finding.note ? ` ${finding.note}` : ''} ${AGAIN}`,
+			...(finding.paymentBatchId ? { paymentBatchId: finding.paymentBatchId } : {}),
+			...(finding.ePaymentId ? { ePaymentId: finding.ePaymentId } : {}),
+			athenaMatched: finding.matched,
+			...(finding.athenaDate ? { athenaDate: finding.athenaDate } : {}),
+		});
+		return;
+	}
+	const what = spec.operation === 'record' ? 'payment batch' : 'e-payment ID';
+	const why =
+		finding?.kind === 'lookupFailed'
+			? `${records} could not be read: ${finding.reason}.`
+			: finding?.kind === 'notFound'
+				? `${records} showed no match: ${finding.looked}.`
+				: `${records} showed it without its ${what}.`;
+	addToRow(row, { reason: cannotName(why) });
+}
+
+const stringOf = (value: unknown) =>
+	typeof value === 'string' && value !== '' ? value : undefined;

@@ -23,7 +23,11 @@ interface ClaimLogData extends IDataObject {
 }
 
 const isLog = (value: unknown): value is ClaimLogData =>
-	typeof value === 'object' && value !== null && typeof (value as ClaimLogData).since === 'string' && typeof (value as ClaimLogData).untracked === 'number' && typeof (value as ClaimLogData).days === 'object';
+	typeof value === 'object' &&
+	value !== null &&
+	typeof (value as ClaimLogData).since === 'string' &&
+	typeof (value as ClaimLogData).untracked === 'number' &&
+	typeof (value as ClaimLogData).days === 'object';
 
 export class ClaimLog {
 	private constructor(private readonly data: ClaimLogData) {}
@@ -32,7 +36,10 @@ export class ClaimLog {
 	 * The node's log. A real run starts one when there is none, counting the keys already stored (`countStored`); a
 	 * dry run (no `countStored`) reads only a saved one. Undefined when there is none and the store cannot be counted.
 	 */
-	static async open(context: IExecuteFunctions, countStored?: () => Promise<number>): Promise<ClaimLog | undefined> {
+	static async open(
+		context: IExecuteFunctions,
+		countStored?: () => Promise<number>,
+	): Promise<ClaimLog | undefined> {
 		const staticData = context.getWorkflowStaticData('node');
 		if (isLog(staticData.claimLog)) return new ClaimLog(staticData.claimLog);
 		if (!countStored) return undefined;
@@ -84,7 +91,10 @@ export class ClaimLog {
 }
 
 /** Why a row dated before the memory's reach is refused, and what to do. */
-export function beyondReachError(what: string, rememberedFrom: string): { message: string; description: string } {
+export function beyondReachError(
+	what: string,
+	rememberedFrom: string,
+): { message: string; description: string } {
 	return {
 		message: `${what} is before ${athenaDateOfDay(rememberedFrom)}, the oldest day this node's duplicate memory still holds in full, so an earlier posting of it may have been forgotten`,
 		description: `n8n keeps the newest ${STORE_MAX_ENTRIES.toLocaleString('en-US')} duplicate-check keys of this node and forgets older ones. Nothing was sent for this row. Check the patient's account in athenaOne: if the payment is not there, post this row with Post Again.`,

@@ -10,13 +10,22 @@ type SendDecision = { send: true } | { send: false; blockedBy: string; repostedB
  * (`held`: the keys with a remembered posting). A row is sent when its keys are all free, or, with Post Again, its
  * re-post keys are. Blocked, the key with details (`explains`) says best why.
  */
-function sendDecision(keys: RowKeys, postAgain: boolean, held: (key: string) => boolean, explains: (key: string) => boolean): SendDecision {
+function sendDecision(
+	keys: RowKeys,
+	postAgain: boolean,
+	held: (key: string) => boolean,
+	explains: (key: string) => boolean,
+): SendDecision {
 	const first = firstKeys(keys);
 	const again = postAgain ? repostKeys(keys) : [];
 	const free = (group: string[]) => group.length > 0 && group.every((key) => !held(key));
 	if (free(first) || free(again)) return { send: true };
 	const blocking = (postAgain ? again : first).filter(held);
-	return { send: false, blockedBy: blocking.find(explains) ?? blocking[0], repostedBefore: postAgain || undefined };
+	return {
+		send: false,
+		blockedBy: blocking.find(explains) ?? blocking[0],
+		repostedBefore: postAgain || undefined,
+	};
 }
 
 /** A claim's decision, and the keys this execution now holds for the row: remembered when it posts, given back when athena refuses. */
@@ -27,12 +36,25 @@ export type Claim = SendDecision & { held: string[] };
  * then on. Keys of the previous version are claimed with the current one (n8n's store has no read-only check); they
  * are released with it.
  */
-export async function claim(memory: PostingMemory, keys: RowKeys, postAgain: boolean, onRecorded: (count: number) => void = () => undefined): Promise<Claim> {
+export async function claim(
+	memory: PostingMemory,
+	keys: RowKeys,
+	postAgain: boolean,
+	onRecorded: (count: number) => void = () => undefined,
+): Promise<Claim> {
 	// All in one call to the store. A row posted for the first time with the flag on also takes its re-post keys:
 	// that posting counts as its re-post, or the next run with the flag still on would post it again.
-	const fresh = await claimAll(memory, [...firstKeys(keys), ...(postAgain ? repostKeys(keys) : [])]);
+	const fresh = await claimAll(memory, [
+		...firstKeys(keys),
+		...(postAgain ? repostKeys(keys) : []),
+	]);
 	onRecorded(fresh.size);
-	const decision = sendDecision(keys, postAgain, (key) => !fresh.has(key), (key) => memory.previous(key) !== undefined);
+	const decision = sendDecision(
+		keys,
+		postAgain,
+		(key) => !fresh.has(key),
+		(key) => memory.previous(key) !== undefined,
+	);
 	// Skipped: what it claimed stays held (the payment is posted).
 	if (!decision.send) return { ...decision, held: [] };
 	// It will be sent: the next days of the window are claimed for it now, so a re-run then skips it.
@@ -54,7 +76,10 @@ export function peek(memory: PostingMemory, keys: RowKeys, postAgain: boolean): 
 }
 
 /** Why a row was not sent, for its `reason`. */
-export function skipReason(decision: { repostedBefore?: boolean }, previous: PostingRecord | undefined): string {
+export function skipReason(
+	decision: { repostedBefore?: boolean },
+	previous: PostingRecord | undefined,
+): string {
 	if (decision.repostedBefore) {
 		return `Post Again was already used for this payment (posted with it${previous?.at ? ` on ${previous.at}` : ''}${previous?.paymentBatchId ? ` in payment batch ${previous.paymentBatchId}` : ''}${previous?.ePaymentId ? ` as e-payment ${previous.ePaymentId}` : ''}). Post Again re-posts a payment once, so a flag left on does not post it on every run. To post it once more, record it in athenaOne.`;
 	}

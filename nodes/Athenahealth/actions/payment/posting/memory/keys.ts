@@ -18,7 +18,8 @@ import type { PaymentCommon, PostingSpec, RowKeys } from '../types';
  */
 export const KEY_VERSION = 2;
 
-const hashOf = (parts: unknown[]) => createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+const hashOf = (parts: unknown[]) =>
+	createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 
 /** The duplicate-check key of a payment's parts. */
 function duplicateCheckKey(parts: unknown[]): string {
@@ -35,7 +36,13 @@ function legacyDuplicateCheckKey(parts: unknown[]): string {
  * card charged before the upgrade is still recognised; never change it (the golden test pins it).
  */
 export function legacyCollectKeyParts(input: CollectPaymentInput, date: string): unknown[] {
-	return [input.patientId, input.departmentId, lastFour(input.cardNumber), date, ...amountKeyParts(input)];
+	return [
+		input.patientId,
+		input.departmentId,
+		lastFour(input.cardNumber),
+		date,
+		...amountKeyParts(input),
+	];
 }
 
 /**
@@ -64,12 +71,22 @@ interface KeyDays {
 }
 
 /** The current version's key of what identifies a payment, before copies (#2) and days (@yyyy-mm-dd). */
-export function identityKey<TInput extends PaymentCommon>(spec: PostingSpec<TInput>, practiceId: string, source: KeySource<TInput>): string {
+export function identityKey<TInput extends PaymentCommon>(
+	spec: PostingSpec<TInput>,
+	practiceId: string,
+	source: KeySource<TInput>,
+): string {
 	return duplicateCheckKey(identityParts(spec, practiceId, source));
 }
 
-function identityParts<TInput extends PaymentCommon>(spec: PostingSpec<TInput>, practiceId: string, source: KeySource<TInput>): unknown[] {
-	return 'reference' in source ? [spec.operation, practiceId, 'reference', source.reference] : [spec.operation, practiceId, ...spec.key.parts(source.input)];
+function identityParts<TInput extends PaymentCommon>(
+	spec: PostingSpec<TInput>,
+	practiceId: string,
+	source: KeySource<TInput>,
+): unknown[] {
+	return 'reference' in source
+		? [spec.operation, practiceId, 'reference', source.reference]
+		: [spec.operation, practiceId, ...spec.key.parts(source.input)];
 }
 
 /**
@@ -90,7 +107,12 @@ export function rowKeys<TInput extends PaymentCommon>(
 	const window = windowed ? Math.max(1, days.windowDays) : 1;
 	return {
 		key: windowed ? `${base}@${days.today}` : base,
-		ahead: windowed ? Array.from({ length: window - 1 }, (_, index) => `${base}@${addDays(days.today, index + 1)}`) : [],
+		ahead: windowed
+			? Array.from(
+					{ length: window - 1 },
+					(_, index) => `${base}@${addDays(days.today, index + 1)}`,
+				)
+			: [],
 		legacy: [
 			...(withLegacy ? legacyKeys(spec, practiceId, source, window, days) : []),
 			...earlierReadingKeys(spec, practiceId, source, withLegacy),
@@ -99,7 +121,12 @@ export function rowKeys<TInput extends PaymentCommon>(
 }
 
 /** The keys (this version's, and version 1's while those may remain) of the row as it was read before: see key.earlierParts. */
-function earlierReadingKeys<TInput extends PaymentCommon>(spec: PostingSpec<TInput>, practiceId: string, source: KeySource<TInput>, withLegacy: boolean): string[] {
+function earlierReadingKeys<TInput extends PaymentCommon>(
+	spec: PostingSpec<TInput>,
+	practiceId: string,
+	source: KeySource<TInput>,
+	withLegacy: boolean,
+): string[] {
 	const parts = 'input' in source ? spec.key.earlierParts?.(source.input) : undefined;
 	if (!parts) return [];
 	const identity = [spec.operation, practiceId, ...parts];
@@ -107,10 +134,20 @@ function earlierReadingKeys<TInput extends PaymentCommon>(spec: PostingSpec<TInp
 }
 
 /** Version 1: the same parts, unversioned; Collect's held the workflow's date, so each day of the window has one. */
-function legacyKeys<TInput extends PaymentCommon>(spec: PostingSpec<TInput>, practiceId: string, source: KeySource<TInput>, window: number, days: KeyDays): string[] {
+function legacyKeys<TInput extends PaymentCommon>(
+	spec: PostingSpec<TInput>,
+	practiceId: string,
+	source: KeySource<TInput>,
+	window: number,
+	days: KeyDays,
+): string[] {
 	if ('input' in source && spec.key.legacyParts) {
 		const legacyParts = spec.key.legacyParts;
-		return days.workflowDates.slice(0, window).map((date) => legacyDuplicateCheckKey([spec.operation, practiceId, ...legacyParts(source.input, date)]));
+		return days.workflowDates
+			.slice(0, window)
+			.map((date) =>
+				legacyDuplicateCheckKey([spec.operation, practiceId, ...legacyParts(source.input, date)]),
+			);
 	}
 	return [legacyDuplicateCheckKey(identityParts(spec, practiceId, source))];
 }
@@ -120,9 +157,16 @@ export const firstKeys = (keys: RowKeys) => [keys.key, ...keys.legacy];
 /** The keys of the row's one re-post (Post Again). */
 export const repostKeys = (keys: RowKeys) => firstKeys(keys).map(repostKey);
 /** The next days' keys a row sent now claims (with their re-post keys under Post Again). */
-export const aheadKeys = (keys: RowKeys, postAgain: boolean) => [...keys.ahead, ...(postAgain ? keys.ahead.map(repostKey) : [])];
+export const aheadKeys = (keys: RowKeys, postAgain: boolean) => [
+	...keys.ahead,
+	...(postAgain ? keys.ahead.map(repostKey) : []),
+];
 
 /** Every key a claim may ask for: claimed ahead of sending, a chunk of rows at a time (store.ts). */
 export function claimKeys(keys: RowKeys, postAgain: boolean): string[] {
-	return [...firstKeys(keys), ...(postAgain ? repostKeys(keys) : []), ...aheadKeys(keys, postAgain)];
+	return [
+		...firstKeys(keys),
+		...(postAgain ? repostKeys(keys) : []),
+		...aheadKeys(keys, postAgain),
+	];
 }

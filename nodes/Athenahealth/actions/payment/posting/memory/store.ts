@@ -99,7 +99,11 @@ export class PostingMemory {
 	private readonly asked = new Set<string>();
 	/** Keys of rows that were sent: held for good, read back at the end. */
 	private readonly kept = new Set<string>();
-	private readonly toGiveBack: Array<{ keys: string[]; onFailure: (error: Error) => void; onGivenBack: () => void }> = [];
+	private readonly toGiveBack: Array<{
+		keys: string[];
+		onFailure: (error: Error) => void;
+		onGivenBack: () => void;
+	}> = [];
 
 	/**
 	 * The keys each row will claim, in the order the rows are posted. Chunks are claimed one call each: the first when
@@ -138,7 +142,11 @@ export class PostingMemory {
 	private async claimChunk(index: number): Promise<Set<string>> {
 		const chunk = this.chunks[index];
 		chunk.fresh ??= this.inTurn(async () => {
-			const result = await this.context.helpers.checkProcessedAndRecord(chunk.keys, SCOPE, STORE_OPTIONS);
+			const result = await this.context.helpers.checkProcessedAndRecord(
+				chunk.keys,
+				SCOPE,
+				STORE_OPTIONS,
+			);
 			const fresh = new Set(result.new.map(String));
 			for (const key of fresh) this.claimed.add(key);
 			return fresh;
@@ -150,7 +158,11 @@ export class PostingMemory {
 	 * Gives keys back after athena provably did nothing (or nothing was sent), so the row can be posted once fixed.
 	 * They go back together when the execution settles; `onFailure` tells the row its key stayed held.
 	 */
-	giveBack(keys: string[], onFailure: (error: Error) => void, onGivenBack: () => void = () => undefined): void {
+	giveBack(
+		keys: string[],
+		onFailure: (error: Error) => void,
+		onGivenBack: () => void = () => undefined,
+	): void {
 		if (keys.length) this.toGiveBack.push({ keys, onFailure, onGivenBack });
 	}
 
@@ -169,7 +181,9 @@ export class PostingMemory {
 
 	/** How many keys the store holds for this node. */
 	async storedKeyCount(): Promise<number> {
-		return await this.inTurn(async () => await this.context.helpers.getProcessedDataCount(SCOPE, STORE_OPTIONS));
+		return await this.inTurn(
+			async () => await this.context.helpers.getProcessedDataCount(SCOPE, STORE_OPTIONS),
+		);
 	}
 
 	previous(key: string): PostingRecord | undefined {
@@ -185,11 +199,15 @@ export class PostingMemory {
 		await Promise.allSettled([...this.inFlight]);
 		const settled: ClaimsSettled = { notGivenBack: new Set(), healed: 0, unlocked: false };
 		const unused = [...this.claimed].filter((key) => !this.asked.has(key) && !this.kept.has(key));
-		const handedBack = this.toGiveBack.flatMap((entry) => entry.keys).filter((key) => !this.kept.has(key));
+		const handedBack = this.toGiveBack
+			.flatMap((entry) => entry.keys)
+			.filter((key) => !this.kept.has(key));
 		const keys = [...new Set([...unused, ...handedBack])];
 		if (keys.length) {
 			try {
-				await this.inTurn(async () => await this.context.helpers.removeProcessed(keys, SCOPE, STORE_OPTIONS));
+				await this.inTurn(
+					async () => await this.context.helpers.removeProcessed(keys, SCOPE, STORE_OPTIONS),
+				);
 				for (const key of keys) {
 					if (key in this.details && this.count !== undefined) this.count--;
 					delete this.details[key];
@@ -222,7 +240,10 @@ export class PostingMemory {
 			for (let start = 0; start < kept.length; start += HEAL_CHUNK_KEYS) {
 				// n8n's helpers have no read-only check: this reads the list and records the missing keys in one call.
 				const keys = kept.slice(start, start + HEAL_CHUNK_KEYS);
-				const result = await this.inTurn(async () => await this.context.helpers.checkProcessedAndRecord(keys, SCOPE, STORE_OPTIONS));
+				const result = await this.inTurn(
+					async () =>
+						await this.context.helpers.checkProcessedAndRecord(keys, SCOPE, STORE_OPTIONS),
+				);
 				missing += result.new.length;
 				for (const key of result.new) healed.add(String(key));
 			}

@@ -58,7 +58,10 @@ interface WorkflowTurns {
 const turnsByWorkflow = new Map<string, WorkflowTurns>();
 
 /** Runs `job` when no other store call on the workflow's rows is in flight; says how the turn was kept. */
-export async function inStoreTurn<T>(context: IExecuteFunctions, job: () => Promise<T>): Promise<{ value: T; turn: Turn }> {
+export async function inStoreTurn<T>(
+	context: IExecuteFunctions,
+	job: () => Promise<T>,
+): Promise<{ value: T; turn: Turn }> {
 	const workflowId = String(context.getWorkflow().id);
 	let turns = turnsByWorkflow.get(workflowId);
 	if (!turns) {
@@ -97,7 +100,8 @@ async function drain(turns: WorkflowTurns): Promise<void> {
 			}
 			const since = Date.now();
 			try {
-				while (turns.waiting.length && Date.now() - since < MAX_HOLD_MS) await turns.waiting.shift()!.run(turn);
+				while (turns.waiting.length && Date.now() - since < MAX_HOLD_MS)
+					await turns.waiting.shift()!.run(turn);
 			} finally {
 				if (turn === 'locked') await giveLockBack(lockedBy);
 			}
@@ -112,7 +116,8 @@ async function drain(turns: WorkflowTurns): Promise<void> {
 
 /** Takes the cross-process lock, waiting while another process holds it; `unlocked` when it cannot be used. */
 async function takeLock(context: IExecuteFunctions, turns: WorkflowTurns): Promise<Turn> {
-	if ((turns.lockUnavailableUntil ?? 0) > Date.now() || otherDeduplicationNode(context)) return 'unlocked';
+	if ((turns.lockUnavailableUntil ?? 0) > Date.now() || otherDeduplicationNode(context))
+		return 'unlocked';
 	const start = Date.now();
 	let wait = FIRST_WAIT_MS;
 	let takenOver = false;
@@ -137,7 +142,11 @@ async function takeLock(context: IExecuteFunctions, turns: WorkflowTurns): Promi
 
 async function tryLock(context: IExecuteFunctions): Promise<'held' | 'busy' | 'unavailable'> {
 	try {
-		const result = await context.helpers.checkProcessedAndRecord([LOCK_PROBE, LOCK_VALUE], 'workflow', LOCK_OPTIONS);
+		const result = await context.helpers.checkProcessedAndRecord(
+			[LOCK_PROBE, LOCK_VALUE],
+			'workflow',
+			LOCK_OPTIONS,
+		);
 		return result.new.map(Number).includes(LOCK_PROBE) ? 'held' : 'busy';
 	} catch (error) {
 		const message = (error as Error).message ?? '';
