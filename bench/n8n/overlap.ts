@@ -52,6 +52,7 @@
  *   CONCURRENCY_SETUPS [sqlite,postgres-regular,queue]  CONCURRENCY_TRIALS [1]  CONCURRENCY_REQUESTS [40]
  *   CONCURRENCY_MOST [5]  CONCURRENCY_PHASES [3] (1: only the first burst, for the cost)  CONCURRENCY_LATENCY [50]
  *   CONCURRENCY_WORKERS [2]  CONCURRENCY_WORKER_CONCURRENCY [10] (n8n's default)
+ *   CONCURRENCY_WARMUP [0] (1: one payment through the workflow before the phases, so its store row exists)
  *   CONCURRENCY_OUT [bench/RESULTS-concurrency.md]  OVERLAP_TARBALL (the code measured; default: build and pack this
  *   tree)  CONCURRENCY_BEFORE_TARBALL (another build, run side by side, labelled "before")
  * Last line of stdout:
@@ -72,7 +73,7 @@ import { buildAndPack } from '../../scripts/lib/pack';
 import type { PostgresService, QueueMode } from '../../scripts/lib/queue-mode';
 import { activateWorkflow, startPostgres, startQueueMode } from '../../scripts/lib/queue-mode';
 import type { ManyAtOncePhase, ManyAtOnceTally } from '../../test/e2e/helpers';
-import { manyAtOnceRequests, manyAtOnceWorkflow, sendManyAtOnce, simulatorCredential, simulatorToken, tallyManyAtOnce } from '../../test/e2e/helpers';
+import { manyAtOnceRequests, manyAtOnceWorkflow, postToWebhook, sendManyAtOnce, simulatorCredential, simulatorToken, tallyManyAtOnce } from '../../test/e2e/helpers';
 import { CLIENT_ID, CLIENT_SECRET, PRACTICE_ID, startSimulator } from '../../test/simulator';
 import type { AthenaSimulator } from '../../test/simulator';
 import { fmt } from '../stats';
@@ -125,6 +126,7 @@ const MANY = {
 	most: int('CONCURRENCY_MOST', 5, 1),
 	phases: int('CONCURRENCY_PHASES', 3, 1),
 	latencyMs: int('CONCURRENCY_LATENCY', 50),
+	warmUp: process.env.CONCURRENCY_WARMUP === '1',
 	workers: int('CONCURRENCY_WORKERS', 2, 1),
 	workerConcurrency: int('CONCURRENCY_WORKER_CONCURRENCY', 10, 1),
 	out: path.resolve(ROOT, process.env.CONCURRENCY_OUT ?? 'bench/RESULTS-concurrency.md'),
@@ -696,7 +698,10 @@ async function runManySetup(setup: Setup, codes: Code[]): Promise<ManyTrial[]> {
 				const n8n = stack.booted!.n8n;
 				const webhookPath = stack.workflowIds[index];
 				// every trial its own payments (amounts), so the ledger tells trials apart
-				const requests = manyAtOnceRequests(MANY.requests, { from: index * MANY.requests * MANY.most, mostPerRequest: MANY.most });
+				const from = index * (MANY.requests * MANY.most + 1);
+				const requests = manyAtOnceRequests(MANY.requests, { from, mostPerRequest: MANY.most });
+				// A workflow that has run before (its node's store row exists), as a live webhook's is: one payment first.
+				if (MANY.warmUp) await postToWebhook(n8n.url, webhookPath, { rows: [sheetRow(from + MANY.requests * MANY.most)] });
 				const ledger = stack.sim.ledger();
 				const fromSeq = ledger.length ? ledger[ledger.length - 1].seq : 0;
 				const load = loadavg()[0];
@@ -798,6 +803,7 @@ function writeManyReport(all: ManyTrial[], startedAt: Date, loadStart: number[],
 		'## How',
 		'',
 		`- Each trial has its own workflow, activated: Webhook (POST, answers with every item of the last node when it finishes) → Split Out (\`body.rows\`) → Payment → Record (node version 2, every field mapped from the row, Duplicate Check By Payment Details, Continue On Fail). athena (the simulator) answers after ${MANY.latencyMs} ms, no rate cap.`,
+		...(MANY.warmUp ? ["- Each trial's workflow first posts one payment of its own (a webhook that has run before: its node's store row exists), not counted."] : []),
 		`- ${MANY.requests} requests of 1–${MANY.most} different payments each (each payment its own patient and amount) POSTed at once${MANY.phases === 3 ? '; when all have answered, the same requests again at once (a double submit); then the same requests one by one' : ''}.`,
 		"- From athena's ledger: **double posts** = extra payments stored (Σ times stored − 1); **lost claims** = payments a later phase stored again after an earlier one had (the claim was erased in n8n's store); **failed rows** = rows over all phases that came out neither `posted` nor `skipped`. Wall = first request sent to last answer, per phase. Store calls: every call of n8n's processed-data helper in the phase (bench/n8n/probe.cjs), in brackets those on the workflow-scope row (the lock of storeTurns.ts: take and give back).",
 		...(MANY.beforeTarball ? ['- "now" and "before" run on two stacks up at the same time, each with its own simulator; each trial runs on one then the other, the order alternating, so both see the same machine.'] : []),
