@@ -816,7 +816,10 @@ function writeManyReport(all: ManyTrial[], startedAt: Date, loadStart: number[],
 		const byCode = (code: string) => trials.filter((t) => t.code === code);
 		const wall = (code: string) => median(byCode(code).map((t) => t.phases[0].wallMs / 1000));
 		if (byCode('before').length && byCode('now').length) {
-			lines.push(`- First burst, median wall: now ${fmt(wall('now'), 1)} s, before ${fmt(wall('before'), 1)} s: **${fmt(wall('now') / wall('before'), 2)}×**.`);
+			const paired = byCode('now').map((now) => now.phases[0].wallMs / (byCode('before').find((before) => before.index === now.index)?.phases[0].wallMs ?? Number.NaN));
+			lines.push(
+				`- First burst, median wall: now ${fmt(wall('now'), 1)} s, before ${fmt(wall('before'), 1)} s: **${fmt(wall('now') / wall('before'), 2)}×**; median of the trials' own ratios ${fmt(median(paired), 2)}× (${paired.map((r) => fmt(r, 2)).join(', ')}).`,
+			);
 		}
 		for (const t of trials) for (const [reason, count] of Object.entries(t.tally.reasons)) lines.push(`- ${t.code}, trial ${t.index + 1}: ${count} row(s) ${reason}`);
 		lines.push('');
