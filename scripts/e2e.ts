@@ -7,6 +7,7 @@
  *   npm run e2e -- smoke                     # only files whose name contains "smoke"
  *   E2E_N8N_VERSIONS=2.41.1 npm run e2e      # one line only
  *   E2E_PARALLEL=1 npm run e2e               # the lines one after the other (default 2 side by side)
+ *   E2E_TARBALL=old.tgz npm run e2e          # a tarball packed elsewhere instead of this tree
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
@@ -79,7 +80,11 @@ async function main(): Promise<number> {
 	await Promise.all(slots.map(async (slot) => {
 		for (const v of slot) await timed(`e2e: n8n ${v} install`, () => ensureN8n(v));
 	}));
-	const tarball = await timed('e2e: build and pack', () => buildAndPack());
+	// E2E_TARBALL: run the suite on another build of the package (e.g. an older commit packed elsewhere).
+	const given = process.env.E2E_TARBALL ? path.resolve(process.env.E2E_TARBALL) : undefined;
+	if (given && !fs.existsSync(given)) throw new Error(`E2E_TARBALL: ${given} not found`);
+	const tarball = given ?? (await timed('e2e: build and pack', () => buildAndPack()));
+	if (given) log(`e2e: package from E2E_TARBALL ${given}`);
 	log(`e2e: running ${files.join(', ')} on n8n ${slots.map((slot) => slot.join(' then ')).join(' | beside | ')}`);
 	const codes = await Promise.all(
 		slots.map(async (slot) => {

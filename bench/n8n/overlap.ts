@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any, no-console -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any, @n8n/community-nodes/require-node-api-error, no-console -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * `npm run trials:overlap`: two executions of one posting workflow started at the same moment, in a real n8n, and what
  * athena's ledger shows afterwards. Not a test (the figures are what it is for), not in `npm test`.
@@ -37,6 +37,26 @@
  * It measures the code of the tree it runs from (the git commit is printed and written). Last lines of stdout:
  *   overlap-n8n: sqlite_double=… sqlite_lost=… postgres_double=… postgres_lost=… trials=…
  *   overlap-n8n-guarded: sqlite_limit1_double=… sqlite_limit1_lost=… postgres_1worker_double=… postgres_1worker_lost=… trials=…
+ *
+ * `npm run trials:concurrency` (this file with the argument `concurrency`): many executions of one workflow at once,
+ * the pattern of a webhook that receives payments one request at a time (issue 22; test/e2e/concurrency.ts asserts it).
+ * Each trial: a fresh workflow Webhook → Split Out → Payment → Record (node version 2, test/e2e/helpers.ts
+ * manyAtOnceWorkflow), CONCURRENCY_REQUESTS requests of 1…CONCURRENCY_MOST different payments POSTed at once, then
+ * (CONCURRENCY_PHASES 3) the same requests again at once, then one by one. Per setup and trial: requests, rows,
+ * double posts (extra payments in athena's ledger), lost claims (payments a later phase stored again), failed rows
+ * (neither posted nor skipped), wall time of each phase, and n8n's store calls (probe.cjs; `lock` = the
+ * workflow-scope calls of storeTurns.ts). With CONCURRENCY_BEFORE_TARBALL, that build runs side by side: both stacks
+ * are up at once and each trial runs on one then the other (the order alternating), each against its own simulator.
+ *   setups: sqlite (regular mode), postgres-regular (regular mode on PostgreSQL), queue (main + CONCURRENCY_WORKERS
+ *           workers at --concurrency=CONCURRENCY_WORKER_CONCURRENCY, PostgreSQL, Redis)
+ *   CONCURRENCY_SETUPS [sqlite,postgres-regular,queue]  CONCURRENCY_TRIALS [1]  CONCURRENCY_REQUESTS [40]
+ *   CONCURRENCY_MOST [5]  CONCURRENCY_PHASES [3] (1: only the first burst, for the cost)  CONCURRENCY_LATENCY [50]
+ *   CONCURRENCY_WORKERS [2]  CONCURRENCY_WORKER_CONCURRENCY [10] (n8n's default)
+ *   CONCURRENCY_WARMUP [0] (1: one payment through the workflow before the phases, so its store row exists)
+ *   CONCURRENCY_OUT [bench/RESULTS-concurrency.md]  OVERLAP_TARBALL (the code measured; default: build and pack this
+ *   tree)  CONCURRENCY_BEFORE_TARBALL (another build, run side by side, labelled "before")
+ * Last line of stdout:
+ *   concurrency-n8n: <setup>_double=… <setup>_lost=… <setup>_failed=… <setup>_wall_s=… (each code: now_…, before_…)
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -50,9 +70,11 @@ import { N8N_NEWEST } from '../../scripts/lib/n8n-install';
 import type { N8nInstance, N8nProcess } from '../../scripts/lib/n8n-instance';
 import { installCommunityPackage, startN8n, tempDir } from '../../scripts/lib/n8n-instance';
 import { buildAndPack } from '../../scripts/lib/pack';
-import type { QueueMode } from '../../scripts/lib/queue-mode';
-import { activateWorkflow, startQueueMode } from '../../scripts/lib/queue-mode';
-import { CLIENT_ID, CLIENT_SECRET, PRACTICE_ID, SCOPE, startSimulator } from '../../test/simulator';
+import type { PostgresService, QueueMode } from '../../scripts/lib/queue-mode';
+import { activateWorkflow, startPostgres, startQueueMode } from '../../scripts/lib/queue-mode';
+import type { ManyAtOncePhase, ManyAtOnceTally } from '../../test/e2e/helpers';
+import { manyAtOnceRequests, manyAtOnceWorkflow, postToWebhook, sendManyAtOnce, simulatorCredential, simulatorToken, tallyManyAtOnce } from '../../test/e2e/helpers';
+import { CLIENT_ID, CLIENT_SECRET, PRACTICE_ID, startSimulator } from '../../test/simulator';
 import type { AthenaSimulator } from '../../test/simulator';
 import { fmt } from '../stats';
 import type { SheetRow } from '../workload';
@@ -63,7 +85,7 @@ const ATHENA_CREDENTIAL_ID = 'overlapAthena001';
 
 // ---- settings ----------------------------------------------------------------------------------------------------
 
-type SetupName = 'sqlite' | 'postgres' | 'sqlite-limit1' | 'postgres-1worker';
+type SetupName = 'sqlite' | 'postgres' | 'sqlite-limit1' | 'postgres-1worker' | 'postgres-regular' | 'queue';
 const SETUP_NAMES: SetupName[] = ['sqlite', 'postgres', 'sqlite-limit1', 'postgres-1worker'];
 
 function int(name: string, fallback: number, min = 0): number {
@@ -91,6 +113,27 @@ const SETTINGS = {
 	out: path.resolve(ROOT, process.env.OVERLAP_OUT ?? 'bench/RESULTS-overlap.md'),
 };
 for (const name of SETTINGS.setups) if (!SETUP_NAMES.includes(name)) throw new Error(`OVERLAP_SETUPS: unknown "${name}" (${SETUP_NAMES.join(', ')})`);
+
+/** `npm run trials:concurrency` (many executions at once; see the top of this file). */
+const MANY_SETUP_NAMES: SetupName[] = ['sqlite', 'postgres-regular', 'queue'];
+const MANY = {
+	setups: (process.env.CONCURRENCY_SETUPS ?? MANY_SETUP_NAMES.join(','))
+		.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean) as SetupName[],
+	trials: int('CONCURRENCY_TRIALS', 1, 1),
+	requests: int('CONCURRENCY_REQUESTS', 40, 1),
+	most: int('CONCURRENCY_MOST', 5, 1),
+	phases: int('CONCURRENCY_PHASES', 3, 1),
+	latencyMs: int('CONCURRENCY_LATENCY', 50),
+	warmUp: process.env.CONCURRENCY_WARMUP === '1',
+	workers: int('CONCURRENCY_WORKERS', 2, 1),
+	workerConcurrency: int('CONCURRENCY_WORKER_CONCURRENCY', 10, 1),
+	out: path.resolve(ROOT, process.env.CONCURRENCY_OUT ?? 'bench/RESULTS-concurrency.md'),
+	beforeTarball: process.env.CONCURRENCY_BEFORE_TARBALL ? path.resolve(process.env.CONCURRENCY_BEFORE_TARBALL) : undefined,
+};
+for (const name of MANY.setups) if (!MANY_SETUP_NAMES.includes(name)) throw new Error(`CONCURRENCY_SETUPS: unknown "${name}" (${MANY_SETUP_NAMES.join(', ')})`);
+if (MANY.phases !== 1 && MANY.phases !== 3) throw new Error('CONCURRENCY_PHASES must be 1 or 3');
 
 interface Setup {
 	name: SetupName;
@@ -131,6 +174,65 @@ function setupOf(name: SetupName): Setup {
 			};
 		case 'postgres-1worker':
 			return { name, label: 'PostgreSQL, queue mode, one worker with --concurrency=1 (guarded)', db: 'postgres', queue: true, workers: 1, workerConcurrency: 1, env: {}, trials: SETTINGS.guardedTrials };
+		case 'postgres-regular':
+			return { name, label: 'PostgreSQL, regular mode (one n8n process)', db: 'postgres', queue: false, workers: 0, workerConcurrency: 0, env: {}, trials: MANY.trials };
+		case 'queue':
+			return {
+				name,
+				label: `PostgreSQL, queue mode, main + ${MANY.workers} workers with --concurrency=${MANY.workerConcurrency}`,
+				db: 'postgres',
+				queue: true,
+				workers: MANY.workers,
+				workerConcurrency: MANY.workerConcurrency,
+				env: {},
+				trials: MANY.trials,
+			};
+	}
+}
+
+// ---- booting a setup ---------------------------------------------------------------------------------------------
+
+interface Booted {
+	n8n: N8nInstance;
+	queue?: QueueMode;
+	stop(): Promise<void>;
+}
+
+/** n8n as the setup says, with the package from `tarball` installed as users install it (on every worker too). */
+async function bootSetup(setup: Setup, tarball: string, env: Record<string, string> = {}): Promise<Booted> {
+	if (setup.queue) {
+		const queue = await startQueueMode({ version: N8N_NEWEST, tarballs: [tarball], workers: setup.workers, concurrency: setup.workerConcurrency, env: { ...setup.env, ...env } });
+		return { n8n: queue.main, queue, stop: () => queue.stop() };
+	}
+	const userFolder = tempDir(`overlap-${setup.name}-`);
+	let postgres: PostgresService | undefined;
+	try {
+		await installCommunityPackage(userFolder, tarball);
+		const dbEnv: Record<string, string> = {};
+		if (setup.db === 'postgres') {
+			postgres = await startPostgres();
+			Object.assign(dbEnv, {
+				DB_TYPE: 'postgresdb',
+				DB_POSTGRESDB_HOST: postgres.host,
+				DB_POSTGRESDB_PORT: String(postgres.port),
+				DB_POSTGRESDB_DATABASE: postgres.database,
+				DB_POSTGRESDB_USER: postgres.user,
+				DB_POSTGRESDB_PASSWORD: '',
+			});
+		}
+		const n8n = await startN8n({ version: N8N_NEWEST, userFolder, env: { ...dbEnv, ...setup.env, ...env } });
+		return {
+			n8n,
+			stop: async () => {
+				await n8n.stop();
+				await postgres?.stop();
+				fs.rmSync(userFolder, { recursive: true, force: true });
+			},
+		};
+	} catch (error) {
+		await postgres?.stop();
+		fs.rmSync(userFolder, { recursive: true, force: true });
+		throw error;
 	}
 }
 
@@ -341,20 +443,6 @@ async function runTrial(n8n: N8nInstance, workers: N8nProcess[], sim: AthenaSimu
 
 // ---- one setup ---------------------------------------------------------------------------------------------------
 
-async function freshToken(sim: AthenaSimulator): Promise<Record<string, string>> {
-	const response = await fetch(sim.tokenUrl, {
-		method: 'POST',
-		headers: {
-			authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`,
-			'content-type': 'application/x-www-form-urlencoded',
-		},
-		body: new URLSearchParams({ grant_type: 'client_credentials', scope: SCOPE }).toString(),
-	});
-	if (!response.ok) throw new Error(`simulator token: HTTP ${response.status}`);
-	const token = (await response.json()) as Record<string, string>;
-	return { ...token, n8n_expires_at: String(Date.now() + Number(token.expires_in) * 1000) };
-}
-
 interface SetupRun {
 	setup: Setup;
 	trials: Trial[];
@@ -364,28 +452,20 @@ async function runSetup(setup: Setup, tarball: string): Promise<SetupRun> {
 	log(`== ${setup.name}: ${setup.label} ==`);
 	const sim = await startSimulator({ tokenLifetimeSeconds: 86400 });
 	sim.configure({ latencyMs: SETTINGS.latencyMs, rateLimit: { perSecond: null } });
-	let n8n: N8nInstance | undefined;
-	let queue: QueueMode | undefined;
-	let userFolder: string | undefined;
+	let booted: Booted | undefined;
 	const trials: Trial[] = Array.from({ length: setup.trials }, (_, index) => ({
 		index,
 		workflowId: `ovl${setup.name.replace(/[^a-z0-9]/g, '').slice(0, 8)}${String(index).padStart(5, '0')}`,
 		offset: index * (SETTINGS.rows + SETTINGS.shift),
 	}));
 	try {
-		if (setup.queue) {
-			queue = await startQueueMode({ version: N8N_NEWEST, tarballs: [tarball], workers: setup.workers, concurrency: setup.workerConcurrency, env: setup.env });
-			n8n = queue.main;
-		} else {
-			userFolder = tempDir(`overlap-${setup.name}-`);
-			await installCommunityPackage(userFolder, tarball);
-			n8n = await startN8n({ version: N8N_NEWEST, userFolder, env: setup.env });
-		}
+		booted = await bootSetup(setup, tarball);
+		const { n8n, queue } = booted;
 		await n8n.importCredential({
 			id: ATHENA_CREDENTIAL_ID,
 			name: 'athena (overlap)',
 			type: 'athenahealthOAuth2Api',
-			data: { environment: 'custom', baseUrl: sim.url, practiceId: PRACTICE_ID, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, oauthTokenData: await freshToken(sim) },
+			data: { environment: 'custom', baseUrl: sim.url, practiceId: PRACTICE_ID, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, oauthTokenData: await simulatorToken(sim) },
 		});
 		await n8n.importWorkflow(trials.map(workflowFor));
 		for (const trial of trials) await activateWorkflow(n8n, trial.workflowId);
@@ -402,10 +482,8 @@ async function runSetup(setup: Setup, tarball: string): Promise<SetupRun> {
 		}
 		return { setup, trials };
 	} finally {
-		if (queue) await queue.stop();
-		else await n8n?.stop();
+		await booted?.stop();
 		await sim.close();
-		if (userFolder) fs.rmSync(userFolder, { recursive: true, force: true });
 	}
 }
 
@@ -563,6 +641,206 @@ function writeReport(runs: SetupRun[], startedAt: Date, loadStart: number[], tar
 	fs.writeFileSync(SETTINGS.out, lines.join('\n'));
 }
 
+// ---- many executions at once (npm run trials:concurrency) ----------------------------------------------------------
+
+const PROBE = path.join(__dirname, 'probe.cjs');
+
+interface Code {
+	label: 'now' | 'before';
+	tarball: string;
+}
+
+interface StoreCalls {
+	calls: number;
+	lockCalls: number;
+	ms: number;
+}
+
+interface ManyTrial {
+	setup: Setup;
+	code: Code['label'];
+	index: number;
+	load: number;
+	phases: ManyAtOncePhase[];
+	tally: ManyAtOnceTally;
+	store: StoreCalls[];
+}
+
+function probeLines(file: string): Array<{ op: string; scope: string; ms: number }> {
+	if (!fs.existsSync(file)) return [];
+	return fs
+		.readFileSync(file, 'utf8')
+		.split('\n')
+		.filter(Boolean)
+		.map((line) => JSON.parse(line));
+}
+
+/** One setup: a stack per code (all up at once), then each trial on each stack in turn, the order alternating. */
+async function runManySetup(setup: Setup, codes: Code[]): Promise<ManyTrial[]> {
+	log(`== ${setup.name}: ${setup.label} (${codes.map((c) => c.label).join(' and ')}) ==`);
+	const stacks: Array<{ code: Code; sim: AthenaSimulator; booted?: Booted; probeFile: string; workflowIds: string[] }> = [];
+	const results: ManyTrial[] = [];
+	try {
+		for (const code of codes) {
+			const sim = await startSimulator({ tokenLifetimeSeconds: 86400, latencyMs: MANY.latencyMs });
+			const probeFile = path.join(tempDir(`concurrency-probe-${code.label}-`), 'store-calls.jsonl');
+			const stack = { code, sim, probeFile, workflowIds: Array.from({ length: setup.trials }, (_, i) => `many${code.label[0]}${setup.name.replace(/[^a-z]/g, '').slice(0, 6)}${String(i).padStart(4, '0')}`) };
+			stacks.push(stack);
+			const booted = await bootSetup(setup, code.tarball, { NODE_OPTIONS: `--require ${PROBE}`, BENCH_N8N_PROBE_FILE: probeFile });
+			Object.assign(stack, { booted });
+			await booted.n8n.importCredential(simulatorCredential(sim.url, ATHENA_CREDENTIAL_ID, 'athena (many at once)', await simulatorToken(sim)));
+			await booted.n8n.importWorkflow(stack.workflowIds.map((id) => manyAtOnceWorkflow({ id, webhookPath: id, credentialId: ATHENA_CREDENTIAL_ID })));
+			for (const id of stack.workflowIds) await activateWorkflow(booted.n8n, id);
+		}
+		for (let index = 0; index < setup.trials; index++) {
+			const order = index % 2 ? [...stacks].reverse() : stacks;
+			for (const stack of order) {
+				const n8n = stack.booted!.n8n;
+				const webhookPath = stack.workflowIds[index];
+				// every trial its own payments (amounts), so the ledger tells trials apart
+				const from = index * (MANY.requests * MANY.most + 1);
+				const requests = manyAtOnceRequests(MANY.requests, { from, mostPerRequest: MANY.most });
+				// A workflow that has run before (its node's store row exists), as a live webhook's is: one payment first.
+				if (MANY.warmUp) await postToWebhook(n8n.url, webhookPath, { rows: [sheetRow(from + MANY.requests * MANY.most)] });
+				const ledger = stack.sim.ledger();
+				const fromSeq = ledger.length ? ledger[ledger.length - 1].seq : 0;
+				const load = loadavg()[0];
+				const phases: ManyAtOncePhase[] = [];
+				const store: StoreCalls[] = [];
+				const hows: Array<['at once' | 'one by one', string]> = [['at once', 'at once'], ['at once', 'again at once'], ['one by one', 'one by one']];
+				for (const [how, label] of hows.slice(0, MANY.phases)) {
+					const before = probeLines(stack.probeFile).length;
+					phases.push(await sendManyAtOnce(stack.sim, n8n.url, webhookPath, requests, how, label));
+					// the lock is given back just after the last call: let the probe lines of this phase land
+					await new Promise((resolve) => setTimeout(resolve, 300));
+					const calls = probeLines(stack.probeFile).slice(before);
+					store.push({ calls: calls.length, lockCalls: calls.filter((c) => c.scope === 'workflow').length, ms: calls.reduce((sum, c) => sum + c.ms, 0) });
+				}
+				const tally = tallyManyAtOnce(requests, phases, stack.sim.ledger(), fromSeq);
+				results.push({ setup, code: stack.code.label, index, load, phases, tally, store });
+				log(
+					`  [${setup.name} ${stack.code.label}] trial ${index + 1}/${setup.trials} (load ${load.toFixed(2)}): ${tally.requests} requests, ${tally.rows} rows; double ${tally.doublePosts}, lost ${tally.lostClaims}, failed ${tally.failedRows}; ` +
+						phases.map((phase, i) => `${phase.label} ${fmt(phase.wallMs / 1000, 1)} s ${JSON.stringify(tally.statuses[i])} store ${store[i].calls} (lock ${store[i].lockCalls})`).join('; ') +
+						(Object.keys(tally.reasons).length ? ` | ${JSON.stringify(tally.reasons)}` : ''),
+				);
+			}
+		}
+		return results;
+	} finally {
+		for (const stack of stacks) {
+			await stack.booted?.stop();
+			await stack.sim.close();
+			fs.rmSync(path.dirname(stack.probeFile), { recursive: true, force: true });
+		}
+	}
+}
+
+const median = (values: number[]) => {
+	const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+	if (!sorted.length) return Number.NaN;
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+function manyTable(trials: ManyTrial[]): string[] {
+	const phaseNames = ['1st burst', 'again at once', 'one by one'].slice(0, MANY.phases);
+	const header = ['code', 'trial', 'load', 'requests', 'rows', 'double posts', 'lost claims', 'failed rows', ...phaseNames.map((p) => `wall ${p} (s)`), 'store calls (lock)', 'statuses'];
+	const lines = [`| ${header.join(' | ')} |`, `| ${header.map((_, i) => (i < 2 || i === header.length - 1 ? '---' : '---:')).join(' | ')} |`];
+	for (const t of trials) {
+		lines.push(
+			`| ${[
+				t.code,
+				t.index + 1,
+				t.load.toFixed(1),
+				t.tally.requests,
+				t.tally.rows,
+				t.tally.doublePosts,
+				t.tally.lostClaims,
+				t.tally.failedRows,
+				...t.phases.map((p) => fmt(p.wallMs / 1000, 1)),
+				t.store.map((c) => `${c.calls} (${c.lockCalls})`).join(' / '),
+				t.tally.statuses.map((st) => statusText(st)).join(' / '),
+			].join(' | ')} |`,
+		);
+	}
+	return lines;
+}
+
+function manySummary(all: ManyTrial[]): string {
+	const parts: string[] = [];
+	for (const name of MANY.setups) {
+		for (const code of ['now', 'before'] as const) {
+			const trials = all.filter((t) => t.setup.name === name && t.code === code);
+			if (!trials.length) continue;
+			const key = `${code === 'before' ? 'before_' : ''}${name.replace(/-/g, '_')}`;
+			const sum = (f: (t: ManyTrial) => number) => trials.reduce((total, t) => total + f(t), 0);
+			parts.push(
+				`${key}_double=${sum((t) => t.tally.doublePosts)} ${key}_lost=${sum((t) => t.tally.lostClaims)} ${key}_failed=${sum((t) => t.tally.failedRows)} ${key}_wall_s=${fmt(median(trials.map((t) => t.phases[0].wallMs / 1000)), 1)}`,
+			);
+		}
+	}
+	return `concurrency-n8n: ${parts.join(' ')} trials=${MANY.trials} requests=${MANY.requests} most=${MANY.most}`;
+}
+
+function writeManyReport(all: ManyTrial[], startedAt: Date, loadStart: number[], commit: string): void {
+	const env = Object.entries(process.env)
+		.filter(([k]) => k.startsWith('CONCURRENCY_') || k === 'OVERLAP_TARBALL')
+		.map(([k, v]) => `${k}=${v}`)
+		.join(' ');
+	const lines = [
+		'# Many executions of one posting workflow at once, in a real n8n',
+		'',
+		`Date: ${startedAt.toISOString()}  `,
+		`Code measured ("now"): commit ${commit}${process.env.OVERLAP_TARBALL ? ` (tarball ${process.env.OVERLAP_TARBALL})` : ''}  `,
+		...(MANY.beforeTarball ? [`"before": ${MANY.beforeTarball}, side by side in the same run  `] : []),
+		`Command: \`${env ? `${env} ` : ''}npm run trials:concurrency\` (bench/n8n/overlap.ts)`,
+		'',
+		'## Machine',
+		'',
+		`- CPU: ${cpus()[0]?.model ?? '?'}, ${cpus().length} cores; RAM ${fmt(totalmem() / 1024 ** 3, 1)} GB; load average at the start ${loadStart.map((l) => l.toFixed(2)).join(', ')}, at the end ${loadavg().map((l) => l.toFixed(2)).join(', ')} (the machine is shared; each trial's 1-minute load is in the tables)`,
+		`- n8n ${N8N_NEWEST} (pinned install, Node 24) started by scripts/lib; PostgreSQL and Redis from scripts/lib/queue-mode.ts; each build's tarball installed with npm as users do (on every worker in queue mode)`,
+		'',
+		'## How',
+		'',
+		`- Each trial has its own workflow, activated: Webhook (POST, answers with every item of the last node when it finishes) → Split Out (\`body.rows\`) → Payment → Record (node version 2, every field mapped from the row, Duplicate Check By Payment Details, Continue On Fail). athena (the simulator) answers after ${MANY.latencyMs} ms, no rate cap.`,
+		...(MANY.warmUp ? ["- Each trial's workflow first posts one payment of its own (a webhook that has run before: its node's store row exists), not counted."] : []),
+		`- ${MANY.requests} requests of 1–${MANY.most} different payments each (each payment its own patient and amount) POSTed at once${MANY.phases === 3 ? '; when all have answered, the same requests again at once (a double submit); then the same requests one by one' : ''}.`,
+		"- From athena's ledger: **double posts** = extra payments stored (Σ times stored − 1); **lost claims** = payments a later phase stored again after an earlier one had (the claim was erased in n8n's store); **failed rows** = rows over all phases that came out neither `posted` nor `skipped`. Wall = first request sent to last answer, per phase. Store calls: every call of n8n's processed-data helper in the phase (bench/n8n/probe.cjs), in brackets those on the workflow-scope row (the lock of storeTurns.ts: take and give back).",
+		...(MANY.beforeTarball ? ['- "now" and "before" run on two stacks up at the same time, each with its own simulator; each trial runs on one then the other, the order alternating, so both see the same machine.'] : []),
+		'',
+	];
+	for (const name of MANY.setups) {
+		const trials = all.filter((t) => t.setup.name === name);
+		if (!trials.length) continue;
+		lines.push(`## ${trials[0].setup.label}`, '', ...manyTable(trials), '');
+		const byCode = (code: string) => trials.filter((t) => t.code === code);
+		const wall = (code: string) => median(byCode(code).map((t) => t.phases[0].wallMs / 1000));
+		if (byCode('before').length && byCode('now').length) {
+			const paired = byCode('now').map((now) => now.phases[0].wallMs / (byCode('before').find((before) => before.index === now.index)?.phases[0].wallMs ?? Number.NaN));
+			lines.push(
+				`- First burst, median wall: now ${fmt(wall('now'), 1)} s, before ${fmt(wall('before'), 1)} s: **${fmt(wall('now') / wall('before'), 2)}×**; median of the trials' own ratios ${fmt(median(paired), 2)}× (${paired.map((r) => fmt(r, 2)).join(', ')}).`,
+			);
+		}
+		for (const t of trials) for (const [reason, count] of Object.entries(t.tally.reasons)) lines.push(`- ${t.code}, trial ${t.index + 1}: ${count} row(s) ${reason}`);
+		lines.push('');
+	}
+	lines.push('## Summary', '', '```', manySummary(all), '```', '');
+	fs.writeFileSync(MANY.out, lines.join('\n'));
+}
+
+async function mainConcurrency(): Promise<void> {
+	const startedAt = new Date();
+	const loadStart = loadavg();
+	const commit = gitCommit();
+	log(`concurrency trials: code at ${commit}`);
+	const codes: Code[] = [{ label: 'now', tarball: process.env.OVERLAP_TARBALL ? path.resolve(process.env.OVERLAP_TARBALL) : await buildAndPack() }];
+	if (MANY.beforeTarball) codes.push({ label: 'before', tarball: MANY.beforeTarball });
+	const all: ManyTrial[] = [];
+	for (const name of MANY.setups) all.push(...(await runManySetup({ ...setupOf(name), trials: MANY.trials }, codes)));
+	writeManyReport(all, startedAt, loadStart, commit);
+	console.log(`\ncode: ${commit}\nwritten: ${path.relative(ROOT, MANY.out)}\n${manySummary(all)}`);
+}
+
 async function main(): Promise<void> {
 	const startedAt = new Date();
 	const loadStart = loadavg();
@@ -576,7 +854,7 @@ async function main(): Promise<void> {
 	console.log(`\ncode: ${commit}\nwritten: ${path.relative(ROOT, SETTINGS.out)}\n${summaryLines(runs).join('\n')}`);
 }
 
-main().then(
+(process.argv[2] === 'concurrency' ? mainConcurrency() : main()).then(
 	() => process.exit(0),
 	(error: unknown) => {
 		console.error(error);

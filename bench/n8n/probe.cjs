@@ -1,8 +1,10 @@
 /**
- * Preloaded into the benchmarked n8n (NODE_OPTIONS=--require …/probe.cjs, set by bench/n8n/run.ts): times every call
- * of n8n's processed-data store (DeduplicationHelper.checkProcessedAndRecord / removeProcessed) and, inside it, the
- * database calls of its repository (findOne / update / insert), and appends one JSON line per store call to
- * $BENCH_N8N_PROBE_FILE. It patches those two classes when n8n first loads them and changes nothing else.
+ * Preloaded into the benchmarked n8n (NODE_OPTIONS=--require …/probe.cjs, set by bench/n8n/run.ts and overlap.ts):
+ * times every call of n8n's processed-data store (DeduplicationHelper.checkProcessedAndRecord / removeProcessed /
+ * getProcessedDataCount / clearAllProcessedItems) and, inside it, the database calls of its repository (findOne /
+ * update / insert / delete), and appends one JSON line per store call to $BENCH_N8N_PROBE_FILE: op, keys, scope
+ * (`workflow` for the lock of storeTurns.ts, `node` for the claims), ms, dbMs, ok. It patches those two classes when
+ * n8n first loads them and changes nothing else. Several processes (queue-mode workers) may append to one file.
  */
 'use strict';
 const fs = require('node:fs');
@@ -29,18 +31,21 @@ if (file) {
 
 	const timeStore = (proto, name) => {
 		const original = proto[name];
-		proto[name] = async function (items, ...rest) {
-			// calls go one at a time per execution (posting/memory/store.ts), and one execution runs at a time here
+		proto[name] = async function (...args) {
+			// the calls of one workflow take turns (storeTurns.ts), so the db time between start and end is this call's
 			const dbBefore = dbMs;
 			const start = performance.now();
 			let ok = true;
 			try {
-				return await original.call(this, items, ...rest);
+				return await original.apply(this, args);
 			} catch (error) {
 				ok = false;
 				throw error;
 			} finally {
-				const line = { op: name, keys: items.length, ms: performance.now() - start, dbMs: dbMs - dbBefore, ok };
+				const [first, second] = args;
+				const keys = Array.isArray(first) ? first.length : 0;
+				const scope = Array.isArray(first) ? second : first;
+				const line = { op: name, keys, scope, ms: performance.now() - start, dbMs: dbMs - dbBefore, ok };
 				fs.appendFileSync(file, JSON.stringify(line) + '\n');
 			}
 		};
@@ -55,12 +60,13 @@ if (file) {
 		try {
 			if (!helperPatched && request.endsWith('deduplication-helper') && typeof exports.DeduplicationHelper === 'function') {
 				helperPatched = true;
-				timeStore(exports.DeduplicationHelper.prototype, 'checkProcessedAndRecord');
-				timeStore(exports.DeduplicationHelper.prototype, 'removeProcessed');
+				for (const name of ['checkProcessedAndRecord', 'removeProcessed', 'getProcessedDataCount', 'clearAllProcessedItems']) {
+					timeStore(exports.DeduplicationHelper.prototype, name);
+				}
 			}
 			if (!repositoryPatched && request.endsWith('processed-data.repository') && typeof exports.ProcessedDataRepository === 'function') {
 				repositoryPatched = true;
-				for (const name of ['findOne', 'update', 'insert']) timeDb(exports.ProcessedDataRepository.prototype, name);
+				for (const name of ['findOne', 'update', 'insert', 'delete']) timeDb(exports.ProcessedDataRepository.prototype, name);
 			}
 		} catch {
 			/* not one of ours */

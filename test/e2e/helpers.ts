@@ -4,9 +4,11 @@
  * example workflows run through n8n's CLI (also used by scripts/demo.ts and scripts/dev.ts).
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import * as http from 'node:http';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ROOT, writeFile } from '../../scripts/lib/common';
+import { log, ROOT, writeFile } from '../../scripts/lib/common';
 import { ensureN8n, N8N_LINES, N8nInstall } from '../../scripts/lib/n8n-install';
 import {
 	executeWorkflow,
@@ -18,7 +20,10 @@ import {
 	tempDir,
 } from '../../scripts/lib/n8n-instance';
 import { buildAndPack } from '../../scripts/lib/pack';
-import { CLIENT_ID, CLIENT_SECRET, PRACTICE_ID } from '../simulator/seed';
+import type { SheetRow } from '../../bench/workload';
+import { sheetRow } from '../../bench/workload';
+import type { AthenaSimulator } from '../simulator';
+import { CLIENT_ID, CLIENT_SECRET, PRACTICE_ID, SCOPE } from '../simulator/seed';
 import type { LedgerEntry } from '../simulator/types';
 
 export const PACKAGE_NAME = 'n8n-nodes-athenahealth';
@@ -81,12 +86,12 @@ export function loadExample(file: string): any {
 }
 
 /** An athenahealth credential (Custom environment) pointing at the simulator, in `n8n import:credentials` shape. */
-export function simulatorCredential(baseUrl: string, id = EXAMPLE_CREDENTIAL_ID, name = EXAMPLE_CREDENTIAL_NAME): object {
+export function simulatorCredential(baseUrl: string, id = EXAMPLE_CREDENTIAL_ID, name = EXAMPLE_CREDENTIAL_NAME, oauthTokenData?: Record<string, string>): object {
 	return {
 		id,
 		name,
 		type: CREDENTIAL_TYPE,
-		data: { environment: 'custom', baseUrl, practiceId: PRACTICE_ID, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+		data: { environment: 'custom', baseUrl, practiceId: PRACTICE_ID, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, ...(oauthTokenData ? { oauthTokenData } : {}) },
 	};
 }
 
@@ -399,4 +404,260 @@ export function assertRepostingRun(
 			assert.equal(line.status, row.expect, label);
 		}
 	});
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Many executions of one posting workflow at once (issue 22): an activated webhook workflow receiving many requests
+// together, as a payment form, a card terminal's callback or another system's push sends them. Shared by the e2e
+// (concurrency.ts) and `npm run trials:concurrency` (bench/n8n/overlap.ts).
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The posting node's name in the many-at-once workflow. */
+export const MANY_AT_ONCE_NODE = 'Record payment';
+
+/**
+ * Webhook (POST, answers with every item of the last node when it finishes) → Split Out `body.rows` → Payment →
+ * Record, node version 2, every field mapped from the row, Duplicate Check By Payment Details, On Error: Continue.
+ */
+export function manyAtOnceWorkflow(opts: { id: string; webhookPath: string; credentialId: string }): any {
+	return {
+		id: opts.id,
+		name: `Payments pushed to a webhook (${opts.id})`,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{
+				id: randomUUID(),
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: randomUUID(),
+				parameters: { httpMethod: 'POST', path: opts.webhookPath, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+			},
+			{
+				id: randomUUID(),
+				name: 'Rows',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: { fieldToSplitOut: 'body.rows', options: {} },
+			},
+			{
+				id: randomUUID(),
+				name: MANY_AT_ONCE_NODE,
+				type: NODE_TYPE,
+				typeVersion: 2,
+				position: [440, 0],
+				onError: 'continueRegularOutput',
+				credentials: { [CREDENTIAL_TYPE]: { id: opts.credentialId, name: 'athena (many at once)' } },
+				parameters: {
+					resource: 'payment',
+					operation: 'record',
+					patientId: { __rl: true, mode: 'id', value: '={{ $json.patientId }}' },
+					departmentId: '={{ $json.departmentId }}',
+					paymentMethod: '={{ $json.paymentMethod }}',
+					checkNumber: '={{ $json.checkNumber }}',
+					cardLast4: '={{ $json.cardLast4 }}',
+					copayAmount: '={{ $json.copay }}',
+					otherAmount: '={{ $json.amount }}',
+					appointmentId: '={{ $json.appointmentId }}',
+					postingOptions: { duplicateCheck: 'paymentDetails', postDate: '={{ $json.postDate }}' },
+				},
+			},
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] },
+			Rows: { main: [[{ node: MANY_AT_ONCE_NODE, type: 'main', index: 0 }]] },
+		},
+	};
+}
+
+/**
+ * `count` requests of 1…`mostPerRequest` different payments each (40 → 120 payments), each payment its own patient
+ * and amount, starting at sheet row `from` (bench/workload.ts sheetRow: cash, check and card rows).
+ */
+export function manyAtOnceRequests(count: number, { from = 0, mostPerRequest = 5 } = {}): SheetRow[][] {
+	let next = from;
+	return Array.from({ length: count }, (_, index) => Array.from({ length: (index % mostPerRequest) + 1 }, () => sheetRow(next++)));
+}
+
+export interface WebhookAnswer {
+	status: number;
+	text: string;
+	/** The posting node's items (parsed from the answer; empty when it is not a JSON array or object). */
+	items: any[];
+}
+
+/** POSTs JSON with node:http (no timeout: a run answers when n8n has posted everything); retries a 404 for 30 s (webhook registration lags activation). */
+export async function postToWebhook(baseUrl: string, webhookPath: string, body: unknown): Promise<WebhookAnswer> {
+	const text = JSON.stringify(body);
+	const once = () =>
+		new Promise<{ status: number; text: string }>((resolve, reject) => {
+			const request = http.request(`${baseUrl}/webhook/${webhookPath}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } }, (response) => {
+				const chunks: Buffer[] = [];
+				response.on('data', (chunk: Buffer) => chunks.push(chunk));
+				response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+				response.on('error', reject);
+			});
+			request.on('error', reject);
+			request.end(text);
+		});
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		const answer = await once();
+		if (answer.status === 404 && Date.now() < deadline) {
+			await new Promise((resolve) => setTimeout(resolve, 500));
+			continue;
+		}
+		let items: any[] = [];
+		try {
+			const parsed = JSON.parse(answer.text);
+			items = Array.isArray(parsed) ? parsed : [parsed];
+		} catch {
+			/* not JSON: no items */
+		}
+		return { ...answer, items };
+	}
+}
+
+export interface ManyAtOncePhase {
+	label: string;
+	answers: WebhookAnswer[];
+	wallMs: number;
+	/** The simulator's last ledger sequence number when the phase ended. */
+	lastSeq: number;
+}
+
+/** Sends every request to the webhook, all at once or one by one, and notes where athena's ledger stood afterwards. */
+export async function sendManyAtOnce(sim: AthenaSimulator, baseUrl: string, webhookPath: string, requests: SheetRow[][], how: 'at once' | 'one by one', label: string): Promise<ManyAtOncePhase> {
+	const start = performance.now();
+	const answers: WebhookAnswer[] = [];
+	if (how === 'at once') answers.push(...(await Promise.all(requests.map(async (rows) => await postToWebhook(baseUrl, webhookPath, { rows })))));
+	else for (const rows of requests) answers.push(await postToWebhook(baseUrl, webhookPath, { rows }));
+	const ledger = sim.ledger();
+	return { label, answers, wallMs: performance.now() - start, lastSeq: ledger.length ? ledger[ledger.length - 1].seq : 0 };
+}
+
+export interface ManyAtOnceTally {
+	requests: number;
+	rows: number;
+	/** Extra payments athena stored: Σ (times stored − 1) over the payments. */
+	doublePosts: number;
+	/** Payments stored again by a later phase after an earlier one stored them: the claim the earlier phase made was lost. */
+	lostClaims: number;
+	/** Rows (over all phases) that came out without `posted` or `skipped`, or with no item at all. */
+	failedRows: number;
+	/** Payments athena never stored. */
+	neverStored: number;
+	/** Each phase's statuses ("no answer" for a row of a request that did not answer with its items). */
+	statuses: Array<Record<string, number>>;
+	/** Why rows failed, with counts (status: the node's error text, shortened; or the HTTP answer). */
+	reasons: Record<string, number>;
+	/** Row by row (in request order), per phase: the status the node gave it, its error text, and how often athena stored it in that phase. */
+	perRow: Array<Array<{ status: string; error: string; storedNow: number; storedBefore: number }>>;
+}
+
+/** Counts a many-at-once run from athena's ledger (records after `fromSeq`, matched by amount) and the webhook answers. */
+export function tallyManyAtOnce(requests: SheetRow[][], phases: ManyAtOncePhase[], ledger: LedgerEntry[], fromSeq: number): ManyAtOnceTally {
+	const rows = requests.flat();
+	const phaseOf = (seq: number) => phases.findIndex((phase) => seq <= phase.lastSeq);
+	const stored = new Map<string, number[]>(rows.map((row) => [row.amount, []]));
+	for (const entry of ledger) {
+		if (entry.kind !== 'record' || entry.seq <= fromSeq) continue;
+		stored.get(entry.form.otheramount ?? entry.amount ?? '')?.push(phaseOf(entry.seq));
+	}
+	let doublePosts = 0;
+	let lostClaims = 0;
+	let neverStored = 0;
+	for (const inPhases of stored.values()) {
+		if (!inPhases.length) neverStored++;
+		doublePosts += Math.max(0, inPhases.length - 1);
+		lostClaims += inPhases.filter((phase) => phase > Math.min(...inPhases)).length;
+	}
+	const reasons: Record<string, number> = {};
+	const count = (into: Record<string, number>, key: string) => (into[key] = (into[key] ?? 0) + 1);
+	let failedRows = 0;
+	const perRow: ManyAtOnceTally['perRow'] = rows.map(() => []);
+	const statuses = phases.map((phase, phaseIndex) => {
+		const counts: Record<string, number> = {};
+		let rowIndex = 0;
+		phase.answers.forEach((answer, index) => {
+			const items = answer.status === 200 ? answer.items : [];
+			for (let row = 0; row < requests[index].length; row++, rowIndex++) {
+				const item = items[row];
+				const status = item?.status === undefined ? 'no answer' : String(item.status);
+				const error = item?.status === undefined ? `HTTP ${answer.status} ${answer.text.slice(0, 120)}` : String(item.error ?? item.message ?? '').slice(0, 140);
+				const inPhases = stored.get(rows[rowIndex].amount)!;
+				perRow[rowIndex].push({ status, error, storedNow: inPhases.filter((p) => p === phaseIndex).length, storedBefore: inPhases.filter((p) => p < phaseIndex).length });
+				count(counts, status);
+				if (status === 'posted' || status === 'skipped') continue;
+				failedRows++;
+				count(reasons, `${status}: ${error}`);
+			}
+		});
+		return counts;
+	});
+	return { requests: requests.length, rows: rows.length, doublePosts, lostClaims, failedRows, neverStored, statuses, reasons, perRow };
+}
+
+/** An OAuth token from the simulator in n8n's `oauthTokenData` shape: executions that start together do not each fetch one (athena allows 5 a minute). */
+export async function simulatorToken(sim: AthenaSimulator): Promise<Record<string, string>> {
+	const response = await fetch(sim.tokenUrl, {
+		method: 'POST',
+		headers: {
+			authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`,
+			'content-type': 'application/x-www-form-urlencoded',
+		},
+		body: new URLSearchParams({ grant_type: 'client_credentials', scope: SCOPE }).toString(),
+	});
+	if (!response.ok) throw new Error(`simulator token: HTTP ${response.status}`);
+	const token = (await response.json()) as Record<string, string>;
+	return { ...token, n8n_expires_at: String(Date.now() + Number(token.expires_in) * 1000) };
+}
+
+/**
+ * n8n 2.41 runs display-rule regular expressions in a sandbox with a 250 ms limit, which a loaded machine exceeds
+ * (issue 22, deliverable 5: the package's `_cnd: { regex: '^=' }`); the row then comes out `invalid`, nothing sent.
+ * That is a row with its status, not a double: tolerated here until the display rules use no regular expression.
+ */
+const N8N_REGEX_TIMEOUT = /Regular expression execution timed out/;
+
+/**
+ * The many-at-once story, asserted: 40 requests of 1–5 payments at once, the same 40 again at once, then one by one.
+ * athena stores each of the 120 payments once; every row comes out once per phase with its status, and the status
+ * says what athena did: `posted` = stored in that phase, `skipped` = stored before, anything else = nothing stored.
+ * The first phase posts every row and the later ones skip them (save rows hit by N8N_REGEX_TIMEOUT).
+ */
+export async function assertEachPaymentOnce(sim: AthenaSimulator, baseUrl: string, webhookPath: string, label: string): Promise<ManyAtOnceTally> {
+	const requests = manyAtOnceRequests(40);
+	const ledger = sim.ledger();
+	const fromSeq = ledger.length ? ledger[ledger.length - 1].seq : 0;
+	const phases = [
+		await sendManyAtOnce(sim, baseUrl, webhookPath, requests, 'at once', '40 at once'),
+		await sendManyAtOnce(sim, baseUrl, webhookPath, requests, 'at once', 'the same 40 again at once'),
+		await sendManyAtOnce(sim, baseUrl, webhookPath, requests, 'one by one', 'the same 40 one by one'),
+	];
+	const tally = tallyManyAtOnce(requests, phases, sim.ledger(), fromSeq);
+	const figures = phases.map((phase, i) => `${phase.label}: ${(phase.wallMs / 1000).toFixed(1)} s ${JSON.stringify(tally.statuses[i])}`).join('; ');
+	log(`many at once, ${label}: ${tally.rows} payments in ${tally.requests} requests; stored twice ${tally.doublePosts}, lost claims ${tally.lostClaims}, failed rows ${tally.failedRows}; ${figures}`);
+	if (Object.keys(tally.reasons).length) log(`many at once, ${label}: why rows failed: ${JSON.stringify(tally.reasons)}`);
+	assert.equal(tally.doublePosts, 0, `${label}: payments athena stored more than once`);
+	tally.perRow.forEach((phasesOfRow, index) => {
+		const row = `${label}, payment ${index + 1} (${JSON.stringify(requests.flat()[index])})`;
+		phasesOfRow.forEach(({ status, error, storedNow, storedBefore }, phase) => {
+			const where = `${row}, ${phases[phase].label}: ${status} ${error}`;
+			if (status === 'posted') assert.equal(storedNow, 1, `${where}: posted, so stored in this phase`);
+			else if (status === 'skipped') assert.equal(storedBefore, 1, `${where}: skipped, so stored before`);
+			else {
+				assert.equal(storedNow, 0, `${where}: not posted, so not stored`);
+				assert.match(error, N8N_REGEX_TIMEOUT, `${where}: a row that is neither posted nor skipped`);
+			}
+			const expected = storedBefore ? 'skipped' : 'posted';
+			if (!N8N_REGEX_TIMEOUT.test(error)) assert.equal(status, expected, where);
+		});
+		const last = phasesOfRow[phasesOfRow.length - 1];
+		if (!N8N_REGEX_TIMEOUT.test(last.error)) assert.equal(last.storedNow + last.storedBefore, 1, `${row}: stored once by the end`);
+	});
+	return tally;
 }

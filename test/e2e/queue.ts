@@ -1,9 +1,10 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
- * Queue mode (n8n 2.41.1 only): Redis + PostgreSQL + an n8n main + one worker, the packed tarball installed on
- * both. The posting example runs on the worker (`n8n execute` never uses the queue, a production webhook does, so
- * the test swaps the example's two triggers for a Webhook trigger); a second trigger posts nothing, because the
- * duplicate memory lives in n8n's database, which main and worker share.
+ * Queue mode (n8n 2.41.1 only): Redis + PostgreSQL + an n8n main + two workers at n8n's default concurrency (10),
+ * the packed tarball installed on each. The posting example runs on a worker (`n8n execute` never uses the queue, a
+ * production webhook does, so the test swaps the example's two triggers for a Webhook trigger); a second trigger
+ * posts nothing, because the duplicate memory lives in n8n's database, which main and workers share. Then many
+ * executions of one posting workflow at once, spread over both workers (issue 22; regular mode is concurrency.ts).
  *
  *   E2E_N8N_VERSIONS=2.41.1 npx tsx scripts/e2e.ts queue
  */
@@ -31,12 +32,20 @@ import {
 	samplePayments,
 	samplePaymentsCsv,
 	simulatorCredential,
+	simulatorToken,
+	assertEachPaymentOnce,
+	manyAtOnceWorkflow,
 } from './helpers';
 
 const CREDENTIAL_ID = 'e2eQueueSimCred1';
 const POST_DATE = '11/25/2026';
 const WEBHOOK_PATH = 'e2e-post-payments';
 const TRIGGERS = ['Weekdays at 18:00', 'Run now'];
+/** `n8n worker`'s default --concurrency in 2.41.1 (what a worker runs at unless told otherwise). */
+const WORKER_CONCURRENCY = 10;
+const MANY_CREDENTIAL_ID = 'e2eQueueManyCred';
+const MANY_WORKFLOW_ID = 'e2eQueueManyWf01';
+const MANY_WEBHOOK_PATH = 'e2e-queue-many-at-once';
 
 /** The posting example with its Schedule and Manual triggers replaced by a production webhook (nothing else changed). */
 function withWebhookTrigger(wf: any): any {
@@ -62,7 +71,7 @@ function withWebhookTrigger(wf: any): any {
 
 const runs = n8nVersions().includes(N8N_NEWEST);
 
-describe(`n8n ${N8N_NEWEST} queue mode: the posting example on a worker`, { skip: !runs && `queue mode runs on ${N8N_NEWEST} only`, timeout: 30 * 60_000 }, () => {
+describe(`n8n ${N8N_NEWEST} queue mode, two workers: the posting example on a worker; many executions at once`, { skip: !runs && `queue mode runs on ${N8N_NEWEST} only`, timeout: 30 * 60_000 }, () => {
 	let sim: AthenaSimulator;
 	let q: QueueMode;
 	let filesDir: string;
@@ -74,8 +83,12 @@ describe(`n8n ${N8N_NEWEST} queue mode: the posting example on a worker`, { skip
 		sim = await startSimulator();
 		filesDir = tempDir('e2e-queue-files-');
 		// The worker reads and writes the files: both processes get the same allowed folder.
-		q = await startQueueMode({ version: N8N_NEWEST, tarballs: [tarball], env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir } });
+		q = await startQueueMode({ version: N8N_NEWEST, tarballs: [tarball], workers: 2, concurrency: WORKER_CONCURRENCY, env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir } });
 		await q.main.importCredential(simulatorCredential(sim.url, CREDENTIAL_ID));
+		// Executions that start together each fetch a token when the credential has none (athena allows 5 a minute).
+		await q.main.importCredential(simulatorCredential(sim.url, MANY_CREDENTIAL_ID, 'athena (many at once)', await simulatorToken(sim)));
+		await q.main.importWorkflow(manyAtOnceWorkflow({ id: MANY_WORKFLOW_ID, webhookPath: MANY_WEBHOOK_PATH, credentialId: MANY_CREDENTIAL_ID }));
+		await q.activateWorkflow(MANY_WORKFLOW_ID);
 		const files = postingExampleFiles(filesDir);
 		const wf = withWebhookTrigger(prepareExample(loadExample(EXAMPLE_FILES.posting), { credentialId: CREDENTIAL_ID, files }));
 		workflowId = wf.id;
@@ -131,5 +144,16 @@ describe(`n8n ${N8N_NEWEST} queue mode: the posting example on a worker`, { skip
 
 		assert.deepEqual(q.workerFinishedExecutions().filter((id) => id === first || id === second).sort(), [first, second].sort());
 		assert.doesNotMatch(q.worker.output(), /Unrecognized node type/);
+	});
+
+	test('40 requests at once over two workers, the same 40 again at once, then one by one: each of the 120 payments stored once', { timeout: 15 * 60_000 }, async () => {
+		const finishedBefore = new Set(q.workerFinishedExecutions());
+		// athena answers after 50 ms, as a real one takes at least that: executions overlap as they do in production.
+		sim.configure({ latencyMs: 50 });
+		await assertEachPaymentOnce(sim, q.main.url, MANY_WEBHOOK_PATH, 'queue mode, two workers');
+		// Both workers ran some of them: the claims were kept across processes, not only within one.
+		const ranOn = q.workers.map((worker) => [...worker.output().matchAll(/Worker finished execution (\S+)/g)].filter((m) => !finishedBefore.has(m[1])).length);
+		log(`queue e2e: many-at-once executions per worker: ${ranOn.join(' + ')}`);
+		assert.ok(ranOn.every((count) => count > 0), `both workers ran executions (${ranOn.join(' + ')})`);
 	});
 });
