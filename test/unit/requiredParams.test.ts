@@ -85,3 +85,35 @@ describe('version 2', () => {
 		}
 	});
 });
+
+describe('version 3', () => {
+	const v3 = new Athenahealth().getNodeType(3).description;
+	const issuesV3 = (values: INodeParameters) => {
+		const parameters = NodeHelpers.getNodeParameters(v3.properties, values, true, false, null, null) ?? {};
+		const node: INode = { id: '1', name: 'a', type: 't', typeVersion: 3, position: [0, 0], parameters };
+		return Object.values(NodeHelpers.getNodeParametersIssues(v3.properties, node, v3)?.parameters ?? {}).flat();
+	};
+	const sheet = {
+		resource: 'payment',
+		operation: 'record',
+		patientId: { __rl: true, mode: 'id', value: '={{ $json.patient }}' },
+		departmentId: { __rl: true, mode: 'id', value: '={{ $json.department }}' },
+		paymentMethod: 'fromColumn',
+		paymentMethodColumn: '={{ $json.method }}',
+		amount: '={{ $json.amount }}',
+	};
+
+	it('a sheet mapped column by column, what each amount pays included, starts without a "required" block', () => {
+		expect(issuesV3(sheet)).toEqual([]);
+		expect(issuesV3({ ...sheet, amountFor: '={{ $json.pays }}' })).toEqual([]);
+	});
+
+	it('a new node asks for the patient, the department and the amount before it runs, and not for an amount paying claims', () => {
+		expect(issuesV3({ resource: 'payment', operation: 'record' })).toEqual([
+			'Parameter "Patient" is required.',
+			'Parameter "Department" is required.',
+			'Parameter "Amount" is required.',
+		]);
+		expect(issuesV3({ ...sheet, amount: '', amountFor: 'claims' })).toEqual([]);
+	});
+});
