@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any, @n8n/community-nodes/require-node-api-error, no-console -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error, @typescript-eslint/no-explicit-any, no-console -- dev-only code, never shipped: rules that eslint.dev.config.mjs turns off outside nodes/ and credentials/ */
 /**
  * `npm run trials:overlap`: two executions of one posting workflow started at the same moment, in a real n8n, and what
  * athena's ledger shows afterwards. Not a test (the figures are what it is for), not in `npm test`.
@@ -62,6 +62,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import { createRequire } from 'node:module';
 import { cpus, loadavg, totalmem } from 'node:os';
 import * as path from 'node:path';
 
@@ -666,6 +667,25 @@ interface ManyTrial {
 	store: StoreCalls[];
 }
 
+/** Why n8n's failed executions of a workflow failed (the node's error), for rows a webhook answered without items. */
+async function failedExecutionErrors(n8n: N8nInstance, workflowId: string): Promise<Record<string, number>> {
+	// n8n keeps execution data in the `flatted` format; its own copy reads it
+	const flatted = createRequire(path.join(n8n.install.dir, 'package.json'))('flatted') as { parse(text: string): any };
+	const list = (await executionsOf(n8n, workflowId)).filter((execution) => execution.status === 'error');
+	const reasons: Record<string, number> = {};
+	for (const execution of list) {
+		const one = await n8n.rest<any>('GET', `/rest/executions/${execution.id}`);
+		const raw = (one.data ?? one).data;
+		const data = typeof raw === 'string' ? flatted.parse(raw) : raw;
+		const tasks = Object.entries(data?.resultData?.runData ?? {}).flatMap(([node, runs]) => (runs as any[]).map((task) => ({ node, error: task?.error })));
+		const failed = tasks.find((task) => task.error);
+		const error = data?.resultData?.error ?? failed?.error;
+		const reason = `execution failed${failed ? ` in ${failed.node}` : ''}: ${String(error?.message ?? '?').slice(0, 160)}`;
+		reasons[reason] = (reasons[reason] ?? 0) + 1;
+	}
+	return reasons;
+}
+
 function probeLines(file: string): Array<{ op: string; scope: string; ms: number }> {
 	if (!fs.existsSync(file)) return [];
 	return fs
@@ -717,6 +737,7 @@ async function runManySetup(setup: Setup, codes: Code[]): Promise<ManyTrial[]> {
 					store.push({ calls: calls.length, lockCalls: calls.filter((c) => c.scope === 'workflow').length, ms: calls.reduce((sum, c) => sum + c.ms, 0) });
 				}
 				const tally = tallyManyAtOnce(requests, phases, stack.sim.ledger(), fromSeq);
+				if (Object.keys(tally.reasons).some((reason) => reason.startsWith('no answer'))) Object.assign(tally.reasons, await failedExecutionErrors(n8n, webhookPath));
 				results.push({ setup, code: stack.code.label, index, load, phases, tally, store });
 				log(
 					`  [${setup.name} ${stack.code.label}] trial ${index + 1}/${setup.trials} (load ${load.toFixed(2)}): ${tally.requests} requests, ${tally.rows} rows; double ${tally.doublePosts}, lost ${tally.lostClaims}, failed ${tally.failedRows}; ` +

@@ -149,6 +149,31 @@ describe('the lock between processes', () => {
 		await lockGivenBack();
 	});
 
+	it("another node's row in the lock's own mode (Remove Duplicates, higher values, scope Workflow, on a branch of its own) is never taken over: its history is untouched and the run posts", async () => {
+		// Remove Duplicates keeps "Value Is Higher than Any Previous Value" at scope Workflow in this mode: a lock call
+		// finds the row taken, like a held lock. Failed before: the takeover deleted that node's history after 20 s.
+		const foreign = { workflowId: WORKFLOW, context: '', value: { mode: 'latestIncrementalKey' as const, data: 1042 } };
+		stack.engine.processedData.plant(foreign);
+		const run = stack.run(recordFromSheet({ addSummary: true }), { input: sheet(2), settings: keepGoing });
+		// Judged twice, a takeover wait apart (the first time it could be a lock another process is taking over).
+		for (let wait = 0; wait < 2; wait++) {
+			await new Promise((resolve) => setTimeout(resolve, 200));
+			expect(stack.simulator.ledger()).toHaveLength(0);
+			setWallClock(Date.now() + 21000);
+		}
+		const done = await run;
+		expect(done.json.slice(0, 2).map((json) => json.status)).toEqual(['posted', 'posted']);
+		expect(stack.engine.processedData.row(WORKFLOW, '')?.value).toEqual(foreign.value);
+		expect(done.json[2]).toMatchObject({ summary: true, overlapGuard: 'this n8n process only' });
+		// A later run does not wait for the lock again: the row is known to be another node's.
+		restoreWallClock();
+		const started = Date.now();
+		const later = await stack.run(recordFromSheet(), { input: sheet(1, 10), settings: keepGoing });
+		expect(later.json.map((json) => json.status)).toEqual(['posted']);
+		expect(Date.now() - started).toBeLessThan(5000);
+		expect(stack.engine.processedData.row(WORKFLOW, '')?.value).toEqual(foreign.value);
+	});
+
 	it("the workflow-scope row is another node's: its history is untouched, the run posts, and the summary and hint say the lock was not used", async () => {
 		stack.engine.processedData.seed(WORKFLOW, '', ['order-1', 'order-2']);
 		const before = stack.engine.processedData.row(WORKFLOW, '');

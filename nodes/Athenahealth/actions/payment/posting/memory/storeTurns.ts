@@ -29,6 +29,12 @@ const LOCK_OPTIONS: ICheckProcessedOptions = { mode: 'latestIncrementalKey' };
  */
 const LOCK_PROBE = -9e15;
 const LOCK_VALUE = -8e15;
+/**
+ * Asked of a row before taking it over: new only when the row holds a lock value (every value a lock call stores is
+ * below it), so the row is a lock left behind; a value another node keeps in this mode (Remove Duplicates, "Value Is
+ * Higher than Any Previous Value", scope Workflow) is above it, and that row is never deleted.
+ */
+const LEFT_BEHIND_MARK = -7e15;
 /** A holder gives the lock back after this long even with calls waiting, and lets other processes take a turn. */
 const MAX_HOLD_MS = 2000;
 /** Longer than a waiter's longest pause between tries, so one busy process cannot starve the others. */
@@ -118,9 +124,10 @@ async function drain(turns: WorkflowTurns): Promise<void> {
 async function takeLock(context: IExecuteFunctions, turns: WorkflowTurns): Promise<Turn> {
 	if ((turns.lockUnavailableUntil ?? 0) > Date.now() || otherDeduplicationNode(context))
 		return 'unlocked';
-	const start = Date.now();
+	let start = Date.now();
 	let wait = FIRST_WAIT_MS;
 	let takenOver = false;
+	let anotherNodeOnce = false;
 	for (;;) {
 		const state = await tryLock(context);
 		if (state === 'held') return 'locked';
@@ -130,9 +137,21 @@ async function takeLock(context: IExecuteFunctions, turns: WorkflowTurns): Promi
 			return 'unlocked';
 		}
 		if (!takenOver && Date.now() - start > TAKEOVER_AFTER_MS) {
-			// No holder keeps the lock this long (MAX_HOLD_MS and a few store calls): its process stopped.
-			takenOver = true;
-			await giveLockBack(context);
+			// No holder keeps the lock this long (MAX_HOLD_MS and a few store calls): its process stopped, or the row is
+			// another node's history in the lock's own mode (a node the neighbour check cannot see, on a branch of its own).
+			const row = await leftBehind(context);
+			if (row === 'lock') {
+				takenOver = true;
+				await giveLockBack(context);
+				continue;
+			}
+			// Twice, a full wait apart: the first may have found a lock another process was taking over at that moment.
+			if (row === 'another node' && anotherNodeOnce) {
+				turns.lockUnavailableUntil = Date.now() + RECHECK_UNAVAILABLE_MS;
+				return 'unlocked';
+			}
+			anotherNodeOnce ||= row === 'another node';
+			start = Date.now();
 			continue;
 		}
 		await sleep(wait + Math.floor(Math.random() * wait));
@@ -154,6 +173,27 @@ async function tryLock(context: IExecuteFunctions): Promise<'held' | 'busy' | 'u
 		if (/unique|duplicate key|constraint/i.test(message)) return 'busy';
 		// The row is another node's (n8n: "…saved with an incompatible setting…").
 		if (/incompatible/i.test(message)) return 'unavailable';
+		throw new NodeOperationError(context.getNode(), message);
+	}
+}
+
+/**
+ * What holds the workflow-scope row: a lock (left by a process that stopped; or none, and this call made the row,
+ * which the caller deletes alike), another node's history, or a lock another process took just now (`taken`).
+ */
+async function leftBehind(context: IExecuteFunctions): Promise<'lock' | 'another node' | 'taken'> {
+	try {
+		const result = await context.helpers.checkProcessedAndRecord(
+			[LEFT_BEHIND_MARK],
+			'workflow',
+			LOCK_OPTIONS,
+		);
+		return result.new.length ? 'lock' : 'another node';
+	} catch (error) {
+		const message = (error as Error).message ?? '';
+		if (/incompatible/i.test(message)) return 'another node';
+		// The row was gone, and another process created it between this call's read and its insert.
+		if (/unique|duplicate key|constraint/i.test(message)) return 'taken';
 		throw new NodeOperationError(context.getNode(), message);
 	}
 }
