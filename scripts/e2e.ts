@@ -75,11 +75,9 @@ async function main(): Promise<number> {
 	const versions = process.env.E2E_N8N_VERSIONS?.split(',').map((v) => v.trim()).filter(Boolean) ?? [...N8N_LINES];
 	const parallel = Math.max(1, Number(process.env.E2E_PARALLEL ?? 2) || 1);
 	const slots = slotsFor(versions, parallel);
-	// Node 24 first (lines share it), then the lines' installs side by side, as their tests will run.
+	// Node 24 first (lines share it) and the package once; then each slot installs a line and runs it, so a slot's
+	// tests start as soon as its own line is installed (the 1.x install is the longest).
 	if (versions.some((v) => v !== N8N_V1)) await runtimeFor(N8N_NEWEST);
-	await Promise.all(slots.map(async (slot) => {
-		for (const v of slot) await timed(`e2e: n8n ${v} install`, () => ensureN8n(v));
-	}));
 	// E2E_TARBALL: run the suite on another build of the package (e.g. an older commit packed elsewhere).
 	const given = process.env.E2E_TARBALL ? path.resolve(process.env.E2E_TARBALL) : undefined;
 	if (given && !fs.existsSync(given)) throw new Error(`E2E_TARBALL: ${given} not found`);
@@ -90,6 +88,7 @@ async function main(): Promise<number> {
 		slots.map(async (slot) => {
 			const results: number[] = [];
 			for (const version of slot) {
+				await timed(`e2e: n8n ${version} install`, () => ensureN8n(version));
 				const start = Date.now();
 				const code = await runLine(version, files, tarball, slots.length > 1);
 				log(`e2e: n8n ${version} ${code === 0 ? 'passed' : 'FAILED'} in ${secs(start)}`);
