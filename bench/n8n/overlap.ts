@@ -751,6 +751,7 @@ async function runManySetup(setup: Setup, codes: Code[]): Promise<ManyTrial[]> {
 		for (const stack of stacks) {
 			await stack.booted?.stop();
 			await stack.sim.close();
+			if (process.env.CONCURRENCY_KEEP_PROBE) fs.copyFileSync(stack.probeFile, `${process.env.CONCURRENCY_KEEP_PROBE}-${setup.name}-${stack.code.label}.jsonl`);
 			fs.rmSync(path.dirname(stack.probeFile), { recursive: true, force: true });
 		}
 	}

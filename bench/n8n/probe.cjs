@@ -3,7 +3,8 @@
  * times every call of n8n's processed-data store (DeduplicationHelper.checkProcessedAndRecord / removeProcessed /
  * getProcessedDataCount / clearAllProcessedItems) and, inside it, the database calls of its repository (findOne /
  * update / insert / delete), and appends one JSON line per store call to $BENCH_N8N_PROBE_FILE: op, keys, scope
- * (`workflow` for the lock of storeTurns.ts, `node` for the claims), ms, dbMs, ok. It patches those two classes when
+ * (`workflow` for the lock of storeTurns.ts, `node` for the claims), new (how many items the store took as new), at
+ * (when it ended), pid, ms, dbMs, ok. It patches those two classes when
  * n8n first loads them and changes nothing else. Several processes (queue-mode workers) may append to one file.
  */
 'use strict';
@@ -36,8 +37,11 @@ if (file) {
 			const dbBefore = dbMs;
 			const start = performance.now();
 			let ok = true;
+			let fresh;
 			try {
-				return await original.apply(this, args);
+				const result = await original.apply(this, args);
+				fresh = Array.isArray(result?.new) ? result.new.length : undefined;
+				return result;
 			} catch (error) {
 				ok = false;
 				throw error;
@@ -45,7 +49,7 @@ if (file) {
 				const [first, second] = args;
 				const keys = Array.isArray(first) ? first.length : 0;
 				const scope = Array.isArray(first) ? second : first;
-				const line = { op: name, keys, scope, ms: performance.now() - start, dbMs: dbMs - dbBefore, ok };
+				const line = { op: name, keys, scope, new: fresh, at: Date.now(), pid: process.pid, ms: performance.now() - start, dbMs: dbMs - dbBefore, ok };
 				fs.appendFileSync(file, JSON.stringify(line) + '\n');
 			}
 		};

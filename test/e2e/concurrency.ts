@@ -8,6 +8,7 @@
  * is in queue.ts, which has that set-up booted already.
  *
  *   E2E_N8N_VERSIONS=2.41.1 npx tsx scripts/e2e.ts concurrency
+ *   E2E_CONCURRENCY_ALL_LINES=1 E2E_N8N_VERSIONS=2.8.4,1.123.81 npx tsx scripts/e2e.ts concurrency   # the older lines too
  *   E2E_TARBALL=/path/to/other.tgz npx tsx scripts/e2e.ts concurrency    # another build of the package
  */
 import { after, before, describe, test } from 'node:test';
@@ -24,9 +25,10 @@ const CREDENTIAL_ID = 'e2eManyAtOnce01';
 const WORKFLOW_ID = 'e2eManyAtOnceWf1';
 const WEBHOOK_PATH = 'e2e-many-at-once';
 
-const runs = n8nVersions().includes(N8N_NEWEST);
+/** The newest line in `npm test`; E2E_CONCURRENCY_ALL_LINES=1 runs it on every line E2E_N8N_VERSIONS names. */
+const versions = process.env.E2E_CONCURRENCY_ALL_LINES === '1' ? n8nVersions() : n8nVersions().filter((version) => version === N8N_NEWEST);
 
-describe(`n8n ${N8N_NEWEST} regular mode (SQLite): many executions of one posting workflow at once`, { skip: !runs && `runs on ${N8N_NEWEST} only`, timeout: 20 * 60_000 }, () => {
+for (const version of versions) describe(`n8n ${version} regular mode (SQLite): many executions of one posting workflow at once`, { timeout: 20 * 60_000 }, () => {
 	let sim: AthenaSimulator;
 	let n8n: N8nInstance;
 
@@ -37,7 +39,7 @@ describe(`n8n ${N8N_NEWEST} regular mode (SQLite): many executions of one postin
 		sim = await startSimulator({ tokenLifetimeSeconds: 86400, latencyMs: 50 });
 		const userFolder = tempDir('e2e-many-at-once-');
 		await installCommunityPackage(userFolder, tarball);
-		n8n = await startN8n({ version: N8N_NEWEST, userFolder });
+		n8n = await startN8n({ version, userFolder });
 		await n8n.importCredential(simulatorCredential(sim.url, CREDENTIAL_ID, 'athena (many at once)', await simulatorToken(sim)));
 		await n8n.importWorkflow(manyAtOnceWorkflow({ id: WORKFLOW_ID, webhookPath: WEBHOOK_PATH, credentialId: CREDENTIAL_ID }));
 		await activateWorkflow(n8n, WORKFLOW_ID);

@@ -137,6 +137,30 @@ describe('many executions at once', () => {
 });
 
 describe('the lock between processes', () => {
+	it("one execution alone takes its turns without pausing: the holder's pause for other processes comes only after a long hold", async () => {
+		// A first run counts the node's keys and then claims (two calls in a row), and a refused row's key is given back
+		// before the read-back (two more). Failed before: each call that followed one just done waited 250 ms.
+		const store = stack.engine.processedData;
+		const locks: Array<{ at: number; take: boolean }> = [];
+		const takeLock = store.checkProcessedAndRecord.bind(store);
+		const giveBack = store.clearAllProcessedItems.bind(store);
+		jest.spyOn(store, 'checkProcessedAndRecord').mockImplementation(async (items, scope, contextData, options) => {
+			if (scope === 'workflow') locks.push({ at: Date.now(), take: true });
+			return await takeLock(items, scope, contextData, options);
+		});
+		jest.spyOn(store, 'clearAllProcessedItems').mockImplementation(async (scope, contextData) => {
+			await giveBack(scope, contextData);
+			locks.push({ at: Date.now(), take: false });
+		});
+		const refused = { ...sheet(1, 5)[0], postDate: '10/01/2026' };
+		const run = await stack.run(recordFromSheet(), { input: [...sheet(1), refused], settings: keepGoing });
+		expect(run.json.map((json) => json.status)).toEqual(['posted', 'failed']);
+		await lockGivenBack();
+		const pauses = locks.flatMap((lock, index) => (lock.take && index > 0 ? [lock.at - locks[index - 1].at] : []));
+		expect(locks.filter((lock) => lock.take).length).toBeGreaterThanOrEqual(3);
+		expect(Math.max(...pauses)).toBeLessThan(200);
+	});
+
 	it('a lock left by a process that stopped while holding it is taken over, and the run posts', async () => {
 		stack.engine.processedData.plant({ workflowId: WORKFLOW, context: '', value: { mode: 'latestIncrementalKey', data: -8e15 } });
 		const run = stack.run(recordFromSheet(), { input: sheet(2), settings: keepGoing });

@@ -35,7 +35,7 @@ const LOCK_VALUE = -8e15;
  * Higher than Any Previous Value", scope Workflow) is above it, and that row is never deleted.
  */
 const LEFT_BEHIND_MARK = -7e15;
-/** A holder gives the lock back after this long even with calls waiting, and lets other processes take a turn. */
+/** A holder gives the lock back after this long even with calls waiting, and lets other processes take a turn (letOthersIn). */
 const MAX_HOLD_MS = 2000;
 /** Longer than a waiter's longest pause between tries, so one busy process cannot starve the others. */
 const YIELD_MS = 250;
@@ -59,6 +59,9 @@ interface WorkflowTurns {
 	draining: boolean;
 	/** Until when the lock is known not to be usable for this workflow (another node keeps that row). */
 	lockUnavailableUntil?: number;
+	/** Since when this process has held the lock with no pause of YIELD_MS (see letOthersIn), and when it last gave it back. */
+	streakSince?: number;
+	givenBackAt?: number;
 }
 
 const turnsByWorkflow = new Map<string, WorkflowTurns>();
@@ -95,6 +98,7 @@ async function drain(turns: WorkflowTurns): Promise<void> {
 	turns.draining = true;
 	try {
 		while (turns.waiting.length) {
+			await letOthersIn(turns);
 			const lockedBy = turns.waiting[0].context;
 			let turn: Turn = 'unlocked';
 			try {
@@ -105,19 +109,39 @@ async function drain(turns: WorkflowTurns): Promise<void> {
 				continue;
 			}
 			const since = Date.now();
+			// A new streak when the lock was free long enough for other processes (or taken by them meanwhile).
+			if (
+				turn === 'locked' &&
+				(turns.givenBackAt === undefined || since - turns.givenBackAt >= YIELD_MS)
+			)
+				turns.streakSince = since;
 			try {
 				while (turns.waiting.length && Date.now() - since < MAX_HOLD_MS)
 					await turns.waiting.shift()!.run(turn);
 			} finally {
-				if (turn === 'locked') await giveLockBack(lockedBy);
+				if (turn === 'locked') {
+					await giveLockBack(lockedBy);
+					turns.givenBackAt = Date.now();
+				}
 			}
-			if (turn === 'locked' && turns.waiting.length) await sleep(YIELD_MS);
 		}
 	} finally {
 		turns.draining = false;
 		// A call queued while the last one finished: drain again.
 		if (turns.waiting.length) void drain(turns);
 	}
+}
+
+/**
+ * A process that has kept the lock for MAX_HOLD_MS, giving it back only for moments (calls that come back to back: one
+ * busy execution's next step, many executions' calls), leaves it free for YIELD_MS before taking it again, so other
+ * processes' waiters get a turn. An execution alone, or calls with pauses between them, never wait here.
+ */
+async function letOthersIn(turns: WorkflowTurns): Promise<void> {
+	if (turns.givenBackAt === undefined || turns.streakSince === undefined) return;
+	const free = Date.now() - turns.givenBackAt;
+	if (free < YIELD_MS && turns.givenBackAt - turns.streakSince >= MAX_HOLD_MS)
+		await sleep(YIELD_MS - free);
 }
 
 /** Takes the cross-process lock, waiting while another process holds it; `unlocked` when it cannot be used. */
