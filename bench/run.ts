@@ -485,7 +485,7 @@ async function main(): Promise<void> {
 			say(`## ${scenario.title}`);
 			say();
 			say(
-				`- The node keeps a record of each payment it posted in the workflow's static data (up to 20,000; posting/memory/store.ts) to explain skipped rows. A workflow that has posted ${options.earlier.toLocaleString('en-US')} payments before starts with that many. Same settings as (2); the HTTP Request node keeps nothing, so its column is (2) again.`,
+				`- The node keeps a record of each payment it posted in the workflow's static data (up to 20,000; posting/memory/index.ts) to explain skipped rows. A workflow that has posted ${options.earlier.toLocaleString('en-US')} payments before starts with that many. Same settings as (2); the HTTP Request node keeps nothing, so its column is (2) again.`,
 			);
 			say();
 			const results: RunFigures[] = [];

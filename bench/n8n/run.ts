@@ -52,7 +52,7 @@ const SEEDER = path.join(__dirname, 'seed-history.cjs');
 const PACKAGE_NODE_TYPE = 'n8n-nodes-athenahealth.athenahealth';
 const ATHENA_CREDENTIAL_ID = 'benchN8nAthena01';
 const HTTP_CREDENTIAL_REF = 'benchN8nGeneric1';
-/** What the node keeps in its static data to explain skipped rows (posting/memory/store.ts MAX_DETAILS). */
+/** What the node keeps in its static data to explain skipped rows (posting/memory/index.ts MAX_DETAILS). */
 const DETAILS_KEPT = 20000;
 
 // ---- settings ----------------------------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ import type { AthenaClient } from '../../../transport/athenaClient';
 import { AthenaApiError } from '../../../transport/errors';
 import { fetchDepartments } from '../../../transport/departments';
 import { unwrapOne } from '../../../transport/parse';
-import { peek, skipReason } from './memory/claims';
-import { PostingMemory } from './memory/store';
+import type { PostingMemory } from './memory';
+import { skipReason } from './memory';
 import { fileOutcome, nodeErrorOf, notChecked, refuse, toSend } from './rowOutcome';
 import type { PaymentCommon, PostingSettings, PostingSpec, Row } from './types';
 
@@ -21,16 +21,15 @@ export async function dryRun<TInput extends PaymentCommon>(
 	spec: PostingSpec<TInput>,
 	settings: PostingSettings,
 	rows: Array<Row<TInput>>,
+	remembered: PostingMemory | undefined,
 ): Promise<void> {
 	const node = context.getNode();
 	const checkReferences = createReferenceChecker(client);
-	// What a real run would skip, read from the remembered postings (the same decision as its claim: memory/claims.ts).
-	const remembered = settings.duplicateCheck === 'off' ? undefined : new PostingMemory(context);
 	await runWithLimit(rows.length, settings.concurrency, async (index) => {
 		const row = rows[index];
 		if (!toSend(row)) return;
-		const decision =
-			remembered && row.keys ? peek(remembered, row.keys, row.postAgain === true) : undefined;
+		// What a real run would skip, read from the remembered postings: the same decision as its claim.
+		const decision = row.keys ? remembered?.peek(row.keys, row.postAgain === true) : undefined;
 		if (decision && !decision.send && remembered) {
 			const previous = remembered.previous(decision.blockedBy);
 			fileOutcome(row, 'skipped', {

@@ -8,7 +8,7 @@ export { postPayments } from './engine';
 export type { PaymentCommon, PostingSpec } from './types';
 export { refuseUnsafePostingSetup } from './preflight';
 export { isTypedIntoNode, keepCardDataIn, typedCardDataMessage } from './cardData';
-export { legacyCollectKeyParts } from './memory/keys';
+export { legacyCollectKeyParts } from './memory';
 export { ATHENA_CHECK, unknownPaymentOf } from './settleUnknown';
 export { findInAthena } from './findInAthena';
 export { postingParameterPath } from './parameterPaths';

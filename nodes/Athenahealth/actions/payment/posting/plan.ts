@@ -7,10 +7,8 @@ import type { AthenaClient } from '../../../transport/athenaClient';
 import type { PaymentMethod } from '../../../transport/paymentMethods';
 import { fetchPaymentMethods } from '../../../transport/paymentMethods';
 import { DAY_MS, athenaDateOfDay, dayOfAthenaDate, workflowDate } from './calendar';
-import { ClaimLog, beyondReachError } from './memory/claimLog';
-import type { KeySource } from './memory/keys';
-import { identityKey, rowKeys } from './memory/keys';
-import { PostingMemory } from './memory/store';
+import type { ClaimLog, KeySource } from './memory';
+import { PostingMemory, beyondReachError, identityKey, rowKeys } from './memory';
 import { ROW_NUMBER_PATH, postingParameterPath } from './parameterPaths';
 import { rowNamer } from './rowNames';
 import {
@@ -24,13 +22,10 @@ import {
 } from './rowOutcome';
 import type { PaymentCommon, PostingSettings, PostingSpec, Row } from './types';
 
-/** What the engine posts with: every row checked, and the duplicate memory of a real run. */
+/** What the engine posts with: every row checked, and the duplicate memory (none with Duplicate Check off). */
 interface Plan<TInput> {
 	rows: Array<Row<TInput>>;
-	/** n8n's store and the details of earlier postings; none for a dry run or with Duplicate Check off. */
 	memory?: PostingMemory;
-	/** How far back the memory reaches; none with Duplicate Check off. */
-	log?: ClaimLog;
 }
 
 /**
@@ -55,21 +50,17 @@ export async function planRows<TInput extends PaymentCommon>(
 	for (const row of rows) readRow(context, spec, settings, row);
 	await checkMethods(context, client, spec, rows);
 	const memory =
-		settings.duplicateCheck === 'off' || settings.validateOnly
-			? undefined
-			: new PostingMemory(context);
-	// A dry run reads the log and counts nothing.
-	const log =
 		settings.duplicateCheck === 'off'
 			? undefined
-			: await ClaimLog.open(context, memory && (async () => await memory.storedKeyCount()));
+			: await PostingMemory.open(context, settings.validateOnly ? 'check' : 'post');
+	const log = memory?.log;
 	if (settings.duplicateCheck !== 'off') keyRows(context, client, spec, settings, rows, log, now);
 	const rememberedFrom = log?.rememberedFrom();
 	if (rememberedFrom)
 		for (const row of rows) refuseBeyondReach(context, spec, row, rememberedFrom, easternDay(now));
 	const firstInvalid = rows.find((row) => row.status === 'invalid');
 	if (firstInvalid && !context.continueOnFail()) throw firstInvalid.error;
-	return { rows, memory, log };
+	return { rows, memory };
 }
 
 /** Reads and validates a row, and its Post Again. */

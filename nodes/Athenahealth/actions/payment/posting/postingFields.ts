@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { STORE_MAX_ENTRIES } from './memory/store';
+import { STORE_MAX_ENTRIES } from './memory';
 import { postingParameterPath } from './parameterPaths';
 import type { PostingSettings } from './types';
 

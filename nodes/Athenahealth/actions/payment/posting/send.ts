@@ -4,10 +4,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { runWithLimit } from '../../../shared/pool';
 import type { AthenaClient } from '../../../transport/athenaClient';
 import { AthenaApiError } from '../../../transport/errors';
-import type { ClaimLog } from './memory/claimLog';
-import { claim, skipReason } from './memory/claims';
-import { claimKeys } from './memory/keys';
-import type { PostingMemory } from './memory/store';
+import type { PostingMemory } from './memory';
+import { claimKeys, skipReason } from './memory';
 import { fileOutcome, noteKeyHeld, notSent, toSend } from './rowOutcome';
 import { FAILURE_STATUSES } from './statuses';
 import type {
@@ -26,7 +24,6 @@ interface Sending<TInput extends PaymentCommon> {
 	client: AthenaClient;
 	spec: PostingSpec<TInput>;
 	memory?: PostingMemory;
-	log?: ClaimLog;
 	/** True once the node must stop (a failed row without Continue On Fail): no lane sends anything more. */
 	mustStop: () => boolean;
 }
@@ -42,17 +39,16 @@ export async function sendAll<TInput extends PaymentCommon>(
 	settings: PostingSettings,
 	rows: Array<Row<TInput>>,
 	memory: PostingMemory | undefined,
-	log: ClaimLog | undefined,
 ): Promise<void> {
 	const node = context.getNode();
 	const continueOnFail = context.continueOnFail();
 	const mustStop = () =>
 		!continueOnFail && rows.some((row) => row.status && FAILURE_STATUSES.includes(row.status));
-	const sending: Sending<TInput> = { context, client, spec, memory, log, mustStop };
-	// The keys of the rows to send, in the order they are sent: the memory claims them a chunk of rows ahead.
+	const sending: Sending<TInput> = { context, client, spec, memory, mustStop };
+	// The rows to send, in the order they are sent: the memory claims their keys a chunk of rows ahead.
 	const toClaim = rows.filter((row) => toSend(row) && row.key);
-	memory?.planClaims(
-		toClaim.map((row) => claimKeys(keysOf(row), row.postAgain === true)),
+	memory?.plan(
+		toClaim.map((row) => ({ keys: keysOf(row), postAgain: row.postAgain === true })),
 		settings.concurrency,
 		mustStop,
 	);
@@ -90,7 +86,7 @@ async function sendRow<TInput extends PaymentCommon>(
 	sending: Sending<TInput>,
 	row: RowToSend<TInput>,
 ): Promise<void> {
-	const { context, client, spec, memory, log, mustStop } = sending;
+	const { context, client, spec, memory, mustStop } = sending;
 	const described = spec.report.describe(row.input);
 	// The node is stopping: this lane takes no key and sends nothing more.
 	if (mustStop()) {
@@ -102,7 +98,7 @@ async function sendRow<TInput extends PaymentCommon>(
 	if (mustStop()) {
 		// The node is stopping: this lane sends nothing more, and gives back the key it just took.
 		notSent(row, context.getNode(), described);
-		giveBackOrSay(memory, row, held, log);
+		releaseOrSay(memory, row, held);
 		return;
 	}
 	// When it left: a later run looks the payment up in athena's records from this moment (settleUnknown.ts).
@@ -110,13 +106,11 @@ async function sendRow<TInput extends PaymentCommon>(
 	try {
 		const ids = await spec.send(client, row.input, row.itemIndex);
 		const at = new Date().toISOString();
-		const record = {
-			status: 'posted' as const,
+		memory?.posted(
+			held,
 			at,
-			executionId: context.getExecutionId(),
-			...dropEmpty({ paymentBatchId: ids.paymentBatchId, ePaymentId: ids.ePaymentId }),
-		};
-		if (memory) for (const heldKey of held) memory.remember(heldKey, record);
+			dropEmpty({ paymentBatchId: ids.paymentBatchId, ePaymentId: ids.ePaymentId }),
+		);
 		fileOutcome(row, 'posted', { ...described, ...ids, postedAt: at, duplicateCheckKey: row.key });
 	} catch (error) {
 		fileSendFailure(sending, row, error, described, sentAt, held);
@@ -128,15 +122,13 @@ async function sendRow<TInput extends PaymentCommon>(
  * because n8n's store did not answer).
  */
 async function claimRow<TInput extends PaymentCommon>(
-	{ context, log }: Sending<TInput>,
+	{ context }: Sending<TInput>,
 	row: RowToSend<TInput>,
 	memory: PostingMemory,
 	described: IDataObject,
 ): Promise<string[] | undefined> {
 	try {
-		const claimed = await claim(memory, keysOf(row), row.postAgain === true, (count) =>
-			log?.recorded(count),
-		);
+		const claimed = await memory.claim(keysOf(row), row.postAgain === true);
 		if (claimed.send) return claimed.held;
 		const previous = memory.previous(claimed.blockedBy);
 		fileOutcome(row, 'skipped', {
@@ -170,7 +162,7 @@ async function claimRow<TInput extends PaymentCommon>(
 
 /** athena refused the row (`failed`: its keys are given back), or its answer proves nothing (`unknown`: they stay held). */
 function fileSendFailure<TInput extends PaymentCommon>(
-	{ context, memory, log }: Sending<TInput>,
+	{ context, memory }: Sending<TInput>,
 	row: RowToSend<TInput>,
 	error: unknown,
 	described: IDataObject,
@@ -194,32 +186,20 @@ function fileSendFailure<TInput extends PaymentCommon>(
 	fileOutcome(row, outcomeUnknown ? 'unknown' : 'failed', says, apiError);
 	if (!memory || !row.key) return;
 	// An unknown outcome keeps its key: the row must not post again until someone checks athenaOne.
-	if (outcomeUnknown) {
-		const record = {
-			status: 'unknown' as const,
-			at: new Date().toISOString(),
-			sentAt,
-			executionId: context.getExecutionId(),
-		};
-		for (const heldKey of held) memory.remember(heldKey, record);
-	} else giveBackOrSay(memory, row, held, log);
+	if (outcomeUnknown) memory.unknown(held, sentAt);
+	else releaseOrSay(memory, row, held);
 }
 
 /**
  * Gives keys back (together with the other rows' when the execution settles); when the store fails, the key stays
  * held (fail closed: a re-run skips the row) and the row says so, instead of the error escaping past the rows.
  */
-function giveBackOrSay<TInput>(
+function releaseOrSay<TInput>(
 	memory: PostingMemory | undefined,
 	row: Row<TInput>,
 	keys: string[],
-	log?: ClaimLog,
 ): void {
-	memory?.giveBack(
-		keys,
-		(error) => noteKeyHeld(row, error, keys[0]),
-		() => log?.released(keys.length),
-	);
+	memory?.release(keys, (error) => noteKeyHeld(row, error, keys[0]));
 }
 
 /**

@@ -4,10 +4,10 @@ import { AthenaClient } from '../../../transport/athenaClient';
 import type { AthenaFinding, UnknownPayment } from './findInAthena';
 import { findInAthena } from './findInAthena';
 import { DAY_MS, noonEasternOf } from './calendar';
-import { baseKey, copyOf, repostKey } from './memory/keys';
-import type { PostingMemory, PostingRecord } from './memory/store';
+import type { PostingMemory } from './memory';
+import { baseKey, copyOf, repostKey } from './memory';
 import { addToRow, fileOutcome, toSend } from './rowOutcome';
-import type { PaymentCommon, PostingSettings, PostingSpec, Row } from './types';
+import type { PaymentCommon, PostingRecord, PostingSettings, PostingSpec, Row } from './types';
 
 /** What a row's check in athena came to, on the row as `athenaCheck`. */
 export const ATHENA_CHECK = {
@@ -155,20 +155,12 @@ export async function settleUnknownRows<TInput extends PaymentCommon>(
 	const heldFound = candidates
 		.filter((_, index) => findings[index]?.kind === 'found')
 		.flatMap((row) => [row.key!, ...(row.keys?.ahead ?? [])]);
-	// The claim is the guarantee, the details a courtesy: a settled key must be held in n8n's store whatever happened to
-	// it. One store call for all of them (each call rewrites the node's whole key list); remember() then keeps them.
-	if (heldFound.length) {
-		memory.planClaims([heldFound], settings.concurrency, () => false);
-		await Promise.all(heldFound.map(async (key) => await memory.claim(key).catch(() => false)));
-	}
+	if (heldFound.length) await memory.hold(heldFound);
 	const now = new Date().toISOString();
-	candidates.forEach((row, index) =>
-		applyFinding(context, spec, row, memory, findings[index], now),
-	);
+	candidates.forEach((row, index) => applyFinding(spec, row, memory, findings[index], now));
 }
 
 function applyFinding<TInput extends PaymentCommon>(
-	context: IExecuteFunctions,
 	spec: PostingSpec<TInput>,
 	row: Row<TInput>,
 	memory: PostingMemory,
@@ -188,21 +180,13 @@ function applyFinding<TInput extends PaymentCommon>(
 				ePaymentId: finding.ePaymentId,
 			}).filter(([, value]) => value),
 		);
-		const record = {
-			status: 'posted' as const,
-			at: now,
-			executionId: context.getExecutionId(),
-			sentAt: when,
-			settledFromAthena: true,
-			...ids,
-		};
 		// Every key the row holds as unknown (and its own): tomorrow's run, claiming the next day's key, reads posted.
 		const settled = new Set([
 			key,
 			...(row.keys?.ahead ?? []),
 			...allKeysOf(row).filter((held) => memory.previous(held)?.status === 'unknown'),
 		]);
-		for (const held of settled) memory.remember(held, record);
+		memory.posted(settled, now, { sentAt: when, settledFromAthena: true, ...ids });
 		fileOutcome(row, 'posted', {
 			...common,
 			...ids,
@@ -217,15 +201,10 @@ function applyFinding<TInput extends PaymentCommon>(
 	}
 	if (finding?.kind === 'notFound') {
 		// Still held (unknown): only Post Again posts it. The record says athena was asked and showed nothing.
-		for (const held of allKeysOf(row).filter(
-			(candidate) => memory.previous(candidate)?.status === 'unknown',
-		)) {
-			memory.remember(held, {
-				...memory.previous(held)!,
-				athenaCheck: ATHENA_CHECK.notFound,
-				checkedAt: now,
-			});
-		}
+		memory.note(
+			allKeysOf(row).filter((candidate) => memory.previous(candidate)?.status === 'unknown'),
+			{ athenaCheck: ATHENA_CHECK.notFound, checkedAt: now },
+		);
 		fileOutcome(row, 'skipped', {
 			reason: `An earlier run sent this payment (${when}) and got no answer. athena shows no such payment: ${finding.looked}. It was not posted again by itself, because a look-up that finds nothing is no proof. If the patient's account in athenaOne agrees, turn on Post Again for this row to post it.`,
 			athenaCheck: ATHENA_CHECK.notFound,

@@ -69,6 +69,15 @@ export interface PostingSpec<TInput extends PaymentCommon> {
 	send(client: AthenaClient, input: TInput, itemIndex: number): Promise<PostedIds>;
 }
 
+/** What the memory keeps of a posting (in the workflow's static data): shown on a row skipped because of it. */
+export interface PostingRecord extends IDataObject {
+	status: 'posted' | 'unknown';
+	at: string;
+	executionId?: string;
+	paymentBatchId?: string;
+	ePaymentId?: string;
+}
+
 export interface RowKeys {
 	/** The key this run claims for the row; the row's `duplicateCheckKey`. */
 	key: string;

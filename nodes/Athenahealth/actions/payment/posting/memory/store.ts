@@ -1,14 +1,10 @@
-import type { ICheckProcessedOptions, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { ICheckProcessedOptions, IExecuteFunctions } from 'n8n-workflow';
 
 import { inStoreTurn } from './storeTurns';
 
 /**
- * Which payments this node has posted, across executions.
- *
- * The claim lives in n8n's processed-data store (`checkProcessedAndRecord`): n8n writes it to its database at once,
- * before the POST, so it survives a crash, a restart and n8n's Retry On Fail, and in queue mode every worker sees it.
- * The details shown on a skipped row (when, which batch) live in the workflow's static data, which n8n saves when an
- * execution ends; they are a courtesy, the claim is the guarantee.
+ * The claims: n8n's processed-data store (`checkProcessedAndRecord`), which n8n writes to its database at once, before
+ * the POST, so a claim survives a crash, a restart and n8n's Retry On Fail, and in queue mode every worker sees it.
  *
  * Every store call makes n8n read the node's whole key list (up to 50,000 hashes, about 1.2 MB of JSON), change it and
  * write it all back, so a call costs the same for one key as for fifty (bench/RESULTS-n8n.md). Hence keys are claimed
@@ -20,7 +16,6 @@ const SCOPE = 'node' as const;
 /** n8n's store keeps this many keys per node and silently forgets older ones (claimLog.ts says how far back that is). */
 export const STORE_MAX_ENTRIES = 50000;
 const STORE_OPTIONS: ICheckProcessedOptions = { mode: 'entries', maxEntries: STORE_MAX_ENTRIES };
-const MAX_DETAILS = 20000;
 
 /** Rows whose keys go in one claim call (at least; more with a high Concurrency, so lanes never wait on a claim). */
 export const CLAIM_CHUNK_ROWS = 50;
@@ -33,16 +28,10 @@ function claimChunkRows(concurrency: number): number {
 	return Math.max(CLAIM_CHUNK_ROWS, concurrency * 4);
 }
 
-export interface PostingRecord extends IDataObject {
-	status: 'posted' | 'unknown';
-	at: string;
-	executionId?: string;
-	paymentBatchId?: string;
-	ePaymentId?: string;
-}
-
 /** What the end of an execution did with its claims. */
-interface ClaimsSettled {
+export interface ClaimsSettled {
+	/** Keys given back: free again for a later run. */
+	givenBack: string[];
 	/** Keys this execution took ahead of sending, never used and still held because giving them back failed. */
 	notGivenBack: Set<string>;
 	giveBackError?: Error;
@@ -60,17 +49,9 @@ interface ClaimChunk {
 	fresh?: Promise<Set<string>>;
 }
 
-export class PostingMemory {
-	private readonly details: Record<string, PostingRecord>;
-
-	/** How many details are kept, counted once per execution. */
-	private count?: number;
-
-	constructor(private readonly context: IExecuteFunctions) {
-		const staticData = context.getWorkflowStaticData('node');
-		staticData.postings ??= {};
-		this.details = staticData.postings as Record<string, PostingRecord>;
-	}
+/** This node's keys in n8n's store, as one execution claims, keeps and gives them back. */
+export class ProcessedKeys {
+	constructor(private readonly context: IExecuteFunctions) {}
 
 	/** Whether a call of this execution ran without the cross-process lock. */
 	private unlocked = false;
@@ -166,17 +147,9 @@ export class PostingMemory {
 		if (keys.length) this.toGiveBack.push({ keys, onFailure, onGivenBack });
 	}
 
-	remember(key: string, record: PostingRecord): void {
-		this.kept.add(key);
-		this.count ??= Object.keys(this.details).length;
-		if (!(key in this.details)) this.count++;
-		this.details[key] = record;
-		// Oldest first (insertion order); trimmed in one go well past the limit, so a batch doesn't rescan per row.
-		if (this.count > MAX_DETAILS * 1.1) {
-			const keys = Object.keys(this.details);
-			for (const old of keys.slice(0, keys.length - MAX_DETAILS)) delete this.details[old];
-			this.count = MAX_DETAILS;
-		}
+	/** Keys of a row that was sent (or settled): held for good, read back at the end. */
+	keep(keys: string[]): void {
+		for (const key of keys) this.kept.add(key);
 	}
 
 	/** How many keys the store holds for this node. */
@@ -186,10 +159,6 @@ export class PostingMemory {
 		);
 	}
 
-	previous(key: string): PostingRecord | undefined {
-		return this.details[key];
-	}
-
 	/**
 	 * Before the execution ends: one call gives back every key taken but not sent (claimed ahead for rows the node
 	 * never reached, or handed back by rows), then the kept keys are read back and recorded again where missing.
@@ -197,7 +166,12 @@ export class PostingMemory {
 	 */
 	async settle(): Promise<ClaimsSettled> {
 		await Promise.allSettled([...this.inFlight]);
-		const settled: ClaimsSettled = { notGivenBack: new Set(), healed: 0, unlocked: false };
+		const settled: ClaimsSettled = {
+			givenBack: [],
+			notGivenBack: new Set(),
+			healed: 0,
+			unlocked: false,
+		};
 		const unused = [...this.claimed].filter((key) => !this.asked.has(key) && !this.kept.has(key));
 		const handedBack = this.toGiveBack
 			.flatMap((entry) => entry.keys)
@@ -208,10 +182,7 @@ export class PostingMemory {
 				await this.inTurn(
 					async () => await this.context.helpers.removeProcessed(keys, SCOPE, STORE_OPTIONS),
 				);
-				for (const key of keys) {
-					if (key in this.details && this.count !== undefined) this.count--;
-					delete this.details[key];
-				}
+				settled.givenBack = keys;
 				for (const entry of this.toGiveBack) entry.onGivenBack();
 			} catch (caught) {
 				const error = caught instanceof Error ? caught : new Error(String(caught));
@@ -250,10 +221,5 @@ export class PostingMemory {
 			if (missing === 0) break;
 		}
 		return healed.size;
-	}
-
-	/** Every remembered posting (e.g. the e-payment IDs already accounted for, when settling unknown rows). */
-	records(): PostingRecord[] {
-		return Object.values(this.details);
 	}
 }
