@@ -10,12 +10,8 @@ import { getPatient } from './patient/get.operation';
 import { searchPatients } from './patient/search.operation';
 import { checkUnknown } from './payment/checkUnknown.operation';
 import { collectPayment } from './payment/collect.operation';
-import {
-	keepCardDataIn,
-	postPayments,
-	readPostingSettings,
-	refuseUnsafePostingSetup,
-} from './payment/posting';
+import { readPostingSettings } from '../descriptions/postingOptions';
+import { keepCardDataIn, postPayments, refuseUnsafePostingSetup } from './payment/posting';
 import { recordPayment } from './payment/record.operation';
 import { voidPayment } from './payment/void.operation';
 import { getManyPaymentMethods } from './paymentMethod/getMany.operation';

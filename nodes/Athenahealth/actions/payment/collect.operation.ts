@@ -25,17 +25,15 @@ import { lastFour } from '../../shared/redact';
 import type { AthenaClient } from '../../transport/athenaClient';
 import { UNKNOWN_POSTING_ADVICE, acceptedWrite } from '../../transport/writeResult';
 import type { PostingOperation } from '../types';
-import type { PostingSpec } from './posting';
 import {
 	duplicateMemoryNotice,
 	duplicateWindowField,
-	isTypedIntoNode,
-	legacyCollectKeyParts,
 	postingFieldsWith,
 	postingOptionsV2,
 	postingOptionsV3,
-	typedCardDataMessage,
-} from './posting';
+} from '../../descriptions/postingOptions';
+import type { PostingSpec } from './posting';
+import { isTypedIntoNode, legacyCollectKeyParts, typedCardDataMessage } from './posting';
 
 const cardField = (
 	name: keyof typeof cardFieldRules,

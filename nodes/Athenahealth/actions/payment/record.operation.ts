@@ -29,14 +29,14 @@ import { paymentFieldRules, recordPaymentSchema, referenceFieldOf } from '../../
 import type { AthenaClient } from '../../transport/athenaClient';
 import { UNKNOWN_POSTING_ADVICE, acceptedWrite } from '../../transport/writeResult';
 import type { PostingOperation } from '../types';
-import type { PostingSpec } from './posting';
 import {
 	duplicateMemoryNotice,
 	postingFields,
 	postingOptionsV2,
 	postingOptionsV3,
-	postingParameterPath,
-} from './posting';
+} from '../../descriptions/postingOptions';
+import type { PostingSpec } from './posting';
+import { postingParameterPath } from './posting';
 
 const properties: INodeProperties[] = [
 	{

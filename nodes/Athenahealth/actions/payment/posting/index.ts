@@ -12,12 +12,3 @@ export { legacyCollectKeyParts } from './memory';
 export { ATHENA_CHECK, unknownPaymentOf } from './settleUnknown';
 export { findInAthena } from './findInAthena';
 export { postingParameterPath } from './parameterPaths';
-export {
-	duplicateMemoryNotice,
-	duplicateWindowField,
-	postingFields,
-	postingFieldsWith,
-	postingOptionsV2,
-	postingOptionsV3,
-	readPostingSettings,
-} from './postingFields';

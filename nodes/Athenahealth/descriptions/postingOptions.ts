@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { STORE_MAX_ENTRIES } from './memory';
-import { postingParameterPath } from './parameterPaths';
-import type { PostingSettings } from './types';
+import { STORE_MAX_ENTRIES } from '../actions/payment/posting/memory';
+import { postingParameterPath } from '../actions/payment/posting/parameterPaths';
+import type { PostingSettings } from '../actions/payment/posting/types';
 
 /** How far back the duplicate memory reaches, said where version 3 explains the duplicate check (not as a notice). */
 const DUPLICATE_MEMORY_REACH = `It remembers this node's newest ${STORE_MAX_ENTRIES.toLocaleString('en-US')} payments (a card payment once per day of its Duplicate Window). A row dated before the oldest day it still remembers in full is refused: check athenaOne, then post it with Post Again.`;
