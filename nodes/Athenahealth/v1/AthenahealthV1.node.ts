@@ -12,7 +12,7 @@ import { searchAppointments, searchDepartments, searchPatients } from '../method
 import { getDepartments, getDepartmentsOrAny, getPaymentMethods } from '../methods/loadOptions';
 import { athenahealthIcon } from '../icons';
 
-export const resourceProperty: INodeProperties = {
+const resourceProperty: INodeProperties = {
 	displayName: 'Resource',
 	name: 'resource',
 	type: 'options',
@@ -28,7 +28,7 @@ export const resourceProperty: INodeProperties = {
 	default: 'payment',
 };
 
-export const operationProperties: INodeProperties[] = [
+const operationProperties: INodeProperties[] = [
 	{
 		displayName: 'Operation',
 		name: 'operation',
@@ -164,6 +164,22 @@ export const operationProperties: INodeProperties[] = [
 	},
 ];
 
+/** A version's fields: each operation's own for that version, or those of the newest version before it that has them. */
+export function propertiesOfVersion(version: 1 | 2 | 3): INodeProperties[] {
+	return [
+		resourceProperty,
+		...operationProperties,
+		...Object.values(operations).flatMap((byOperation) =>
+			Object.values(byOperation).flatMap(
+				(operation) =>
+					(version >= 3 ? operation.descriptionV3 : undefined) ??
+					(version >= 2 ? operation.descriptionV2 : undefined) ??
+					operation.description,
+			),
+		),
+	];
+}
+
 export class AthenahealthV1 implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'athenahealth',
@@ -183,13 +199,7 @@ export class AthenahealthV1 implements INodeType {
 		// choice is visible (and n8n's lint rule that asks every node to decide is met).
 		usableAsTool: undefined,
 		credentials: [{ name: 'athenahealthOAuth2Api', required: true }],
-		properties: [
-			resourceProperty,
-			...operationProperties,
-			...Object.values(operations).flatMap((byOperation) =>
-				Object.values(byOperation).flatMap((operation) => operation.description),
-			),
-		],
+		properties: propertiesOfVersion(1),
 	};
 
 	methods = {

@@ -5,9 +5,9 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { operations, route } from '../actions/router';
+import { route } from '../actions/router';
 import { athenahealthIcon } from '../icons';
-import { AthenahealthV1, operationProperties, resourceProperty } from '../v1/AthenahealthV1.node';
+import { AthenahealthV1, propertiesOfVersion } from '../v1/AthenahealthV1.node';
 
 /**
  * Version 2 changes only fields (which n8n stores by path, and saves only when they differ from the default), so it
@@ -25,15 +25,7 @@ export class AthenahealthV2 implements INodeType {
 		icon: athenahealthIcon,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		version: 2,
-		properties: [
-			resourceProperty,
-			...operationProperties,
-			...Object.values(operations).flatMap((byOperation) =>
-				Object.values(byOperation).flatMap(
-					(operation) => operation.descriptionV2 ?? operation.description,
-				),
-			),
-		],
+		properties: propertiesOfVersion(2),
 		// Not offered to AI agents, as in v1 (a node that moves money); see AthenahealthV1.node.ts.
 		usableAsTool: undefined,
 	};

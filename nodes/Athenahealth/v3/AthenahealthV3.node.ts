@@ -5,9 +5,9 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { operations, route } from '../actions/router';
+import { route } from '../actions/router';
 import { athenahealthIcon } from '../icons';
-import { AthenahealthV1, operationProperties, resourceProperty } from '../v1/AthenahealthV1.node';
+import { AthenahealthV1, propertiesOfVersion } from '../v1/AthenahealthV1.node';
 
 /**
  * Version 3 is what a new node opens at. Version 2 took Patient, Department and the amounts from the incoming item,
@@ -24,16 +24,7 @@ export class AthenahealthV3 implements INodeType {
 		icon: athenahealthIcon,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		version: 3,
-		properties: [
-			resourceProperty,
-			...operationProperties,
-			...Object.values(operations).flatMap((byOperation) =>
-				Object.values(byOperation).flatMap(
-					(operation) =>
-						operation.descriptionV3 ?? operation.descriptionV2 ?? operation.description,
-				),
-			),
-		],
+		properties: propertiesOfVersion(3),
 		// Not offered to AI agents, as in v1 (a node that moves money); see AthenahealthV1.node.ts.
 		usableAsTool: undefined,
 	};
