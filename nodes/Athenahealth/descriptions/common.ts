@@ -1,6 +1,32 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { paymentFieldRules } from '../shared/fieldRules';
+
+/** An operation's fields in each node version (the router's operations carry them: actions/types.ts). */
+export interface OperationFields {
+	description: INodeProperties[];
+	/** Version 2's fields, where they differ from version 1's (v2/AthenahealthV2.node.ts). */
+	descriptionV2?: INodeProperties[];
+	/** Version 3's fields, where they differ from version 2's (v3/AthenahealthV3.node.ts). */
+	descriptionV3?: INodeProperties[];
+}
+
+/** An operation's fields for each node version it changes, each set shown only for that resource and operation. */
+export function fieldsByVersion(
+	resource: string,
+	operation: string,
+	v1: INodeProperties[],
+	v2?: INodeProperties[],
+	v3?: INodeProperties[],
+): OperationFields {
+	const shown = { show: { resource: [resource], operation: [operation] } };
+	return {
+		description: updateDisplayOptions(shown, v1),
+		...(v2 ? { descriptionV2: updateDisplayOptions(shown, v2) } : {}),
+		...(v3 ? { descriptionV3: updateDisplayOptions(shown, v3) } : {}),
+	};
+}
 
 /** Fields several operations share. Each call site adds its own displayOptions. */
 

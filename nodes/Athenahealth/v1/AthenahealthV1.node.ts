@@ -180,6 +180,15 @@ export function propertiesOfVersion(version: 1 | 2 | 3): INodeProperties[] {
 	];
 }
 
+/** A later version's description: version 1's, with that version's number and fields. */
+export function descriptionOfVersion(version: 2 | 3): INodeTypeDescription {
+	return {
+		...new AthenahealthV1().description,
+		version,
+		properties: propertiesOfVersion(version),
+	};
+}
+
 export class AthenahealthV1 implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'athenahealth',

@@ -1,13 +1,7 @@
-import type {
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-} from 'n8n-workflow';
+import type { INodeTypeDescription } from 'n8n-workflow';
 
-import { route } from '../actions/router';
 import { athenahealthIcon } from '../icons';
-import { AthenahealthV1, propertiesOfVersion } from '../v1/AthenahealthV1.node';
+import { AthenahealthV1, descriptionOfVersion } from '../v1/AthenahealthV1.node';
 
 /**
  * Version 2 changes only fields (which n8n stores by path, and saves only when they differ from the default), so it
@@ -17,22 +11,12 @@ import { AthenahealthV1, propertiesOfVersion } from '../v1/AthenahealthV1.node';
  * dropdown everywhere. Execution is shared: the posting engine reads each setting at its version's path
  * (actions/payment/posting/parameterPaths.ts).
  */
-const v1 = new AthenahealthV1();
 
-export class AthenahealthV2 implements INodeType {
+export class AthenahealthV2 extends AthenahealthV1 {
 	description: INodeTypeDescription = {
-		...v1.description,
+		...descriptionOfVersion(2),
 		icon: athenahealthIcon,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		version: 2,
-		properties: propertiesOfVersion(2),
 		// Not offered to AI agents, as in v1 (a node that moves money); see AthenahealthV1.node.ts.
 		usableAsTool: undefined,
 	};
-
-	methods = v1.methods;
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await route.call(this);
-	}
 }

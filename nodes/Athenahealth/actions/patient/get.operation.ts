@@ -1,8 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { optionalDepartmentField, patientLocator } from '../../descriptions/common';
+import {
+	fieldsByVersion,
+	optionalDepartmentField,
+	patientLocator,
+} from '../../descriptions/common';
 import { patientSchema, type PatientBalance } from '../../shared/athenaSchemas';
 import { paymentFieldRules } from '../../shared/fieldRules';
 import { formatMoney } from '../../shared/money';
@@ -90,14 +93,7 @@ function totalBalance(balances: PatientBalance[]): string {
 
 export const getPatient: ItemOperation = {
 	kind: 'item',
-	description: updateDisplayOptions(
-		{ show: { resource: ['patient'], operation: ['get'] } },
-		properties,
-	),
-	descriptionV2: updateDisplayOptions(
-		{ show: { resource: ['patient'], operation: ['get'] } },
-		propertiesV2,
-	),
+	...fieldsByVersion('patient', 'get', properties, propertiesV2),
 	async execute(this: IExecuteFunctions, itemIndex: number, client: AthenaClient) {
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const input = parseOrThrow(this.getNode(), itemIndex, inputSchema, {

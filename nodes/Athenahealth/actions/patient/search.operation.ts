@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { limitFields, optionalDepartmentField } from '../../descriptions/common';
+import { fieldsByVersion, limitFields, optionalDepartmentField } from '../../descriptions/common';
 import { patientSchema } from '../../shared/athenaSchemas';
 import { lookupDateRules } from '../../shared/fieldRules';
 import { parseOrThrow } from '../../shared/validate';
@@ -67,14 +66,7 @@ const inputSchema = z
 export const searchPatients: ItemOperation = {
 	kind: 'item',
 	lists: 'patients',
-	description: updateDisplayOptions(
-		{ show: { resource: ['patient'], operation: ['search'] } },
-		properties,
-	),
-	descriptionV2: updateDisplayOptions(
-		{ show: { resource: ['patient'], operation: ['search'] } },
-		propertiesV2,
-	),
+	...fieldsByVersion('patient', 'search', properties, propertiesV2),
 	async execute(this: IExecuteFunctions, itemIndex: number, client: AthenaClient) {
 		const input = parseOrThrow(this.getNode(), itemIndex, inputSchema, {
 			firstName: String(this.getNodeParameter('firstName', itemIndex, '')),

@@ -1,5 +1,4 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import {
 	amountFields,
@@ -15,6 +14,7 @@ import {
 	departmentField,
 	departmentFromItem,
 	departmentLocator,
+	fieldsByVersion,
 	patientFromItem,
 	patientLocator,
 } from '../../descriptions/common';
@@ -251,17 +251,6 @@ export const collectPaymentSpec: PostingSpec<CollectPaymentInput> = {
 
 export const collectPayment: PostingOperation = {
 	kind: 'posting',
-	description: updateDisplayOptions(
-		{ show: { resource: ['payment'], operation: ['collect'] } },
-		properties,
-	),
-	descriptionV2: updateDisplayOptions(
-		{ show: { resource: ['payment'], operation: ['collect'] } },
-		propertiesV2,
-	),
-	descriptionV3: updateDisplayOptions(
-		{ show: { resource: ['payment'], operation: ['collect'] } },
-		propertiesV3,
-	),
+	...fieldsByVersion('payment', 'collect', properties, propertiesV2, propertiesV3),
 	spec: collectPaymentSpec,
 };

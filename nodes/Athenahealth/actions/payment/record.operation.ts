@@ -1,5 +1,4 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import {
 	amountFields,
@@ -15,6 +14,7 @@ import {
 	departmentField,
 	departmentFromItem,
 	departmentLocator,
+	fieldsByVersion,
 	patientFromItem,
 	patientLocator,
 } from '../../descriptions/common';
@@ -220,17 +220,6 @@ export const recordPaymentSpec: PostingSpec<RecordPaymentInput> = {
 
 export const recordPayment: PostingOperation = {
 	kind: 'posting',
-	description: updateDisplayOptions(
-		{ show: { resource: ['payment'], operation: ['record'] } },
-		properties,
-	),
-	descriptionV2: updateDisplayOptions(
-		{ show: { resource: ['payment'], operation: ['record'] } },
-		propertiesV2,
-	),
-	descriptionV3: updateDisplayOptions(
-		{ show: { resource: ['payment'], operation: ['record'] } },
-		propertiesV3,
-	),
+	...fieldsByVersion('payment', 'record', properties, propertiesV2, propertiesV3),
 	spec: recordPaymentSpec,
 };
