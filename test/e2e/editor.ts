@@ -24,7 +24,8 @@
  *      charges nothing, emails nothing and ends without an error.
  *
  * Screenshots of each panel go to test-output/screenshots/ (docs/screenshots/ holds copies of a passing run's).
- * On a failure the page's screenshot and text go to test-output/editor-failure-<step>.{png,txt}.
+ * On a failure the page's screenshot and text go to test-output/editor-failure-<test>.{png,txt} (<test>: sign-in,
+ * node-search, credential, payment-method, front-desk-cash, sheet-flow, front-desk-flow), and the log names the step.
  *
  * Each test below is a short list of named steps, defined under the tests in the order they run; the clicks and waits
  * that drive the editor are in editorPage.ts.
@@ -120,88 +121,82 @@ if (!n8nVersions().includes(EDITOR_N8N)) {
 			if (userFolder) fs.rmSync(userFolder, { recursive: true, force: true });
 		});
 
-		/** Runs a step; on failure saves the page's screenshot and text to test-output/ and rethrows. */
-		async function step(name: string, fn: () => Promise<void>): Promise<void> {
+		/** What a test's steps hand each other. */
+		interface Flow {
+			/** How many payments the simulator held when the test began. */
+			ledgerBefore: number;
+			/** The name of the workflow's manual trigger, once built. */
+			trigger: string;
+		}
+
+		/**
+		 * Runs a test's steps in order, logging each one's time; on a failure saves the page's screenshot and text to
+		 * test-output/editor-failure-<test>.{png,txt} and rethrows.
+		 */
+		async function steps(test: string, list: Array<(flow: Flow) => Promise<void>>): Promise<void> {
 			const start = Date.now();
+			const flow: Flow = { ledgerBefore: sim?.ledger().length ?? 0, trigger: '' };
+			let current = '';
 			try {
-				await fn();
-				log(`editor: ${name}: ${secs(start)}`);
+				for (const step of list) {
+					const stepStart = Date.now();
+					current = step.name;
+					await step(flow);
+					log(`editor: ${test} › ${current}: ${secs(stepStart)}`);
+				}
+				log(`editor: ${test}: ${secs(start)}`);
 			} catch (error) {
-				const base = path.join(OUT, `editor-failure-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`);
+				const base = path.join(OUT, `editor-failure-${test.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`);
 				fs.mkdirSync(OUT, { recursive: true });
 				if (ui) await ui.saveFailure(base);
-				log(`editor: ${name}: FAILED after ${secs(start)}; ${base}.{png,txt}; n8n log ${n8n?.process.logFile}`);
+				log(`editor: ${test} › ${current}: FAILED after ${secs(start)}; ${base}.{png,txt}; n8n log ${n8n?.process.logFile}`);
 				throw error;
 			}
 		}
 
-		// --- The story: one test a numbered item of the header, each a list of the steps defined below -------------------
+		// --- The story: after signing in, each test is one numbered item of the header; its steps are defined below, in
+		// the order they run, under the item's number.
 
-		it('signs in through the sign-in form', async () => {
-			await step('sign-in', () => ui.signIn(OWNER));
-		});
+		it('signs in through the sign-in form', () => steps('sign-in', [signIn]));
 
-		it('finds the node in the node search and adds its Record action to a new workflow', async () => {
-			await step('node-search', async () => {
-				await findTheNodeInTheSearch();
-				await openItsDetailsPanel();
-				await addTheRecordAction();
-				await aNewRecordNodeStartsEmpty();
-			});
-		});
+		it('finds the node in the node search and adds its Record action to a new workflow', () =>
+			steps('node-search', [findTheNodeInTheSearch, openItsDetailsPanel, addTheRecordAction, aNewRecordNodeStartsEmpty]));
 
-		it('tests the credential: a bad secret and an unknown practice fail visibly, the simulator settings pass', async () => {
-			await step('credential', async () => {
-				await openANewCredential();
-				await fillTheSimulatorSettingsWithAWrongSecret();
-				await aBadSecretFailsVisibly();
-				await anUnknownPracticeFailsVisibly();
-				const passed = await theSimulatorSettingsPass();
-				await reopeningTheCredentialTestsItAgain(passed);
-			});
-		});
+		it('tests the credential: a bad secret and an unknown practice fail visibly, the simulator settings pass', () =>
+			steps('credential', [
+				openANewCredential,
+				fillTheSimulatorSettingsWithAWrongSecret,
+				aBadSecretFailsVisibly,
+				anUnknownPracticeFailsVisibly,
+				theSimulatorSettingsPass,
+				reopeningTheCredentialTestsItAgain,
+			]));
 
-		it("lists the practice's payment methods and shows Check Number / Card Last 4 Digits only when they apply", async () => {
-			await step('payment-method', async () => {
-				await reopenTheNodeToLoadThePaymentMethods();
-				await theDropdownListsThePracticeMethods();
-				await checkNumberShowsForCheckAndFromAColumn();
-				await cardLast4ShowsForEachCardMethod();
-				await departmentsLoadWhenTheListOpens();
-				await amountIsForDecidesTheOtherFields();
-				await theSavedNodeHoldsAthenaCodes();
-			});
-		});
+		it("lists the practice's payment methods and shows Check Number / Card Last 4 Digits only when they apply", () =>
+			steps('payment-method', [
+				reopenTheNodeToLoadThePaymentMethods,
+				theDropdownListsThePracticeMethods,
+				checkNumberShowsForCheckAndFromAColumn,
+				cardLast4ShowsForEachCardMethod,
+				departmentsLoadWhenTheListOpens,
+				amountIsForDecidesTheOtherFields,
+				theSavedNodeHoldsAthenaCodes,
+			]));
 
-		it('records $25 cash after Patient → Search: nothing is posted until the person picks the patient, then one payment (issue 23)', async () => {
-			await step('front-desk-cash', async () => {
-				const ledgerBefore = sim!.ledger().length;
-				await buildSearchThenRecordCashWithoutPatient();
-				await n8nRefusesToStartWithoutPatient(ledgerBefore);
-				await pickThePatientAndPostOnce(ledgerBefore);
-				await searchDepartmentStillReadsAnyDepartment();
-			});
-		});
+		it('records $25 cash after Patient → Search: nothing is posted until the person picks the patient, then one payment (issue 23)', () =>
+			steps('front-desk-cash', [buildSearchThenRecordCashWithoutPatient, n8nRefusesToStartWithoutPatient, pickThePatientAndPostOnce, searchDepartmentStillReadsAnyDepartment]));
 
-		it('builds the spreadsheet posting by hand, Payment Method from a column, and runs it without a "required" block', async () => {
-			await step('sheet-flow', async () => {
-				const ledgerBefore = sim!.ledger().length;
-				await buildTheSheetPostingByHand();
-				await runItAndPostEachRowWithItsOwnMethod(ledgerBefore);
-				await theOutputSchemasAreServed();
-				await theStatusCountsShowAfterTheRun();
-			});
-		});
+		it('builds the spreadsheet posting by hand, Payment Method from a column, and runs it without a "required" block', () =>
+			steps('sheet-flow', [buildTheSheetPostingByHand, runItAndPostEachRowWithItsOwnMethod, theOutputSchemasAreServed, theStatusCountsShowAfterTheRun]));
 
-		it('builds the front-desk chain by hand (look-up → Collect → Email receipt) and runs it twice without an error', async () => {
-			await step('front-desk-flow', async () => {
-				const ledgerBefore = sim!.ledger().length;
-				const trigger = await buildTheAppointmentLookUp();
-				await addCollectAndEmailReceipt(trigger);
-				await runTwiceAndChargeOnce(ledgerBefore);
-				await emailPassesTheSkippedPaymentThrough();
-			});
-		});
+		it('builds the front-desk chain by hand (look-up → Collect → Email receipt) and runs it twice without an error', () =>
+			steps('front-desk-flow', [buildTheAppointmentLookUp, addCollectAndEmailReceipt, runTwiceAndChargeOnce, emailPassesTheSkippedPaymentThrough]));
+
+		// --- Sign-in ----------------------------------------------------------------------------------------------------
+
+		async function signIn(): Promise<void> {
+			await ui.signIn(OWNER);
+		}
 
 		// --- 1. The node search -----------------------------------------------------------------------------------------
 
@@ -305,22 +300,22 @@ if (!n8nVersions().includes(EDITOR_N8N)) {
 		}
 
 		/** The simulator's settings: the test passes and n8n closes the modal. */
-		async function theSimulatorSettingsPass(): Promise<string> {
+		async function theSimulatorSettingsPass(): Promise<void> {
 			await ui.credentialInput('practiceId').fill(PRACTICE_ID);
 			const good = await ui.saveAndTestCredential();
 			assert.deepEqual(good, { status: 'OK', message: 'Connection successful!' });
 			await ui.credentialDialog().waitFor({ state: 'hidden' });
 			assert.equal(await ui.nodePanel().locator('[data-test-id=node-credentials-select] input').inputValue(), CREDENTIAL_NAME);
-			return good.message;
+			seen.good = { api: good.message };
 		}
 
 		/** Reopening the saved credential tests it again and shows the success banner. */
-		async function reopeningTheCredentialTestsItAgain(passed: string): Promise<void> {
+		async function reopeningTheCredentialTestsItAgain(): Promise<void> {
 			assert.equal((await ui.reopenCredential()).status, 'OK');
 			const success = ui.credentialDialog().getByText('Connection tested successfully');
 			await success.waitFor();
 			await ui.credentialDialog().getByRole('button', { name: 'Retry' }).waitFor();
-			seen.good = { api: passed, shownOnReopen: (await success.innerText()).trim() };
+			seen.good = { ...(seen.good as object), shownOnReopen: (await success.innerText()).trim() };
 			assert.equal(await ui.credentialInput('baseUrl').inputValue(), sim!.url);
 			await ui.shot(ui.credentialModal(), '05-credential-success.png');
 			await ui.closeCredential();
@@ -459,7 +454,7 @@ if (!n8nVersions().includes(EDITOR_N8N)) {
 		}
 
 		/** Item 1: two Sam Okafors come out of the search, and nothing is posted to either: n8n does not start the run while Patient is empty. */
-		async function n8nRefusesToStartWithoutPatient(ledgerBefore: number): Promise<void> {
+		async function n8nRefusesToStartWithoutPatient({ ledgerBefore }: Flow): Promise<void> {
 			seen.cashWithoutPatient = await ui.runRefused();
 			assert.match(String(seen.cashWithoutPatient), /The 'Record cash' node has issues: - Parameter "Patient" is required/);
 			await ui.shotWithToasts('13-record-patient-required.png');
@@ -468,7 +463,7 @@ if (!n8nVersions().includes(EDITOR_N8N)) {
 		}
 
 		/** The person picks the patient from the list (name, ID and date of birth): one payment, to that patient. */
-		async function pickThePatientAndPostOnce(ledgerBefore: number): Promise<void> {
+		async function pickThePatientAndPostOnce({ ledgerBefore }: Flow): Promise<void> {
 			await ui.openNode('Record cash');
 			const listed = await ui.pickFromList('patientId', 'Okafor', /\(4\)/, '14-record-pick-patient.png');
 			seen.patientPicker = listed;
@@ -518,7 +513,7 @@ if (!n8nVersions().includes(EDITOR_N8N)) {
 			assert.equal(await ui.canvasNode('Record payments').locator('[data-test-id=node-issues]').count(), 0, 'no parameter issues on the node');
 		}
 
-		async function runItAndPostEachRowWithItsOwnMethod(ledgerBefore: number): Promise<void> {
+		async function runItAndPostEachRowWithItsOwnMethod({ ledgerBefore }: Flow): Promise<void> {
 			const run = await ui.runWorkflow();
 			seen.sheetRun = run;
 			assert.ok(run.started, `the run started: ${run.toasts.join(' | ')}`);
@@ -559,20 +554,19 @@ if (!n8nVersions().includes(EDITOR_N8N)) {
 
 		// --- 6. The front-desk chain, run twice ----------------------------------------------------------------------------
 
-		/** Appointment → Get, mapped to the row's appointment; returns the trigger's name. */
-		async function buildTheAppointmentLookUp(): Promise<string> {
-			const trigger = await ui.newWorkflowWithRows([FRONT_DESK_ROW]);
-			await ui.addAthenaAfter(trigger, 'Get an appointment with its copay', 'Get appointment');
+		/** Appointment → Get, mapped to the row's appointment. */
+		async function buildTheAppointmentLookUp(flow: Flow): Promise<void> {
+			flow.trigger = await ui.newWorkflowWithRows([FRONT_DESK_ROW]);
+			await ui.addAthenaAfter(flow.trigger, 'Get an appointment with its copay', 'Get appointment');
 			await ui.mapById('appointmentId', '{{ $json.appointmentId }}');
 			await ui.closeNode();
 			const lookup = await ui.savedNode((n) => n.name === 'Get appointment' && /appointmentId/.test(JSON.stringify(n.parameters.appointmentId ?? '')));
 			seen.appointmentLookup = lookup.parameters;
 			assert.deepEqual({ ...lookup.parameters.appointmentId, value: typed(lookup.parameters.appointmentId.value) }, { __rl: true, mode: 'id', value: '={{ $json.appointmentId }}' });
-			return trigger;
 		}
 
 		/** Collect with the appointment's patient, department and copay and the trigger's card, mapped on purpose; then Email receipt. */
-		async function addCollectAndEmailReceipt(trigger: string): Promise<void> {
+		async function addCollectAndEmailReceipt({ trigger }: Flow): Promise<void> {
 			await ui.addAthenaAfter('Get appointment', 'Collect a card payment', 'Collect copay');
 			await ui.mapById('patientId', '{{ $json.patientId }}');
 			await ui.mapById('departmentId', '{{ $json.departmentId }}');
@@ -592,7 +586,7 @@ if (!n8nVersions().includes(EDITOR_N8N)) {
 		}
 
 		/** The second run charges nothing, emails nothing and ends without an error. */
-		async function runTwiceAndChargeOnce(ledgerBefore: number): Promise<void> {
+		async function runTwiceAndChargeOnce({ ledgerBefore }: Flow): Promise<void> {
 			const first = await ui.runWorkflow();
 			assert.ok(first.started, `the first run started: ${first.toasts.join(' | ')}`);
 			const charged = sim!.ledger().slice(ledgerBefore);
