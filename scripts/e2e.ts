@@ -62,9 +62,11 @@ async function main(): Promise<number> {
 	const begin = Date.now();
 	const filters = process.argv.slice(2);
 	const dir = path.join(ROOT, 'test', 'e2e');
+	// Modules the test files import, not test files themselves.
+	const shared = ['helpers.ts', 'editorPage.ts'];
 	const files = fs
 		.readdirSync(dir)
-		.filter((f) => f.endsWith('.ts') && f !== 'helpers.ts')
+		.filter((f) => f.endsWith('.ts') && !shared.includes(f))
 		.filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
 		.sort()
 		.map((f) => path.join('test', 'e2e', f));
