@@ -27,11 +27,11 @@ export async function postPayments<TInput extends PaymentCommon>(
 		return report(context, rows, spec, settings);
 	}
 	// 3. Rows an earlier run left unknown are looked up in athena's own records before anything is sent.
-	if (memory) await settleUnknownRows(context, spec, rows, memory, settings);
+	if (memory) await settleUnknownRows({ context, spec, rows, memory, settings });
 	// 4. The rest are sent, a few at a time, each claiming its keys first.
 	await sendAll(context, client, spec, settings, rows, memory);
 	// 5. Rows skipped without the earlier posting's details (a run started in the editor): named from athena's records.
-	if (memory) await nameEarlierPostings(context, spec, rows, memory, settings);
+	if (memory) await nameEarlierPostings({ context, spec, rows, memory, settings });
 	// 6. Keys claimed and not used are given back, kept ones read back; then every row comes out.
 	const claims = await settleClaims(memory, rows);
 	return report(context, rows, spec, settings, claims);

@@ -72,14 +72,35 @@ async function lookUp(
 	}
 }
 
-/** Identical payments this run knows the IDs of: athena's payments with those IDs are theirs, not the row's. */
-function twinsOf<TInput>(
+/** What both passes over the rows (unknown rows, unnamed skipped rows) work with. */
+interface Settling<TInput extends PaymentCommon> {
+	context: IExecuteFunctions;
+	spec: PostingSpec<TInput>;
+	rows: Array<Row<TInput>>;
+	memory: PostingMemory;
+	settings: PostingSettings;
+}
+
+/**
+ * The row's payment as athena's records would show it, sent around `sentAt`; identical payments of this run whose IDs
+ * are known (`idsOf`: posted) are its twins, so athena's payments with those IDs are theirs, not the row's.
+ */
+function lookupOf<TInput extends PaymentCommon>(
+	{ spec, rows }: Settling<TInput>,
 	row: Row<TInput>,
-	rows: Array<Row<TInput>>,
+	sentAt: number,
 	idsOf: (twin: Row<TInput>) => PostingRecord | undefined,
-): UnknownPayment['postedTwins'] {
+): UnknownPayment {
 	const base = baseKey(row.key!);
-	return rows
+	const payment = unknownPaymentOf(
+		spec.operation,
+		spec.report.describe(row.input!),
+		spec.report.totalCents(row.input!),
+		sentAt,
+	);
+	payment.identity = base;
+	payment.order = copyOf(row.key!);
+	payment.postedTwins = rows
 		.filter(
 			(twin) =>
 				twin !== row && twin.key && baseKey(twin.key) === base && idsOf(twin)?.status === 'posted',
@@ -88,6 +109,7 @@ function twinsOf<TInput>(
 			ePaymentId: idsOf(twin)?.ePaymentId,
 			paymentBatchId: idsOf(twin)?.paymentBatchId,
 		}));
+	return payment;
 }
 
 /** What identifies the row's payment in athena's records, from what the row says it posts. */
@@ -119,12 +141,9 @@ export function unknownPaymentOf(
  * the look-up failing leaves it unknown, with the reason. Batched (findInAthena.ts); never throws past its rows.
  */
 export async function settleUnknownRows<TInput extends PaymentCommon>(
-	context: IExecuteFunctions,
-	spec: PostingSpec<TInput>,
-	rows: Array<Row<TInput>>,
-	memory: PostingMemory,
-	settings: PostingSettings,
+	settling: Settling<TInput>,
 ): Promise<void> {
+	const { context, spec, rows, memory, settings } = settling;
 	// A row re-posted with Post Again since is accounted for by its re-post: it is not looked up.
 	const candidates = rows.filter(
 		(row) =>
@@ -138,17 +157,7 @@ export async function settleUnknownRows<TInput extends PaymentCommon>(
 	const posted = (key: string | undefined) => (key ? memory.previous(key) : undefined);
 	const payments = candidates.map((row) => {
 		const previous = memory.previous(unknownKeyOf(row, memory)!)!;
-		const base = baseKey(row.key!);
-		const payment = unknownPaymentOf(
-			spec.operation,
-			spec.report.describe(row.input!),
-			spec.report.totalCents(row.input!),
-			sentAtOf(previous, settings),
-		);
-		payment.identity = base;
-		payment.order = copyOf(row.key!);
-		payment.postedTwins = twinsOf(row, rows, (twin) => posted(twin.key));
-		return payment;
+		return lookupOf(settling, row, sentAtOf(previous, settings), (twin) => posted(twin.key));
 	});
 	const findings = await lookUp(context, payments, memory, settings);
 	// The row's own key and the next days' keys of its window: a settled row is posted on every day it is remembered.
@@ -233,12 +242,9 @@ const AGAIN = 'To post it again on purpose, turn on Post Again for this row.';
  * A courtesy: the row stays skipped whatever the look-up finds; nothing is claimed or remembered. Never throws.
  */
 export async function nameEarlierPostings<TInput extends PaymentCommon>(
-	context: IExecuteFunctions,
-	spec: PostingSpec<TInput>,
-	rows: Array<Row<TInput>>,
-	memory: PostingMemory,
-	settings: PostingSettings,
+	settling: Settling<TInput>,
 ): Promise<void> {
+	const { context, spec, rows, memory, settings } = settling;
 	// `previous: null`: skipped for a posting held in n8n's store whose details are missing (see send.ts).
 	const unnamed = rows.filter(
 		(row) =>
@@ -263,15 +269,7 @@ export async function nameEarlierPostings<TInput extends PaymentCommon>(
 		// When it can have been posted: on its Post Date (a history range is a day either side of it); a card payment
 		// within the Duplicate Window, since its key blocked today's.
 		const sentAt = postDate ? noonEasternOf(postDate) : now - settings.duplicateWindowDays * DAY_MS;
-		const payment = unknownPaymentOf(
-			spec.operation,
-			spec.report.describe(row.input!),
-			spec.report.totalCents(row.input!),
-			sentAt,
-		);
-		payment.identity = baseKey(row.key!);
-		payment.order = copyOf(row.key!);
-		payment.postedTwins = twinsOf(row, rows, (twin) =>
+		const payment = lookupOf(settling, row, sentAt, (twin) =>
 			twin.status === 'posted'
 				? {
 						status: 'posted',
