@@ -11,7 +11,7 @@ const SUBSCRIPTION = '/appointments/changed/subscription';
 /** athena's answer to a feed read before the subscription exists or has been applied (recorded, fact 25). */
 const NO_SUBSCRIPTION = /require setup|subscription/i;
 
-export const APPLY_DELAY_TEXT =
+const APPLY_DELAY_TEXT =
 	'athena takes minutes to apply a new subscription (in preview 10-15 minutes); until then every read of the feed is refused.';
 
 export function isNoSubscriptionError(error: unknown): boolean {
@@ -81,7 +81,7 @@ export function readSubscription(answer: unknown): { status: string; events: str
 	return { status: String(body.status ?? 'INACTIVE'), events };
 }
 
-export async function subscribedEvents(
+async function subscribedEvents(
 	client: AthenaClient,
 ): Promise<{ status: string; events: string[] }> {
 	const answer = await client.get(

@@ -165,7 +165,7 @@ const operationProperties: INodeProperties[] = [
 ];
 
 /** A version's fields: each operation's own for that version, or those of the newest version before it that has them. */
-export function propertiesOfVersion(version: 1 | 2 | 3): INodeProperties[] {
+function propertiesOfVersion(version: 1 | 2 | 3): INodeProperties[] {
 	return [
 		resourceProperty,
 		...operationProperties,

@@ -5,7 +5,7 @@ import { patientFromItem } from '../../../descriptions/common';
 import { postingParameterPath } from './parameterPaths';
 
 /** What a list operation of this node returns many of ("patients"), by resource and operation; undefined otherwise. */
-export type ListNoun = (resource: string, operation: string) => string | undefined;
+type ListNoun = (resource: string, operation: string) => string | undefined;
 
 /**
  * Checks made before a posting run reads a single row or calls athena: every posting setting is one this node can

@@ -40,7 +40,7 @@ const MAX_HOLD_MS = 2000;
 /** Longer than a waiter's longest pause between tries, so one busy process cannot starve the others. */
 const YIELD_MS = 250;
 /** A lock held this long without a break was left by a process that stopped while holding it: it is taken over. */
-export const TAKEOVER_AFTER_MS = 20000;
+const TAKEOVER_AFTER_MS = 20000;
 const RECHECK_UNAVAILABLE_MS = 5 * 60 * 1000;
 const FIRST_WAIT_MS = 5;
 const LONGEST_WAIT_MS = 100;
