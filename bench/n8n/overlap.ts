@@ -91,6 +91,7 @@ import { sheetRow } from '../../test/e2e/paymentSheet';
 import { startSimulator } from '../../test/simulator';
 import type { AthenaSimulator } from '../../test/simulator';
 import { fmt } from '../stats';
+import { envInt, envList, settingsGiven } from './settings';
 import { TRIGGER_NAME, athenaNode } from '../workload';
 
 const ATHENA_CREDENTIAL_ID = 'overlapAthena001';
@@ -100,28 +101,19 @@ const ATHENA_CREDENTIAL_ID = 'overlapAthena001';
 type SetupName = 'sqlite' | 'postgres' | 'sqlite-limit1' | 'postgres-1worker' | 'postgres-regular' | 'queue';
 const SETUP_NAMES: SetupName[] = ['sqlite', 'postgres', 'sqlite-limit1', 'postgres-1worker'];
 
-function int(name: string, fallback: number, min = 0): number {
-	const value = Number(process.env[name] ?? fallback);
-	if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}`);
-	return value;
-}
-
-const TRIALS = int('OVERLAP_TRIALS', 20, 1);
+const TRIALS = envInt('OVERLAP_TRIALS', 20, 1);
 const SETTINGS = {
 	trials: TRIALS,
-	guardedTrials: int('OVERLAP_GUARDED_TRIALS', Math.min(TRIALS, 5), 1),
-	rows: int('OVERLAP_ROWS', 200, 1),
-	setups: (process.env.OVERLAP_SETUPS ?? SETUP_NAMES.join(','))
-		.split(',')
-		.map((s) => s.trim())
-		.filter(Boolean) as SetupName[],
-	workers: int('OVERLAP_WORKERS', 2, 1),
-	workerConcurrency: int('OVERLAP_WORKER_CONCURRENCY', 1, 1),
-	staggerMs: int('OVERLAP_STAGGER_MS', 0),
-	shift: int('OVERLAP_B_SHIFT', 0),
-	latencyMs: int('OVERLAP_LATENCY', 100),
-	requestsPerSecond: int('OVERLAP_RPS', 20, 1),
-	concurrency: int('OVERLAP_CONCURRENCY', 3, 1),
+	guardedTrials: envInt('OVERLAP_GUARDED_TRIALS', Math.min(TRIALS, 5), 1),
+	rows: envInt('OVERLAP_ROWS', 200, 1),
+	setups: envList('OVERLAP_SETUPS', SETUP_NAMES.join(',')) as SetupName[],
+	workers: envInt('OVERLAP_WORKERS', 2, 1),
+	workerConcurrency: envInt('OVERLAP_WORKER_CONCURRENCY', 1, 1),
+	staggerMs: envInt('OVERLAP_STAGGER_MS', 0),
+	shift: envInt('OVERLAP_B_SHIFT', 0),
+	latencyMs: envInt('OVERLAP_LATENCY', 100),
+	requestsPerSecond: envInt('OVERLAP_RPS', 20, 1),
+	concurrency: envInt('OVERLAP_CONCURRENCY', 3, 1),
 	out: path.resolve(ROOT, process.env.OVERLAP_OUT ?? 'bench/RESULTS-overlap.md'),
 };
 for (const name of SETTINGS.setups) if (!SETUP_NAMES.includes(name)) throw new Error(`OVERLAP_SETUPS: unknown "${name}" (${SETUP_NAMES.join(', ')})`);
@@ -129,18 +121,15 @@ for (const name of SETTINGS.setups) if (!SETUP_NAMES.includes(name)) throw new E
 /** `npm run trials:concurrency` (many executions at once; see the top of this file). */
 const MANY_SETUP_NAMES: SetupName[] = ['sqlite', 'postgres-regular', 'queue'];
 const MANY = {
-	setups: (process.env.CONCURRENCY_SETUPS ?? MANY_SETUP_NAMES.join(','))
-		.split(',')
-		.map((s) => s.trim())
-		.filter(Boolean) as SetupName[],
-	trials: int('CONCURRENCY_TRIALS', 1, 1),
-	requests: int('CONCURRENCY_REQUESTS', 40, 1),
-	most: int('CONCURRENCY_MOST', 5, 1),
-	phases: int('CONCURRENCY_PHASES', 3, 1),
-	latencyMs: int('CONCURRENCY_LATENCY', 50),
+	setups: envList('CONCURRENCY_SETUPS', MANY_SETUP_NAMES.join(',')) as SetupName[],
+	trials: envInt('CONCURRENCY_TRIALS', 1, 1),
+	requests: envInt('CONCURRENCY_REQUESTS', 40, 1),
+	most: envInt('CONCURRENCY_MOST', 5, 1),
+	phases: envInt('CONCURRENCY_PHASES', 3, 1),
+	latencyMs: envInt('CONCURRENCY_LATENCY', 50),
 	warmUp: process.env.CONCURRENCY_WARMUP === '1',
-	workers: int('CONCURRENCY_WORKERS', 2, 1),
-	workerConcurrency: int('CONCURRENCY_WORKER_CONCURRENCY', 10, 1),
+	workers: envInt('CONCURRENCY_WORKERS', 2, 1),
+	workerConcurrency: envInt('CONCURRENCY_WORKER_CONCURRENCY', 10, 1),
 	out: path.resolve(ROOT, process.env.CONCURRENCY_OUT ?? 'bench/RESULTS-concurrency.md'),
 	beforeTarball: process.env.CONCURRENCY_BEFORE_TARBALL ? path.resolve(process.env.CONCURRENCY_BEFORE_TARBALL) : undefined,
 };
@@ -528,10 +517,7 @@ function summaryLines(runs: SetupRun[]): string[] {
 }
 
 function writeReport(runs: SetupRun[], startedAt: Date, loadStart: number[], tarball: string, commit: string): void {
-	const env = Object.entries(process.env)
-		.filter(([k]) => k.startsWith('OVERLAP_'))
-		.map(([k, v]) => `${k}=${v}`)
-		.join(' ');
+	const env = settingsGiven((name) => name.startsWith('OVERLAP_'));
 	const lines = [
 		'# Two executions of one posting workflow at the same moment, in a real n8n',
 		'',
@@ -740,10 +726,7 @@ function manySummary(all: ManyTrial[]): string {
 }
 
 function writeManyReport(all: ManyTrial[], startedAt: Date, loadStart: number[], commit: string): void {
-	const env = Object.entries(process.env)
-		.filter(([k]) => k.startsWith('CONCURRENCY_') || k === 'OVERLAP_TARBALL')
-		.map(([k, v]) => `${k}=${v}`)
-		.join(' ');
+	const env = settingsGiven((name) => name.startsWith('CONCURRENCY_') || name === 'OVERLAP_TARBALL');
 	const lines = [
 		'# Many executions of one posting workflow at once, in a real n8n',
 		'',

@@ -47,6 +47,7 @@ import { sheetRow } from '../../test/e2e/paymentSheet';
 import { CLIENT_ID, CLIENT_SECRET, SCOPE, startSimulator } from '../../test/simulator';
 import type { AthenaSimulator } from '../../test/simulator';
 import { fmt, leastSquares } from '../stats';
+import { envInt, envList, settingsGiven } from './settings';
 import type { Variant, VariantSettings } from '../workload';
 import { POSTING_NODE_NAME, TRIGGER_NAME, VARIANT_LABEL, athenaNode, httpRequestNode } from '../workload';
 
@@ -66,19 +67,6 @@ interface Case {
 	earlier: number;
 }
 
-function list(name: string, fallback: string): string[] {
-	return (process.env[name] ?? fallback)
-		.split(',')
-		.map((s) => s.trim())
-		.filter(Boolean);
-}
-
-function int(name: string, fallback: number): number {
-	const value = Number(process.env[name] ?? fallback);
-	if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be an integer ≥ 0`);
-	return value;
-}
-
 function parseCases(text: string[]): Case[] {
 	return text.map((item) => {
 		const [rows, earlier = '0'] = item.split('@');
@@ -90,26 +78,26 @@ function parseCases(text: string[]): Case[] {
 	});
 }
 
-const EARLIER = int('BENCH_EARLIER', 45000);
+const EARLIER = envInt('BENCH_EARLIER', 45000);
 const DEFAULT_CASES = [
-	...list('BENCH_SIZES', '1000,5000,10000'),
-	...list('BENCH_HISTORY_SIZES', '1000,10000').map((rows) => `${rows}@${EARLIER}`),
+	...envList('BENCH_SIZES', '1000,5000,10000'),
+	...envList('BENCH_HISTORY_SIZES', '1000,10000').map((rows) => `${rows}@${EARLIER}`),
 ];
 const SETTINGS = {
-	dbs: list('BENCH_DBS', 'sqlite,postgres') as Db[],
-	parts: list('BENCH_PARTS', 'capped,nocap') as Part[],
+	dbs: envList('BENCH_DBS', 'sqlite,postgres') as Db[],
+	parts: envList('BENCH_PARTS', 'capped,nocap') as Part[],
 	cases: {
-		capped: parseCases(process.env.BENCH_CAPPED ? list('BENCH_CAPPED', '') : DEFAULT_CASES),
-		nocap: parseCases(process.env.BENCH_NOCAP ? list('BENCH_NOCAP', '') : DEFAULT_CASES),
+		capped: parseCases(process.env.BENCH_CAPPED ? envList('BENCH_CAPPED', '') : DEFAULT_CASES),
+		nocap: parseCases(process.env.BENCH_NOCAP ? envList('BENCH_NOCAP', '') : DEFAULT_CASES),
 	} as Record<Part, Case[]>,
 	http: process.env.BENCH_HTTP !== '0',
-	cap: int('BENCH_CAP', 10),
-	latencyMs: int('BENCH_LATENCY', 150),
+	cap: envInt('BENCH_CAP', 10),
+	latencyMs: envInt('BENCH_LATENCY', 150),
 	out: path.resolve(ROOT, process.env.BENCH_OUT ?? 'bench/RESULTS-n8n.md'),
 	/** The node's Concurrency under the cap: ⌈cap × latency⌉ + 1 unless BENCH_CONCURRENCY says otherwise. */
 	cappedConcurrency: 0,
 };
-SETTINGS.cappedConcurrency = int('BENCH_CONCURRENCY', Math.ceil((SETTINGS.cap * SETTINGS.latencyMs) / 1000) + 1);
+SETTINGS.cappedConcurrency = envInt('BENCH_CONCURRENCY', Math.ceil((SETTINGS.cap * SETTINGS.latencyMs) / 1000) + 1);
 for (const db of SETTINGS.dbs) if (db !== 'sqlite' && db !== 'postgres') throw new Error(`BENCH_DBS: unknown "${db}"`);
 for (const part of SETTINGS.parts) if (part !== 'capped' && part !== 'nocap') throw new Error(`BENCH_PARTS: unknown "${part}"`);
 
@@ -550,10 +538,7 @@ function memoryLine(runs: Run[], db: Db): string | undefined {
 }
 
 function writeReport(runs: Run[], summary: Summary, startedAt: Date, loadStart: number[], tarball: string, benchS: number): void {
-	const env = Object.entries(process.env)
-		.filter(([k]) => k.startsWith('BENCH_') && k !== 'BENCH_N8N_PROBE_FILE')
-		.map(([k, v]) => `${k}=${v}`)
-		.join(' ');
+	const env = settingsGiven((name) => name.startsWith('BENCH_') && name !== 'BENCH_N8N_PROBE_FILE');
 	const lines = [
 		'# Benchmark in a real n8n: posting at scale, SQLite and PostgreSQL, this node vs the HTTP Request node',
 		'',
