@@ -15,7 +15,9 @@ import {
 	freePort,
 	installCommunityPackage,
 	n8nEnv,
+	N8nInstance,
 	runN8nCli,
+	startN8n,
 	tempDir,
 } from '../../scripts/lib/n8n-instance';
 import { buildAndPack } from '../../scripts/lib/pack';
@@ -256,6 +258,32 @@ export async function cliN8n(opts: { version: string; tarball?: string; userFold
 			if (created) fs.rmSync(userFolder, { recursive: true, force: true });
 		},
 	};
+}
+
+export interface ServerN8n {
+	n8n: N8nInstance;
+	userFolder: string;
+	/** The folder the workflows may read and write (outside `.n8n`). */
+	filesDir: string;
+}
+
+/**
+ * n8n `version` as a server on a new user folder (`folderPrefix`-`version`-…): the packed tarball installed as users
+ * install it, files allowed only in the user folder's `files` (N8N_RESTRICT_FILE_ACCESS_TO), `env` on top.
+ */
+export async function serverN8n(opts: { version: string; folderPrefix: string; env?: Record<string, string> }): Promise<ServerN8n> {
+	const tarball = await projectTarball();
+	const userFolder = tempDir(`${opts.folderPrefix}-${opts.version}-`);
+	const filesDir = path.join(userFolder, 'files');
+	try {
+		fs.mkdirSync(filesDir, { recursive: true });
+		await installCommunityPackage(userFolder, tarball);
+		const n8n = await startN8n({ version: opts.version, userFolder, env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir, ...opts.env } });
+		return { n8n, userFolder, filesDir };
+	} catch (error) {
+		fs.rmSync(userFolder, { recursive: true, force: true });
+		throw error;
+	}
 }
 
 /** The main-output items (json) of a node in a parsed run, all runs of it concatenated. */
