@@ -91,8 +91,8 @@ import { sheetRow } from '../../test/e2e/paymentSheet';
 import { startSimulator } from '../../test/simulator';
 import type { AthenaSimulator } from '../../test/simulator';
 import { fmt } from '../stats';
-import { envInt, envList, settingsGiven } from './settings';
 import { TRIGGER_NAME, athenaNode } from '../workload';
+import { envInt, envList, settingsGiven } from './settings';
 
 const ATHENA_CREDENTIAL_ID = 'overlapAthena001';
 

@@ -47,9 +47,9 @@ import { sheetRow } from '../../test/e2e/paymentSheet';
 import { CLIENT_ID, CLIENT_SECRET, SCOPE, startSimulator } from '../../test/simulator';
 import type { AthenaSimulator } from '../../test/simulator';
 import { fmt, leastSquares } from '../stats';
-import { envInt, envList, settingsGiven } from './settings';
 import type { Variant, VariantSettings } from '../workload';
 import { POSTING_NODE_NAME, TRIGGER_NAME, VARIANT_LABEL, athenaNode, httpRequestNode } from '../workload';
+import { envInt, envList, settingsGiven } from './settings';
 
 const PROBE = path.join(__dirname, 'probe.cjs');
 const SEEDER = path.join(__dirname, 'seed-history.cjs');
