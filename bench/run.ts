@@ -23,12 +23,14 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 
 import { ensureN8n, N8N_NEWEST } from '../scripts/lib/n8n-install';
-import { CLIENT_ID, CLIENT_SECRET, SCOPE, startSimulator } from '../test/simulator';
+import { simulatorToken } from '../test/e2e/helpers';
+import { sheet } from '../test/e2e/paymentSheet';
+import { startSimulator } from '../test/simulator';
 import type { AthenaSimulator, SimulatorConfigInput } from '../test/simulator';
 import { fmt, leastSquares, median, ratio } from './stats';
 import type { WorkerResult, WorkerSpec } from './worker';
 import type { Variant, VariantSettings } from './workload';
-import { HTTP_REQUEST_VERSION, VARIANT_LABEL, sheet } from './workload';
+import { HTTP_REQUEST_VERSION, VARIANT_LABEL } from './workload';
 
 const ROOT = resolve(__dirname, '..');
 const WORKER = join(__dirname, 'worker.ts');
@@ -189,21 +191,6 @@ interface RunFigures extends WorkerResult {
 	floorRatio: number;
 }
 
-async function freshToken(sim: AthenaSimulator): Promise<Record<string, string>> {
-	const response = await fetch(sim.tokenUrl, {
-		method: 'POST',
-		headers: {
-			authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`,
-			'content-type': 'application/x-www-form-urlencoded',
-		},
-		body: new URLSearchParams({ grant_type: 'client_credentials', scope: SCOPE }).toString(),
-	});
-	if (!response.ok) throw new Error(`simulator token: HTTP ${response.status}`);
-	const token = (await response.json()) as Record<string, string>;
-	// what n8n-core stores after fetching a token
-	return { ...token, n8n_expires_at: String(Date.now() + Number(token.expires_in) * 1000) };
-}
-
 function runWorker(spec: WorkerSpec): Promise<WorkerResult> {
 	return new Promise((resolvePromise, reject) => {
 		// BENCH_CPU_PROF=<dir>: each worker writes a V8 CPU profile there (node --cpu-prof; not allowed in NODE_OPTIONS)
@@ -239,7 +226,7 @@ async function measure(
 	run: number,
 ): Promise<RunFigures> {
 	sim.reset(scenario.simulator);
-	const oauthTokenData = scenario.warmToken ? await freshToken(sim) : undefined;
+	const oauthTokenData = scenario.warmToken ? await simulatorToken(sim) : undefined;
 	const before = sim.stats();
 	const result = await runWorker({
 		variant,

@@ -16,8 +16,9 @@ import { performance } from 'node:perf_hooks';
 
 import type { ICredentialType, IDataObject, INodeExecutionData, INodeParameters, INodeType, IVersionedNodeType } from 'n8n-workflow';
 
+import { sheet } from '../test/e2e/paymentSheet';
 import type { Variant, VariantSettings } from './workload';
-import { CREDENTIAL_ID, HTTP_REQUEST_TYPE, POSTING_NODE_NAME, TRIGGER_NAME, athenaNode, httpRequestNode, sheet } from './workload';
+import { CREDENTIAL_ID, HTTP_REQUEST_TYPE, POSTING_NODE_NAME, TRIGGER_NAME, athenaNode, httpRequestNode } from './workload';
 
 export interface WorkerSpec {
 	variant: Variant;

@@ -1,11 +1,14 @@
 /**
- * What both variants post: the same spreadsheet rows, and the two workflows (this node; n8n's HTTP Request node with a
- * generic OAuth2 credential) as a careful user would configure them. Shared by the parent (bench/run.ts, which checks
- * the simulator's ledger against the sheet) and the worker (bench/worker.ts, which runs the workflow).
+ * What both variants post: the same spreadsheet rows (test/e2e/paymentSheet.ts), and the two workflows (this node;
+ * n8n's HTTP Request node with a generic OAuth2 credential) as a careful user would configure them. Shared by the
+ * parent (bench/run.ts, which checks the simulator's ledger against the sheet) and the worker (bench/worker.ts, which
+ * runs the workflow).
  */
-import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
+import type { INode, INodeParameters } from 'n8n-workflow';
 
-import { PATIENT_COUNT, PRACTICE_ID } from '../test/simulator/seed';
+import type { SheetRow } from '../test/e2e/paymentSheet';
+import { recordPaymentFromRow } from '../test/e2e/paymentSheet';
+import { PRACTICE_ID } from '../test/simulator/seed';
 
 export type Variant = 'node' | 'http';
 
@@ -13,43 +16,6 @@ export const VARIANT_LABEL: Record<Variant, string> = {
 	node: 'athenahealth node',
 	http: 'HTTP Request node',
 };
-
-/** One spreadsheet row: a payment taken outside athena (cash, check, card on another terminal). */
-export interface SheetRow extends IDataObject {
-	patientId: string;
-	departmentId: string;
-	paymentMethod: string;
-	checkNumber: string;
-	cardLast4: string;
-	/** Unique per row ("1.00", "1.01", …): the ledger is matched back to the sheet by it. */
-	amount: string;
-	postDate: string;
-}
-
-const DEPARTMENT_BY_PATIENT = ['1', '21', '62', '1', '82'];
-const METHODS = ['CASH', 'CHECK', 'MC/VISA'];
-/** After the simulator's practice close date (10/31/2026), so athena accepts the post date. */
-export const POST_DATE = '12/01/2026';
-
-/** Row i of the sheet; every row is a distinct payment (its amount is unique), so nothing is a true duplicate. */
-export function sheetRow(i: number): SheetRow {
-	const patient = (i % PATIENT_COUNT) + 1;
-	const method = METHODS[i % METHODS.length];
-	const cents = 100 + i;
-	return {
-		patientId: String(patient),
-		departmentId: DEPARTMENT_BY_PATIENT[patient % DEPARTMENT_BY_PATIENT.length],
-		paymentMethod: method,
-		checkNumber: method === 'CHECK' ? String(1000 + i) : '',
-		cardLast4: method === 'MC/VISA' ? String(1000 + (i % 9000)) : '',
-		amount: `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`,
-		postDate: POST_DATE,
-	};
-}
-
-export function sheet(rows: number): SheetRow[] {
-	return Array.from({ length: rows }, (_, i) => sheetRow(i));
-}
 
 /** How each variant is throttled in a scenario. */
 export interface VariantSettings {
@@ -71,13 +37,7 @@ export const HTTP_REQUEST_VERSION = 4.5;
 /** Record Payment with every field mapped from the row, duplicate check at its default (By Payment Details). */
 export function athenaNode(nodeType: string, settings: VariantSettings): INode {
 	const parameters: INodeParameters = {
-		resource: 'payment',
-		operation: 'record',
-		patientId: { __rl: true, mode: 'id', value: '={{ $json.patientId }}' },
-		departmentId: '={{ $json.departmentId }}',
-		paymentMethod: '={{ $json.paymentMethod }}',
-		checkNumber: '={{ $json.checkNumber }}',
-		cardLast4: '={{ $json.cardLast4 }}',
+		...recordPaymentFromRow(),
 		otherAmount: '={{ $json.amount }}',
 		postDate: '={{ $json.postDate }}',
 		duplicateCheck: 'paymentDetails',

@@ -61,7 +61,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, totalmem } from 'node:os';
 import * as path from 'node:path';
@@ -72,16 +71,29 @@ import type { N8nInstance, N8nProcess } from '../../scripts/lib/n8n-instance';
 import { installCommunityPackage, startN8n, tempDir } from '../../scripts/lib/n8n-instance';
 import { buildAndPack } from '../../scripts/lib/pack';
 import type { PostgresService, QueueMode } from '../../scripts/lib/queue-mode';
-import { activateWorkflow, startPostgres, startQueueMode } from '../../scripts/lib/queue-mode';
+import { postgresEnv, startPostgres, startQueueMode } from '../../scripts/lib/queue-mode';
+import type { WebhookCallAnswer } from '../../scripts/lib/webhook-workflows';
+import { activateWorkflow, callWebhook, rowsWebhookWorkflow } from '../../scripts/lib/webhook-workflows';
 import type { ManyAtOncePhase, ManyAtOnceTally } from '../../test/e2e/helpers';
-import { manyAtOnceRequests, manyAtOnceWorkflow, postToWebhook, sendManyAtOnce, simulatorCredential, simulatorToken, tallyManyAtOnce } from '../../test/e2e/helpers';
-import { CLIENT_ID, CLIENT_SECRET, PRACTICE_ID, startSimulator } from '../../test/simulator';
+import {
+	lastLedgerSeq,
+	manyAtOnceRequests,
+	manyAtOnceWorkflow,
+	NODE_TYPE,
+	postToWebhook,
+	sendManyAtOnce,
+	simulatorCredential,
+	simulatorToken,
+	tallyManyAtOnce,
+} from '../../test/e2e/helpers';
+import type { SheetRow } from '../../test/e2e/paymentSheet';
+import { sheetRow } from '../../test/e2e/paymentSheet';
+import { startSimulator } from '../../test/simulator';
 import type { AthenaSimulator } from '../../test/simulator';
 import { fmt } from '../stats';
-import type { SheetRow } from '../workload';
-import { POSTING_NODE_NAME, athenaNode, sheetRow } from '../workload';
+import { TRIGGER_NAME, athenaNode } from '../workload';
+import { envInt, envList, settingsGiven } from './settings';
 
-const PACKAGE_NODE_TYPE = 'n8n-nodes-athenahealth.athenahealth';
 const ATHENA_CREDENTIAL_ID = 'overlapAthena001';
 
 // ---- settings ----------------------------------------------------------------------------------------------------
@@ -89,28 +101,19 @@ const ATHENA_CREDENTIAL_ID = 'overlapAthena001';
 type SetupName = 'sqlite' | 'postgres' | 'sqlite-limit1' | 'postgres-1worker' | 'postgres-regular' | 'queue';
 const SETUP_NAMES: SetupName[] = ['sqlite', 'postgres', 'sqlite-limit1', 'postgres-1worker'];
 
-function int(name: string, fallback: number, min = 0): number {
-	const value = Number(process.env[name] ?? fallback);
-	if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}`);
-	return value;
-}
-
-const TRIALS = int('OVERLAP_TRIALS', 20, 1);
+const TRIALS = envInt('OVERLAP_TRIALS', 20, 1);
 const SETTINGS = {
 	trials: TRIALS,
-	guardedTrials: int('OVERLAP_GUARDED_TRIALS', Math.min(TRIALS, 5), 1),
-	rows: int('OVERLAP_ROWS', 200, 1),
-	setups: (process.env.OVERLAP_SETUPS ?? SETUP_NAMES.join(','))
-		.split(',')
-		.map((s) => s.trim())
-		.filter(Boolean) as SetupName[],
-	workers: int('OVERLAP_WORKERS', 2, 1),
-	workerConcurrency: int('OVERLAP_WORKER_CONCURRENCY', 1, 1),
-	staggerMs: int('OVERLAP_STAGGER_MS', 0),
-	shift: int('OVERLAP_B_SHIFT', 0),
-	latencyMs: int('OVERLAP_LATENCY', 100),
-	requestsPerSecond: int('OVERLAP_RPS', 20, 1),
-	concurrency: int('OVERLAP_CONCURRENCY', 3, 1),
+	guardedTrials: envInt('OVERLAP_GUARDED_TRIALS', Math.min(TRIALS, 5), 1),
+	rows: envInt('OVERLAP_ROWS', 200, 1),
+	setups: envList('OVERLAP_SETUPS', SETUP_NAMES.join(',')) as SetupName[],
+	workers: envInt('OVERLAP_WORKERS', 2, 1),
+	workerConcurrency: envInt('OVERLAP_WORKER_CONCURRENCY', 1, 1),
+	staggerMs: envInt('OVERLAP_STAGGER_MS', 0),
+	shift: envInt('OVERLAP_B_SHIFT', 0),
+	latencyMs: envInt('OVERLAP_LATENCY', 100),
+	requestsPerSecond: envInt('OVERLAP_RPS', 20, 1),
+	concurrency: envInt('OVERLAP_CONCURRENCY', 3, 1),
 	out: path.resolve(ROOT, process.env.OVERLAP_OUT ?? 'bench/RESULTS-overlap.md'),
 };
 for (const name of SETTINGS.setups) if (!SETUP_NAMES.includes(name)) throw new Error(`OVERLAP_SETUPS: unknown "${name}" (${SETUP_NAMES.join(', ')})`);
@@ -118,18 +121,15 @@ for (const name of SETTINGS.setups) if (!SETUP_NAMES.includes(name)) throw new E
 /** `npm run trials:concurrency` (many executions at once; see the top of this file). */
 const MANY_SETUP_NAMES: SetupName[] = ['sqlite', 'postgres-regular', 'queue'];
 const MANY = {
-	setups: (process.env.CONCURRENCY_SETUPS ?? MANY_SETUP_NAMES.join(','))
-		.split(',')
-		.map((s) => s.trim())
-		.filter(Boolean) as SetupName[],
-	trials: int('CONCURRENCY_TRIALS', 1, 1),
-	requests: int('CONCURRENCY_REQUESTS', 40, 1),
-	most: int('CONCURRENCY_MOST', 5, 1),
-	phases: int('CONCURRENCY_PHASES', 3, 1),
-	latencyMs: int('CONCURRENCY_LATENCY', 50),
+	setups: envList('CONCURRENCY_SETUPS', MANY_SETUP_NAMES.join(',')) as SetupName[],
+	trials: envInt('CONCURRENCY_TRIALS', 1, 1),
+	requests: envInt('CONCURRENCY_REQUESTS', 40, 1),
+	most: envInt('CONCURRENCY_MOST', 5, 1),
+	phases: envInt('CONCURRENCY_PHASES', 3, 1),
+	latencyMs: envInt('CONCURRENCY_LATENCY', 50),
 	warmUp: process.env.CONCURRENCY_WARMUP === '1',
-	workers: int('CONCURRENCY_WORKERS', 2, 1),
-	workerConcurrency: int('CONCURRENCY_WORKER_CONCURRENCY', 10, 1),
+	workers: envInt('CONCURRENCY_WORKERS', 2, 1),
+	workerConcurrency: envInt('CONCURRENCY_WORKER_CONCURRENCY', 10, 1),
 	out: path.resolve(ROOT, process.env.CONCURRENCY_OUT ?? 'bench/RESULTS-concurrency.md'),
 	beforeTarball: process.env.CONCURRENCY_BEFORE_TARBALL ? path.resolve(process.env.CONCURRENCY_BEFORE_TARBALL) : undefined,
 };
@@ -209,18 +209,8 @@ async function bootSetup(setup: Setup, tarball: string, env: Record<string, stri
 	let postgres: PostgresService | undefined;
 	try {
 		await installCommunityPackage(userFolder, tarball);
-		const dbEnv: Record<string, string> = {};
-		if (setup.db === 'postgres') {
-			postgres = await startPostgres();
-			Object.assign(dbEnv, {
-				DB_TYPE: 'postgresdb',
-				DB_POSTGRESDB_HOST: postgres.host,
-				DB_POSTGRESDB_PORT: String(postgres.port),
-				DB_POSTGRESDB_DATABASE: postgres.database,
-				DB_POSTGRESDB_USER: postgres.user,
-				DB_POSTGRESDB_PASSWORD: '',
-			});
-		}
+		if (setup.db === 'postgres') postgres = await startPostgres();
+		const dbEnv = postgres ? postgresEnv(postgres) : {};
 		const n8n = await startN8n({ version: N8N_NEWEST, userFolder, env: { ...dbEnv, ...setup.env, ...env } });
 		return {
 			n8n,
@@ -270,73 +260,17 @@ interface TrialResult {
 
 function workflowFor(trial: Trial): object {
 	const posting: any = {
-		...athenaNode(PACKAGE_NODE_TYPE, { requestsPerSecond: SETTINGS.requestsPerSecond, concurrency: SETTINGS.concurrency, batchSize: null, batchIntervalMs: 0 }),
+		...athenaNode(NODE_TYPE, { requestsPerSecond: SETTINGS.requestsPerSecond, concurrency: SETTINGS.concurrency, batchSize: null, batchIntervalMs: 0 }),
 		credentials: { athenahealthOAuth2Api: { id: ATHENA_CREDENTIAL_ID, name: 'athena (overlap)' } },
 	};
 	// a new node ID: the processed-data row of this node starts empty
 	posting.id = randomUUID();
 	posting.position = [440, 0];
-	return {
-		id: trial.workflowId,
-		name: `overlap trial ${trial.index + 1}`,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{
-				id: randomUUID(),
-				name: 'Sheet',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: randomUUID(),
-				parameters: { httpMethod: 'POST', path: trial.workflowId, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
-			},
-			{
-				id: randomUUID(),
-				name: 'Rows',
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: { fieldToSplitOut: 'body.rows', options: {} },
-			},
-			posting,
-		],
-		connections: {
-			Sheet: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] },
-			Rows: { main: [[{ node: POSTING_NODE_NAME, type: 'main', index: 0 }]] },
-		},
-	};
-}
-
-function postJson(url: string, body: string): Promise<{ status: number; text: string }> {
-	return new Promise((resolve, reject) => {
-		// node:http without timeouts: a run answers when n8n has posted the whole sheet
-		const request = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
-			const chunks: Buffer[] = [];
-			response.on('data', (chunk: Buffer) => chunks.push(chunk));
-			response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-			response.on('error', reject);
-		});
-		request.on('error', reject);
-		request.end(body);
-	});
-}
-
-async function callWebhook(n8n: N8nInstance, workflowId: string, body: string): Promise<{ status: number; text: string }> {
-	const deadline = Date.now() + 30_000;
-	for (;;) {
-		const answer = await postJson(`${n8n.url}/webhook/${workflowId}`, body);
-		// registration of an activated workflow's webhook was seen to lag the activate call's answer
-		if (answer.status === 404 && Date.now() < deadline) {
-			await new Promise((r) => setTimeout(r, 500));
-			continue;
-		}
-		return answer;
-	}
+	return rowsWebhookWorkflow({ id: trial.workflowId, name: `overlap trial ${trial.index + 1}`, webhookName: TRIGGER_NAME, webhookPath: trial.workflowId, rowsTo: posting });
 }
 
 /** The node's statuses in a webhook answer (all items of the posting node); reasons of failed / unknown rows into `reasons`. */
-function statusesOf(answer: { status: number; text: string }, reasons: Statuses): Statuses {
+function statusesOf(answer: WebhookCallAnswer, reasons: Statuses): Statuses {
 	const counts: Statuses = {};
 	let items: any[] = [];
 	try {
@@ -355,11 +289,6 @@ function statusesOf(answer: { status: number; text: string }, reasons: Statuses)
 		}
 	}
 	return counts;
-}
-
-function lastSeq(sim: AthenaSimulator): number {
-	const ledger = sim.ledger();
-	return ledger.length ? ledger[ledger.length - 1].seq : 0;
 }
 
 /** Payments per row amount of the sheet recorded in (fromSeq, toSeq]. */
@@ -388,17 +317,17 @@ function workerOf(workers: N8nProcess[], executionId: string): string {
 async function runTrial(n8n: N8nInstance, workers: N8nProcess[], sim: AthenaSimulator, trial: Trial): Promise<TrialResult> {
 	const sheetFrom = (first: number, count: number) => Array.from({ length: count }, (_, i) => sheetRow(trial.offset + first + i));
 	// B's sheet starts OVERLAP_B_SHIFT rows later (0: the same sheet); the third run posts both sheets' rows
-	const bodyA = JSON.stringify({ rows: sheetFrom(0, SETTINGS.rows) });
-	const bodyB = JSON.stringify({ rows: sheetFrom(SETTINGS.shift, SETTINGS.rows) });
+	const bodyA = { rows: sheetFrom(0, SETTINGS.rows) };
+	const bodyB = { rows: sheetFrom(SETTINGS.shift, SETTINGS.rows) };
 	const rows = sheetFrom(0, SETTINGS.rows + SETTINGS.shift);
-	const before = lastSeq(sim);
+	const before = lastLedgerSeq(sim);
 	const start = performance.now();
-	const second = new Promise<void>((r) => (SETTINGS.staggerMs ? setTimeout(r, SETTINGS.staggerMs) : r())).then(() => callWebhook(n8n, trial.workflowId, bodyB));
-	const [a, b] = await Promise.all([callWebhook(n8n, trial.workflowId, bodyA), second]);
+	const second = new Promise<void>((r) => (SETTINGS.staggerMs ? setTimeout(r, SETTINGS.staggerMs) : r())).then(() => callWebhook(n8n.url, trial.workflowId, bodyB));
+	const [a, b] = await Promise.all([callWebhook(n8n.url, trial.workflowId, bodyA), second]);
 	const wallS = (performance.now() - start) / 1000;
-	const middle = lastSeq(sim);
-	const third = await callWebhook(n8n, trial.workflowId, JSON.stringify({ rows }));
-	const after = lastSeq(sim);
+	const middle = lastLedgerSeq(sim);
+	const third = await callWebhook(n8n.url, trial.workflowId, { rows });
+	const after = lastLedgerSeq(sim);
 
 	const overlapping = postedPerRow(sim, before, middle, rows);
 	const thirdRun = postedPerRow(sim, middle, after, rows);
@@ -462,12 +391,7 @@ async function runSetup(setup: Setup, tarball: string): Promise<SetupRun> {
 	try {
 		booted = await bootSetup(setup, tarball);
 		const { n8n, queue } = booted;
-		await n8n.importCredential({
-			id: ATHENA_CREDENTIAL_ID,
-			name: 'athena (overlap)',
-			type: 'athenahealthOAuth2Api',
-			data: { environment: 'custom', baseUrl: sim.url, practiceId: PRACTICE_ID, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, oauthTokenData: await simulatorToken(sim) },
-		});
+		await n8n.importCredential(simulatorCredential(sim.url, ATHENA_CREDENTIAL_ID, 'athena (overlap)', await simulatorToken(sim)));
 		await n8n.importWorkflow(trials.map(workflowFor));
 		for (const trial of trials) await activateWorkflow(n8n, trial.workflowId);
 		for (const trial of trials) {
@@ -593,10 +517,7 @@ function summaryLines(runs: SetupRun[]): string[] {
 }
 
 function writeReport(runs: SetupRun[], startedAt: Date, loadStart: number[], tarball: string, commit: string): void {
-	const env = Object.entries(process.env)
-		.filter(([k]) => k.startsWith('OVERLAP_'))
-		.map(([k, v]) => `${k}=${v}`)
-		.join(' ');
+	const env = settingsGiven((name) => name.startsWith('OVERLAP_'));
 	const lines = [
 		'# Two executions of one posting workflow at the same moment, in a real n8n',
 		'',
@@ -805,10 +726,7 @@ function manySummary(all: ManyTrial[]): string {
 }
 
 function writeManyReport(all: ManyTrial[], startedAt: Date, loadStart: number[], commit: string): void {
-	const env = Object.entries(process.env)
-		.filter(([k]) => k.startsWith('CONCURRENCY_') || k === 'OVERLAP_TARBALL')
-		.map(([k, v]) => `${k}=${v}`)
-		.join(' ');
+	const env = settingsGiven((name) => name.startsWith('CONCURRENCY_') || name === 'OVERLAP_TARBALL');
 	const lines = [
 		'# Many executions of one posting workflow at once, in a real n8n',
 		'',

@@ -30,7 +30,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import { cpus, loadavg, totalmem } from 'node:os';
 import * as path from 'node:path';
 
@@ -40,16 +39,20 @@ import type { N8nInstance } from '../../scripts/lib/n8n-instance';
 import { installCommunityPackage, startN8n, tempDir } from '../../scripts/lib/n8n-instance';
 import { buildAndPack } from '../../scripts/lib/pack';
 import type { PostgresService } from '../../scripts/lib/queue-mode';
-import { activateWorkflow, startPostgres } from '../../scripts/lib/queue-mode';
-import { CLIENT_ID, CLIENT_SECRET, PRACTICE_ID, SCOPE, startSimulator } from '../../test/simulator';
+import { postgresEnv, startPostgres } from '../../scripts/lib/queue-mode';
+import { activateWorkflow, callWebhook, rowsWebhookWorkflow } from '../../scripts/lib/webhook-workflows';
+import { lastLedgerSeq, NODE_TYPE, simulatorCredential, simulatorToken } from '../../test/e2e/helpers';
+import type { SheetRow } from '../../test/e2e/paymentSheet';
+import { sheetRow } from '../../test/e2e/paymentSheet';
+import { CLIENT_ID, CLIENT_SECRET, SCOPE, startSimulator } from '../../test/simulator';
 import type { AthenaSimulator } from '../../test/simulator';
 import { fmt, leastSquares } from '../stats';
-import type { SheetRow, Variant, VariantSettings } from '../workload';
-import { POSTING_NODE_NAME, VARIANT_LABEL, athenaNode, httpRequestNode, sheetRow } from '../workload';
+import type { Variant, VariantSettings } from '../workload';
+import { POSTING_NODE_NAME, TRIGGER_NAME, VARIANT_LABEL, athenaNode, httpRequestNode } from '../workload';
+import { envInt, envList, settingsGiven } from './settings';
 
 const PROBE = path.join(__dirname, 'probe.cjs');
 const SEEDER = path.join(__dirname, 'seed-history.cjs');
-const PACKAGE_NODE_TYPE = 'n8n-nodes-athenahealth.athenahealth';
 const ATHENA_CREDENTIAL_ID = 'benchN8nAthena01';
 const HTTP_CREDENTIAL_REF = 'benchN8nGeneric1';
 /** What the node keeps in its static data to explain skipped rows (posting/memory/index.ts MAX_DETAILS). */
@@ -64,19 +67,6 @@ interface Case {
 	earlier: number;
 }
 
-function list(name: string, fallback: string): string[] {
-	return (process.env[name] ?? fallback)
-		.split(',')
-		.map((s) => s.trim())
-		.filter(Boolean);
-}
-
-function int(name: string, fallback: number): number {
-	const value = Number(process.env[name] ?? fallback);
-	if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be an integer ≥ 0`);
-	return value;
-}
-
 function parseCases(text: string[]): Case[] {
 	return text.map((item) => {
 		const [rows, earlier = '0'] = item.split('@');
@@ -88,26 +78,26 @@ function parseCases(text: string[]): Case[] {
 	});
 }
 
-const EARLIER = int('BENCH_EARLIER', 45000);
+const EARLIER = envInt('BENCH_EARLIER', 45000);
 const DEFAULT_CASES = [
-	...list('BENCH_SIZES', '1000,5000,10000'),
-	...list('BENCH_HISTORY_SIZES', '1000,10000').map((rows) => `${rows}@${EARLIER}`),
+	...envList('BENCH_SIZES', '1000,5000,10000'),
+	...envList('BENCH_HISTORY_SIZES', '1000,10000').map((rows) => `${rows}@${EARLIER}`),
 ];
 const SETTINGS = {
-	dbs: list('BENCH_DBS', 'sqlite,postgres') as Db[],
-	parts: list('BENCH_PARTS', 'capped,nocap') as Part[],
+	dbs: envList('BENCH_DBS', 'sqlite,postgres') as Db[],
+	parts: envList('BENCH_PARTS', 'capped,nocap') as Part[],
 	cases: {
-		capped: parseCases(process.env.BENCH_CAPPED ? list('BENCH_CAPPED', '') : DEFAULT_CASES),
-		nocap: parseCases(process.env.BENCH_NOCAP ? list('BENCH_NOCAP', '') : DEFAULT_CASES),
+		capped: parseCases(process.env.BENCH_CAPPED ? envList('BENCH_CAPPED', '') : DEFAULT_CASES),
+		nocap: parseCases(process.env.BENCH_NOCAP ? envList('BENCH_NOCAP', '') : DEFAULT_CASES),
 	} as Record<Part, Case[]>,
 	http: process.env.BENCH_HTTP !== '0',
-	cap: int('BENCH_CAP', 10),
-	latencyMs: int('BENCH_LATENCY', 150),
+	cap: envInt('BENCH_CAP', 10),
+	latencyMs: envInt('BENCH_LATENCY', 150),
 	out: path.resolve(ROOT, process.env.BENCH_OUT ?? 'bench/RESULTS-n8n.md'),
 	/** The node's Concurrency under the cap: ⌈cap × latency⌉ + 1 unless BENCH_CONCURRENCY says otherwise. */
 	cappedConcurrency: 0,
 };
-SETTINGS.cappedConcurrency = int('BENCH_CONCURRENCY', Math.ceil((SETTINGS.cap * SETTINGS.latencyMs) / 1000) + 1);
+SETTINGS.cappedConcurrency = envInt('BENCH_CONCURRENCY', Math.ceil((SETTINGS.cap * SETTINGS.latencyMs) / 1000) + 1);
 for (const db of SETTINGS.dbs) if (db !== 'sqlite' && db !== 'postgres') throw new Error(`BENCH_DBS: unknown "${db}"`);
 for (const part of SETTINGS.parts) if (part !== 'capped' && part !== 'nocap') throw new Error(`BENCH_PARTS: unknown "${part}"`);
 
@@ -209,7 +199,7 @@ function workflowFor(run: Run, sims: Record<Variant, AthenaSimulator>): object {
 	const settings = variantSettings(run.part, run.variant);
 	const posting =
 		run.variant === 'node'
-			? { ...athenaNode(PACKAGE_NODE_TYPE, settings), credentials: { athenahealthOAuth2Api: { id: ATHENA_CREDENTIAL_ID, name: 'athena (bench)' } } }
+			? { ...athenaNode(NODE_TYPE, settings), credentials: { athenahealthOAuth2Api: { id: ATHENA_CREDENTIAL_ID, name: 'athena (bench)' } } }
 			: { ...httpRequestNode(sims.http.url, settings), credentials: { oAuth2Api: { id: HTTP_CREDENTIAL_REF, name: 'athena generic OAuth2 (bench)' } } };
 	posting.id = run.nodeId;
 	posting.position = [440, 0];
@@ -221,37 +211,14 @@ function workflowFor(run: Run, sims: Record<Variant, AthenaSimulator>): object {
 		}
 		staticData[`node:${POSTING_NODE_NAME}`] = { postings };
 	}
-	return {
+	return rowsWebhookWorkflow({
 		id: run.workflowId,
 		name: `bench-n8n ${run.part} ${VARIANT_LABEL[run.variant]} ${run.rows}${run.earlier ? `@${run.earlier}` : ''}`,
-		active: false,
-		settings: { executionOrder: 'v1' },
 		staticData: run.earlier ? staticData : null,
-		nodes: [
-			{
-				id: randomUUID(),
-				name: 'Sheet',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: randomUUID(),
-				parameters: { httpMethod: 'POST', path: run.workflowId, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
-			},
-			{
-				id: randomUUID(),
-				name: 'Rows',
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: { fieldToSplitOut: 'body.rows', options: {} },
-			},
-			posting,
-		],
-		connections: {
-			Sheet: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] },
-			Rows: { main: [[{ node: POSTING_NODE_NAME, type: 'main', index: 0 }]] },
-		},
-	};
+		webhookName: TRIGGER_NAME,
+		webhookPath: run.workflowId,
+		rowsTo: posting,
+	});
 }
 
 // ---- /proc -------------------------------------------------------------------------------------------------------
@@ -283,33 +250,9 @@ function resetPeakRss(pid: number): boolean {
 
 // ---- one step (one run, or a capped pair at the same time) ------------------------------------------------------
 
-function postJson(url: string, body: string): Promise<{ status: number; text: string }> {
-	return new Promise((resolve, reject) => {
-		// node:http without timeouts: a capped 10,000-row sheet answers after about 17 minutes (fetch gives up at 5)
-		const request = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
-			const chunks: Buffer[] = [];
-			response.on('data', (chunk: Buffer) => chunks.push(chunk));
-			response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-			response.on('error', reject);
-		});
-		request.on('error', reject);
-		request.end(body);
-	});
-}
-
-async function callWebhook(n8n: N8nInstance, run: Run, rows: SheetRow[]): Promise<{ status: number; text: string; wallS: number }> {
-	const body = JSON.stringify({ rows });
-	const deadline = Date.now() + 30_000;
-	for (;;) {
-		const start = performance.now();
-		const answer = await postJson(`${n8n.url}/webhook/${run.workflowId}`, body);
-		// registration of an activated workflow's webhook was seen to lag the activate call's answer
-		if (answer.status === 404 && Date.now() < deadline) {
-			await new Promise((r) => setTimeout(r, 500));
-			continue;
-		}
-		return { ...answer, wallS: (performance.now() - start) / 1000 };
-	}
+async function postSheet(n8n: N8nInstance, run: Run, rows: SheetRow[]): Promise<{ status: number; text: string; wallS: number }> {
+	const { status, text, ms } = await callWebhook(n8n.url, run.workflowId, { rows });
+	return { status, text, wallS: ms / 1000 };
 }
 
 function readProbe(file: string, fromLine: number): Array<{ op: string; keys: number; ms: number; dbMs: number; ok: boolean }> {
@@ -345,11 +288,6 @@ function ledgerFigures(sim: AthenaSimulator, fromSeq: number, rows: SheetRow[]) 
 	return { posted, failed: rows.length - posted, duplicates, strays };
 }
 
-function lastSeq(sim: AthenaSimulator): number {
-	const ledger = sim.ledger();
-	return ledger.length ? ledger[ledger.length - 1].seq : 0;
-}
-
 function classify(variant: Variant, text: string) {
 	let items: Array<Record<string, unknown>> = [];
 	try {
@@ -382,7 +320,7 @@ async function runStep(n8n: N8nInstance, sims: Record<Variant, AthenaSimulator>,
 			: { latencyMs: 0, rateLimit: { perSecond: null } });
 	}
 	const sheets = step.map((run) => Array.from({ length: run.rows }, (_, i) => sheetRow(run.offset + i)));
-	const seqBefore = step.map((run) => lastSeq(sims[run.variant]));
+	const seqBefore = step.map((run) => lastLedgerSeq(sims[run.variant]));
 	const throttledBefore = step.map((run) => sims[run.variant].stats().throttled);
 	const probeFrom = probeLines(probeFile);
 	const peakResettable = resetPeakRss(pid);
@@ -390,7 +328,7 @@ async function runStep(n8n: N8nInstance, sims: Record<Variant, AthenaSimulator>,
 	let sampledPeakKb = statusKb(pid, 'VmRSS');
 	const sampler = setInterval(() => (sampledPeakKb = Math.max(sampledPeakKb, statusKb(pid, 'VmRSS'))), 200);
 	const cpuBefore = cpuMs(pid);
-	const answers = await Promise.all(step.map((run, i) => callWebhook(n8n, run, sheets[i])));
+	const answers = await Promise.all(step.map((run, i) => postSheet(n8n, run, sheets[i])));
 	const cpu = cpuMs(pid) - cpuBefore;
 	clearInterval(sampler);
 	const peakRssMb = Math.max(peakResettable ? statusKb(pid, 'VmHWM') : 0, sampledPeakKb) / 1024;
@@ -434,20 +372,6 @@ async function runStep(n8n: N8nInstance, sims: Record<Variant, AthenaSimulator>,
 
 // ---- one database ------------------------------------------------------------------------------------------------
 
-async function freshToken(sim: AthenaSimulator): Promise<Record<string, string>> {
-	const response = await fetch(sim.tokenUrl, {
-		method: 'POST',
-		headers: {
-			authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`,
-			'content-type': 'application/x-www-form-urlencoded',
-		},
-		body: new URLSearchParams({ grant_type: 'client_credentials', scope: SCOPE }).toString(),
-	});
-	if (!response.ok) throw new Error(`simulator token: HTTP ${response.status}`);
-	const token = (await response.json()) as Record<string, string>;
-	return { ...token, n8n_expires_at: String(Date.now() + Number(token.expires_in) * 1000) };
-}
-
 async function seedHistory(n8n: N8nInstance, db: Db, postgres: PostgresService | undefined, runs: Run[]): Promise<void> {
 	const histories = runs.filter((run) => run.earlier);
 	if (!histories.length) return;
@@ -470,30 +394,15 @@ async function benchDatabase(db: Db, tarball: string): Promise<Run[]> {
 	const sims = { node: await startSimulator({ tokenLifetimeSeconds: 86400 }), http: await startSimulator({ tokenLifetimeSeconds: 86400 }) };
 	try {
 		await installCommunityPackage(userFolder, tarball);
-		const dbEnv: Record<string, string> = {};
-		if (db === 'postgres') {
-			postgres = await startPostgres();
-			Object.assign(dbEnv, {
-				DB_TYPE: 'postgresdb',
-				DB_POSTGRESDB_HOST: postgres.host,
-				DB_POSTGRESDB_PORT: String(postgres.port),
-				DB_POSTGRESDB_DATABASE: postgres.database,
-				DB_POSTGRESDB_USER: postgres.user,
-				DB_POSTGRESDB_PASSWORD: '',
-			});
-		}
+		if (db === 'postgres') postgres = await startPostgres();
+		const dbEnv = postgres ? postgresEnv(postgres) : {};
 		n8n = await startN8n({
 			version: N8N_NEWEST,
 			userFolder,
 			env: { ...dbEnv, NODE_OPTIONS: `--require ${PROBE}`, BENCH_N8N_PROBE_FILE: probeFile },
 		});
 		await n8n.importCredential([
-			{
-				id: ATHENA_CREDENTIAL_ID,
-				name: 'athena (bench)',
-				type: 'athenahealthOAuth2Api',
-				data: { environment: 'custom', baseUrl: sims.node.url, practiceId: PRACTICE_ID, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, oauthTokenData: await freshToken(sims.node) },
-			},
+			simulatorCredential(sims.node.url, ATHENA_CREDENTIAL_ID, 'athena (bench)', await simulatorToken(sims.node)),
 			{
 				id: HTTP_CREDENTIAL_REF,
 				name: 'athena generic OAuth2 (bench)',
@@ -505,7 +414,7 @@ async function benchDatabase(db: Db, tarball: string): Promise<Run[]> {
 					clientSecret: CLIENT_SECRET,
 					scope: SCOPE,
 					authentication: 'header',
-					oauthTokenData: await freshToken(sims.http),
+					oauthTokenData: await simulatorToken(sims.http),
 				},
 			},
 		]);
@@ -629,10 +538,7 @@ function memoryLine(runs: Run[], db: Db): string | undefined {
 }
 
 function writeReport(runs: Run[], summary: Summary, startedAt: Date, loadStart: number[], tarball: string, benchS: number): void {
-	const env = Object.entries(process.env)
-		.filter(([k]) => k.startsWith('BENCH_') && k !== 'BENCH_N8N_PROBE_FILE')
-		.map(([k, v]) => `${k}=${v}`)
-		.join(' ');
+	const env = settingsGiven((name) => name.startsWith('BENCH_') && name !== 'BENCH_N8N_PROBE_FILE');
 	const lines = [
 		'# Benchmark in a real n8n: posting at scale, SQLite and PostgreSQL, this node vs the HTTP Request node',
 		'',

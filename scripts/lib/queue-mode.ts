@@ -29,6 +29,7 @@ import {
 	startN8n,
 	tempDir,
 } from './n8n-instance';
+import { activateWorkflow, callWebhook, webhookNode } from './webhook-workflows';
 
 const APT_ENV = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 
@@ -188,6 +189,18 @@ export async function startPostgres(database = 'n8n'): Promise<PostgresService> 
 	};
 }
 
+/** What n8n needs to keep its data in `postgres` (regular mode, or main and workers in queue mode). */
+export function postgresEnv(postgres: PostgresService): Record<string, string> {
+	return {
+		DB_TYPE: 'postgresdb',
+		DB_POSTGRESDB_HOST: postgres.host,
+		DB_POSTGRESDB_PORT: String(postgres.port),
+		DB_POSTGRESDB_DATABASE: postgres.database,
+		DB_POSTGRESDB_USER: postgres.user,
+		DB_POSTGRESDB_PASSWORD: '',
+	};
+}
+
 export interface QueueModeOptions {
 	version?: string;
 	/** Community package tarballs installed into both the main's and the worker's user folder. */
@@ -236,12 +249,7 @@ export async function startQueueMode(opts: QueueModeOptions = {}): Promise<Queue
 		EXECUTIONS_MODE: 'queue',
 		QUEUE_BULL_REDIS_HOST: redis.host,
 		QUEUE_BULL_REDIS_PORT: String(redis.port),
-		DB_TYPE: 'postgresdb',
-		DB_POSTGRESDB_HOST: postgres.host,
-		DB_POSTGRESDB_PORT: String(postgres.port),
-		DB_POSTGRESDB_DATABASE: postgres.database,
-		DB_POSTGRESDB_USER: postgres.user,
-		DB_POSTGRESDB_PASSWORD: '',
+		...postgresEnv(postgres),
 		N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'),
 	};
 	const mainFolder = tempDir('n8n-main-');
@@ -308,44 +316,10 @@ export async function startQueueMode(opts: QueueModeOptions = {}): Promise<Queue
 	};
 }
 
-/** Activates (publishes) an imported workflow through the REST API, so its trigger/webhook is live. */
-export async function activateWorkflow(instance: N8nInstance, workflowId: string): Promise<void> {
-	const wf = await instance.rest<any>('GET', `/rest/workflows/${workflowId}`);
-	const data = wf.data ?? wf;
-	await instance.rest('POST', `/rest/workflows/${workflowId}/activate`, { versionId: data.versionId });
-	log(`n8n: workflow ${workflowId} activated`);
-}
-
-/**
- * POSTs JSON to a production webhook. Retries for up to `timeoutMs` while n8n answers 404 "not registered": the
- * activation's webhook registration was seen to lag the activate call's answer.
- */
-export async function callWebhook(baseUrl: string, webhookPath: string, body: unknown, timeoutMs = 20_000): Promise<Response> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const res = await fetch(`${baseUrl}/webhook/${webhookPath}`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify(body),
-		});
-		if (res.status !== 404 || Date.now() > deadline) return res;
-		await res.text();
-		await new Promise((r) => setTimeout(r, 500));
-	}
-}
-
 /** The self-test workflow: a POST webhook answering with the last node's output, then a Set node. */
 export function webhookWorkflow(id: string, webhookPath: string, extraNodes: any[] = []): any {
 	const nodes: any[] = [
-		{
-			id: randomUUID(),
-			name: 'Webhook',
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2,
-			position: [0, 0],
-			webhookId: randomUUID(),
-			parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', options: {} },
-		},
+		webhookNode({ path: webhookPath }),
 		{
 			id: randomUUID(),
 			name: 'Set',
@@ -379,9 +353,8 @@ if (isMain(__filename)) {
 			await q.main.importWorkflow(webhookWorkflow(wfId, 'e2e-queue'));
 			await q.activateWorkflow(wfId);
 			const start = Date.now();
-			const res = await callWebhook(q.main.url, 'e2e-queue', { hello: 'worker' });
-			const body = await res.text();
-			log(`queue mode: webhook answered ${res.status} in ${secs(start)}: ${body.slice(0, 300)}`);
+			const answer = await callWebhook(q.main.url, 'e2e-queue', { hello: 'worker' });
+			log(`queue mode: webhook answered ${answer.status} in ${secs(start)}: ${answer.text.slice(0, 300)}`);
 			const execs = await q.main.rest<any>('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: wfId }))}`);
 			const list = execs.data?.results ?? execs.results ?? [];
 			const id = String(list[0]?.id ?? '');
@@ -389,7 +362,7 @@ if (isMain(__filename)) {
 			if (!id) throw new Error('queue mode: no execution recorded for the webhook call');
 			await q.waitForWorkerExecution(id, 30_000);
 			log(`queue mode: the worker ran execution ${id} (worker finished: ${q.workerFinishedExecutions().join(', ')})`);
-			if (!res.ok || !body.includes('"ranOn":"queue"')) throw new Error('queue mode: unexpected webhook answer');
+			if (answer.status !== 200 || !answer.text.includes('"ranOn":"queue"')) throw new Error('queue mode: unexpected webhook answer');
 			log('queue mode: OK');
 		} finally {
 			await q.stop();

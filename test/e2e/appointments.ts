@@ -24,7 +24,7 @@ import { installCommunityPackage, startN8n, tempDir } from '../../scripts/lib/n8
 import type { AthenaSimulator } from '../simulator';
 import { APPOINTMENT_WITH_COPAY, APPOINTMENT_WITHOUT_COPAY, appointmentIdsOf, CLIENT_ID, CLIENT_SECRET, seedAppointment, startSimulator } from '../simulator';
 import { easternDate } from '../simulator/easternTime';
-import { loadExample, n8nVersions, parseCsv, prepareExample, projectTarball, simulatorCredential } from './helpers';
+import { loadExample, n8nVersions, parseCsv, prepareExample, projectTarball, serverN8n, simulatorCredential } from './helpers';
 
 const CHECK_IN_EXAMPLE = 'copay-at-check-in.json';
 const END_OF_DAY_EXAMPLE = 'uncollected-copays.json';
@@ -44,13 +44,8 @@ for (const version of n8nVersions()) {
 
 		before(async () => {
 			const start = Date.now();
-			const tarball = await projectTarball();
 			sim = await startSimulator();
-			userFolder = tempDir(`e2e-appointments-${version}-`);
-			filesDir = path.join(userFolder, 'files');
-			fs.mkdirSync(filesDir, { recursive: true });
-			await installCommunityPackage(userFolder, tarball);
-			n8n = await startN8n({ version, userFolder, env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir, GENERIC_TIMEZONE: 'America/New_York' } });
+			({ n8n, userFolder, filesDir } = await serverN8n({ version, folderPrefix: 'e2e-appointments', env: { GENERIC_TIMEZONE: 'America/New_York' } }));
 			await n8n.importCredential(simulatorCredential(sim.url, CREDENTIAL_ID));
 			await n8n.importWorkflow([
 				prepareExample(loadExample(CHECK_IN_EXAMPLE), { credentialId: CREDENTIAL_ID }),

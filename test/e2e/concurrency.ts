@@ -16,7 +16,7 @@ import { log, secs } from '../../scripts/lib/common';
 import { N8N_NEWEST } from '../../scripts/lib/n8n-install';
 import type { N8nInstance } from '../../scripts/lib/n8n-instance';
 import { installCommunityPackage, startN8n, tempDir } from '../../scripts/lib/n8n-instance';
-import { activateWorkflow } from '../../scripts/lib/queue-mode';
+import { activateWorkflow } from '../../scripts/lib/webhook-workflows';
 import type { AthenaSimulator } from '../simulator';
 import { startSimulator } from '../simulator';
 import { assertEachPaymentOnce, manyAtOnceWorkflow, n8nVersions, projectTarball, simulatorCredential, simulatorToken } from './helpers';

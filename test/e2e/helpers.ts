@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import * as http from 'node:http';
 import * as fs from 'fs';
 import * as path from 'path';
 import { log, ROOT, writeFile } from '../../scripts/lib/common';
@@ -16,15 +15,18 @@ import {
 	freePort,
 	installCommunityPackage,
 	n8nEnv,
+	N8nInstance,
 	runN8nCli,
+	startN8n,
 	tempDir,
 } from '../../scripts/lib/n8n-instance';
 import { buildAndPack } from '../../scripts/lib/pack';
-import type { SheetRow } from '../../bench/workload';
-import { sheetRow } from '../../bench/workload';
+import { callWebhook, rowsWebhookWorkflow } from '../../scripts/lib/webhook-workflows';
 import type { AthenaSimulator } from '../simulator';
 import { CLIENT_ID, CLIENT_SECRET, PRACTICE_ID, SCOPE } from '../simulator/seed';
 import type { LedgerEntry } from '../simulator/types';
+import type { SheetRow } from './paymentSheet';
+import { recordPaymentFromRow, sheetRow } from './paymentSheet';
 
 export const PACKAGE_NAME = 'n8n-nodes-athenahealth';
 export const NODE_TYPE = `${PACKAGE_NAME}.athenahealth`;
@@ -258,6 +260,32 @@ export async function cliN8n(opts: { version: string; tarball?: string; userFold
 	};
 }
 
+export interface ServerN8n {
+	n8n: N8nInstance;
+	userFolder: string;
+	/** The folder the workflows may read and write (outside `.n8n`). */
+	filesDir: string;
+}
+
+/**
+ * n8n `version` as a server on a new user folder (`folderPrefix`-`version`-…): the packed tarball installed as users
+ * install it, files allowed only in the user folder's `files` (N8N_RESTRICT_FILE_ACCESS_TO), `env` on top.
+ */
+export async function serverN8n(opts: { version: string; folderPrefix: string; env?: Record<string, string> }): Promise<ServerN8n> {
+	const tarball = await projectTarball();
+	const userFolder = tempDir(`${opts.folderPrefix}-${opts.version}-`);
+	const filesDir = path.join(userFolder, 'files');
+	try {
+		fs.mkdirSync(filesDir, { recursive: true });
+		await installCommunityPackage(userFolder, tarball);
+		const n8n = await startN8n({ version: opts.version, userFolder, env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir, ...opts.env } });
+		return { n8n, userFolder, filesDir };
+	} catch (error) {
+		fs.rmSync(userFolder, { recursive: true, force: true });
+		throw error;
+	}
+}
+
 /** The main-output items (json) of a node in a parsed run, all runs of it concatenated. */
 export function nodeOutput(result: ExecuteResult, nodeName: string): any[] {
 	return (result.runData[nodeName] ?? []).flatMap((task: any) => (task?.data?.main?.[0] ?? []).map((item: any) => item.json));
@@ -420,62 +448,32 @@ export const MANY_AT_ONCE_NODE = 'Record payment';
  * Record, node version 2, every field mapped from the row, Duplicate Check By Payment Details, On Error: Continue.
  */
 export function manyAtOnceWorkflow(opts: { id: string; webhookPath: string; credentialId: string }): any {
-	return {
+	return rowsWebhookWorkflow({
 		id: opts.id,
 		name: `Payments pushed to a webhook (${opts.id})`,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{
-				id: randomUUID(),
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: randomUUID(),
-				parameters: { httpMethod: 'POST', path: opts.webhookPath, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+		webhookPath: opts.webhookPath,
+		rowsTo: {
+			id: randomUUID(),
+			name: MANY_AT_ONCE_NODE,
+			type: NODE_TYPE,
+			typeVersion: 2,
+			position: [440, 0],
+			onError: 'continueRegularOutput',
+			credentials: { [CREDENTIAL_TYPE]: { id: opts.credentialId, name: 'athena (many at once)' } },
+			parameters: {
+				...recordPaymentFromRow(),
+				copayAmount: '={{ $json.copay }}',
+				otherAmount: '={{ $json.amount }}',
+				appointmentId: '={{ $json.appointmentId }}',
+				postingOptions: { duplicateCheck: 'paymentDetails', postDate: '={{ $json.postDate }}' },
 			},
-			{
-				id: randomUUID(),
-				name: 'Rows',
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: { fieldToSplitOut: 'body.rows', options: {} },
-			},
-			{
-				id: randomUUID(),
-				name: MANY_AT_ONCE_NODE,
-				type: NODE_TYPE,
-				typeVersion: 2,
-				position: [440, 0],
-				onError: 'continueRegularOutput',
-				credentials: { [CREDENTIAL_TYPE]: { id: opts.credentialId, name: 'athena (many at once)' } },
-				parameters: {
-					resource: 'payment',
-					operation: 'record',
-					patientId: { __rl: true, mode: 'id', value: '={{ $json.patientId }}' },
-					departmentId: '={{ $json.departmentId }}',
-					paymentMethod: '={{ $json.paymentMethod }}',
-					checkNumber: '={{ $json.checkNumber }}',
-					cardLast4: '={{ $json.cardLast4 }}',
-					copayAmount: '={{ $json.copay }}',
-					otherAmount: '={{ $json.amount }}',
-					appointmentId: '={{ $json.appointmentId }}',
-					postingOptions: { duplicateCheck: 'paymentDetails', postDate: '={{ $json.postDate }}' },
-				},
-			},
-		],
-		connections: {
-			Webhook: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] },
-			Rows: { main: [[{ node: MANY_AT_ONCE_NODE, type: 'main', index: 0 }]] },
 		},
-	};
+	});
 }
 
 /**
  * `count` requests of 1…`mostPerRequest` different payments each (40 → 120 payments), each payment its own patient
- * and amount, starting at sheet row `from` (bench/workload.ts sheetRow: cash, check and card rows).
+ * and amount, starting at sheet row `from` (paymentSheet.ts sheetRow: cash, check and card rows).
  */
 export function manyAtOnceRequests(count: number, { from = 0, mostPerRequest = 5 } = {}): SheetRow[][] {
 	let next = from;
@@ -489,36 +487,23 @@ export interface WebhookAnswer {
 	items: any[];
 }
 
-/** POSTs JSON with node:http (no timeout: a run answers when n8n has posted everything); retries a 404 for 30 s (webhook registration lags activation). */
+/** POSTs JSON to the webhook and waits for the run's answer (scripts/lib callWebhook: no timeout, a 404 retried for 30 s). */
 export async function postToWebhook(baseUrl: string, webhookPath: string, body: unknown): Promise<WebhookAnswer> {
-	const text = JSON.stringify(body);
-	const once = () =>
-		new Promise<{ status: number; text: string }>((resolve, reject) => {
-			const request = http.request(`${baseUrl}/webhook/${webhookPath}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } }, (response) => {
-				const chunks: Buffer[] = [];
-				response.on('data', (chunk: Buffer) => chunks.push(chunk));
-				response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-				response.on('error', reject);
-			});
-			request.on('error', reject);
-			request.end(text);
-		});
-	const deadline = Date.now() + 30_000;
-	for (;;) {
-		const answer = await once();
-		if (answer.status === 404 && Date.now() < deadline) {
-			await new Promise((resolve) => setTimeout(resolve, 500));
-			continue;
-		}
-		let items: any[] = [];
-		try {
-			const parsed = JSON.parse(answer.text);
-			items = Array.isArray(parsed) ? parsed : [parsed];
-		} catch {
-			/* not JSON: no items */
-		}
-		return { ...answer, items };
+	const { status, text } = await callWebhook(baseUrl, webhookPath, body);
+	let items: any[] = [];
+	try {
+		const parsed = JSON.parse(text);
+		items = Array.isArray(parsed) ? parsed : [parsed];
+	} catch {
+		/* not JSON: no items */
 	}
+	return { status, text, items };
+}
+
+/** The sequence number of the last entry in athena's ledger (0 when empty): what came after it is new. */
+export function lastLedgerSeq(sim: AthenaSimulator): number {
+	const ledger = sim.ledger();
+	return ledger.length ? ledger[ledger.length - 1].seq : 0;
 }
 
 export interface ManyAtOncePhase {
@@ -535,8 +520,7 @@ export async function sendManyAtOnce(sim: AthenaSimulator, baseUrl: string, webh
 	const answers: WebhookAnswer[] = [];
 	if (how === 'at once') answers.push(...(await Promise.all(requests.map(async (rows) => await postToWebhook(baseUrl, webhookPath, { rows })))));
 	else for (const rows of requests) answers.push(await postToWebhook(baseUrl, webhookPath, { rows }));
-	const ledger = sim.ledger();
-	return { label, answers, wallMs: performance.now() - start, lastSeq: ledger.length ? ledger[ledger.length - 1].seq : 0 };
+	return { label, answers, wallMs: performance.now() - start, lastSeq: lastLedgerSeq(sim) };
 }
 
 export interface ManyAtOnceTally {
@@ -631,8 +615,7 @@ const N8N_REGEX_TIMEOUT = /Regular expression execution timed out/;
  */
 export async function assertEachPaymentOnce(sim: AthenaSimulator, baseUrl: string, webhookPath: string, label: string): Promise<ManyAtOnceTally> {
 	const requests = manyAtOnceRequests(40);
-	const ledger = sim.ledger();
-	const fromSeq = ledger.length ? ledger[ledger.length - 1].seq : 0;
+	const fromSeq = lastLedgerSeq(sim);
 	const phases = [
 		await sendManyAtOnce(sim, baseUrl, webhookPath, requests, 'at once', '40 at once'),
 		await sendManyAtOnce(sim, baseUrl, webhookPath, requests, 'at once', 'the same 40 again at once'),

@@ -9,14 +9,14 @@
  *   E2E_N8N_VERSIONS=2.41.1 npx tsx scripts/e2e.ts queue
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { log, secs } from '../../scripts/lib/common';
 import { N8N_NEWEST } from '../../scripts/lib/n8n-install';
 import { tempDir } from '../../scripts/lib/n8n-instance';
-import { callWebhook, QueueMode, startQueueMode } from '../../scripts/lib/queue-mode';
+import { QueueMode, startQueueMode } from '../../scripts/lib/queue-mode';
+import { callWebhook, webhookNode } from '../../scripts/lib/webhook-workflows';
 import type { AthenaSimulator } from '../simulator';
 import { startSimulator } from '../simulator';
 import {
@@ -55,16 +55,8 @@ function withWebhookTrigger(wf: any): any {
 		delete wf.connections[name];
 	}
 	wf.nodes = wf.nodes.filter((n: any) => !TRIGGERS.includes(n.name));
-	wf.nodes.push({
-		id: randomUUID(),
-		name: 'Webhook',
-		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2,
-		position: [260, -20],
-		webhookId: randomUUID(),
-		// Answers when the run ends, with no data: the last node to run may be the batches branch, which a re-run leaves empty.
-		parameters: { httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'lastNode', responseData: 'noData', options: {} },
-	});
+	// Answers when the run ends, with no data: the last node to run may be the batches branch, which a re-run leaves empty.
+	wf.nodes.push(webhookNode({ path: WEBHOOK_PATH, responseData: 'noData', position: [260, -20] }));
 	wf.connections.Webhook = { main: [[{ node: first, type: 'main', index: 0 }]] };
 	return wf;
 }
@@ -107,9 +99,8 @@ describe(`n8n ${N8N_NEWEST} queue mode, two workers: the posting example on a wo
 	async function triggerOnWorker(): Promise<string> {
 		const known = new Set(await executionIds());
 		const start = Date.now();
-		const res = await callWebhook(q.main.url, WEBHOOK_PATH, {}, 30_000);
-		const body = await res.text();
-		assert.equal(res.status, 200, `webhook answer: ${body.slice(0, 500)}`);
+		const answer = await callWebhook(q.main.url, WEBHOOK_PATH, {});
+		assert.equal(answer.status, 200, `webhook answer: ${answer.text.slice(0, 500)}`);
 		const fresh = (await executionIds()).filter((id) => !known.has(id));
 		assert.equal(fresh.length, 1, `one new execution (${fresh.join(', ')})`);
 		await q.waitForWorkerExecution(fresh[0], 120_000);

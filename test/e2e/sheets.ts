@@ -19,10 +19,9 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { log, secs } from '../../scripts/lib/common';
 import type { N8nInstance } from '../../scripts/lib/n8n-instance';
-import { installCommunityPackage, startN8n, tempDir } from '../../scripts/lib/n8n-instance';
 import type { AthenaSimulator } from '../simulator';
 import { startSimulator } from '../simulator';
-import { loadExample, n8nVersions, nodeOutput, prepareExample, projectTarball, simulatorCredential } from './helpers';
+import { loadExample, n8nVersions, nodeOutput, prepareExample, serverN8n, simulatorCredential } from './helpers';
 
 const EXCEL_EXAMPLE = 'excel-payment-posting.json';
 const GOOGLE_EXAMPLE = 'google-sheets-payment-posting.json';
@@ -148,13 +147,8 @@ for (const version of n8nVersions()) {
 
 		before(async () => {
 			const start = Date.now();
-			const tarball = await projectTarball();
 			sim = await startSimulator();
-			userFolder = tempDir(`e2e-sheets-${version}-`);
-			filesDir = path.join(userFolder, 'files');
-			fs.mkdirSync(filesDir, { recursive: true });
-			await installCommunityPackage(userFolder, tarball);
-			n8n = await startN8n({ version, userFolder, env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir, EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'true' } });
+			({ n8n, userFolder, filesDir } = await serverN8n({ version, folderPrefix: 'e2e-sheets', env: { EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'true' } }));
 			xlsx = n8nXlsx(n8n);
 			const googleCredential = google.nodes.find((node: any) => node.credentials?.googleSheetsOAuth2Api).credentials.googleSheetsOAuth2Api;
 			await n8n.importCredential([

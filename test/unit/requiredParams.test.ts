@@ -19,6 +19,17 @@ function issuesOf(parameters: INodeParameters): string[] {
 	return Object.values(issues?.parameters ?? {}).flat();
 }
 
+/**
+ * The same check on a node of a later version, its parameters as the editor holds them: with the defaults filled in
+ * (v2's and v3's defaults are expressions on the incoming item).
+ */
+function issuesWithDefaults(version: number, values: INodeParameters): string[] {
+	const versionDescription = new Athenahealth().getNodeType(version).description;
+	const parameters = NodeHelpers.getNodeParameters(versionDescription.properties, values, true, false, null, null) ?? {};
+	const node: INode = { id: '1', name: 'a', type: 't', typeVersion: version, position: [0, 0], parameters };
+	return Object.values(NodeHelpers.getNodeParametersIssues(versionDescription.properties, node, versionDescription)?.parameters ?? {}).flat();
+}
+
 const record = {
 	resource: 'payment',
 	operation: 'record',
@@ -45,12 +56,7 @@ describe("n8n's required-parameter check on Record Payment", () => {
 
 describe('version 2', () => {
 	const v2 = new Athenahealth().getNodeType(2).description;
-	// As the editor holds them: with the defaults filled in (v2's defaults are expressions on the incoming item).
-	const issuesV2 = (values: INodeParameters) => {
-		const parameters = NodeHelpers.getNodeParameters(v2.properties, values, true, false, null, null) ?? {};
-		const node: INode = { id: '1', name: 'a', type: 't', typeVersion: 2, position: [0, 0], parameters };
-		return Object.values(NodeHelpers.getNodeParametersIssues(v2.properties, node, v2)?.parameters ?? {}).flat();
-	};
+	const issuesV2 = (values: INodeParameters) => issuesWithDefaults(2, values);
 	const shownV2 = (parameters: INodeParameters) => Object.keys(NodeHelpers.getNodeParameters(v2.properties, parameters, true, false, null, null) ?? {});
 
 	it('keeps the posting settings under Options and starts from the incoming item', () => {
@@ -87,12 +93,7 @@ describe('version 2', () => {
 });
 
 describe('version 3', () => {
-	const v3 = new Athenahealth().getNodeType(3).description;
-	const issuesV3 = (values: INodeParameters) => {
-		const parameters = NodeHelpers.getNodeParameters(v3.properties, values, true, false, null, null) ?? {};
-		const node: INode = { id: '1', name: 'a', type: 't', typeVersion: 3, position: [0, 0], parameters };
-		return Object.values(NodeHelpers.getNodeParametersIssues(v3.properties, node, v3)?.parameters ?? {}).flat();
-	};
+	const issuesV3 = (values: INodeParameters) => issuesWithDefaults(3, values);
 	const sheet = {
 		resource: 'payment',
 		operation: 'record',
