@@ -62,11 +62,11 @@ async function main(): Promise<number> {
 	const begin = Date.now();
 	const filters = process.argv.slice(2);
 	const dir = path.join(ROOT, 'test', 'e2e');
-	// Modules the test files import, not test files themselves.
-	const shared = ['helpers.ts', 'editorPage.ts'];
+	// Test files are those that use node:test; the rest (helpers.ts, editorPage.ts, paymentSheet.ts) are modules they import.
+	const isTestFile = (f: string) => f.endsWith('.ts') && /from 'node:test'/.test(fs.readFileSync(path.join(dir, f), 'utf8'));
 	const files = fs
 		.readdirSync(dir)
-		.filter((f) => f.endsWith('.ts') && !shared.includes(f))
+		.filter(isTestFile)
 		.filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
 		.sort()
 		.map((f) => path.join('test', 'e2e', f));
