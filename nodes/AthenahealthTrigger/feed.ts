@@ -2,7 +2,7 @@ import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { AthenaClient } from '../Athenahealth/transport/athenaClient';
-import { easternDateTime } from '../Athenahealth/shared/easternTime';
+import { easternDateTime } from '../Athenahealth/shared/dates';
 import { AthenaApiError } from '../Athenahealth/transport/errors';
 
 const CHANGED = '/appointments/changed';

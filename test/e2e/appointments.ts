@@ -23,7 +23,7 @@ import type { N8nInstance } from '../../scripts/lib/n8n-instance';
 import { installCommunityPackage, startN8n, tempDir } from '../../scripts/lib/n8n-instance';
 import type { AthenaSimulator } from '../simulator';
 import { APPOINTMENT_WITH_COPAY, APPOINTMENT_WITHOUT_COPAY, appointmentIdsOf, CLIENT_ID, CLIENT_SECRET, seedAppointment, startSimulator } from '../simulator';
-import { easternDate } from '../simulator/easternTime';
+import { easternDate } from '../../nodes/Athenahealth/shared/dates';
 import { loadExample, n8nVersions, parseCsv, prepareExample, projectTarball, serverN8n, simulatorCredential } from './helpers';
 
 const CHECK_IN_EXAMPLE = 'copay-at-check-in.json';

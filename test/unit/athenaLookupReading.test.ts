@@ -1,4 +1,4 @@
-import { easternDate, parseEasternDateTime } from '../../nodes/Athenahealth/shared/easternTime';
+import { easternDate, parseEasternDateTime } from '../../nodes/Athenahealth/shared/dates';
 import { readHistoryPayment, readPaymentHistory } from '../../nodes/Athenahealth/transport/paymentHistory';
 import { athenaCents } from '../../nodes/Athenahealth/transport/receipts';
 

@@ -1,12 +1,125 @@
-import { easternDate, easternDateTime } from './easternTime';
 import { redactCardData } from './redact';
 
 /**
- * athena's v1 API reads and writes dates as mm/dd/yyyy, on its own calendar: US Eastern. Dates reach the node as
- * people and tools write them: typed (mm/dd/yyyy, yyyy-mm-dd), as a spreadsheet's date cell (Excel and Google Sheets
- * hand over the cell's serial number), as an ISO timestamp (a Code node, an API, `new Date()`), or as the Date or
- * DateTime object an n8n expression returns. This is the one reading of all of them.
+ * Every date rule of the node. athena's v1 API reads and writes dates as mm/dd/yyyy, on its own calendar: US Eastern,
+ * whatever the n8n instance's or the workflow's time zone (days here are yyyy-mm-dd: they sort as text). Dates reach
+ * the node as people and tools write them: typed (mm/dd/yyyy, yyyy-mm-dd), as a spreadsheet's date cell (Excel and
+ * Google Sheets hand over the cell's serial number), as an ISO timestamp (a Code node, an API, `new Date()`), or as the
+ * Date or DateTime object an n8n expression returns; readDate is the one reading of all of them.
  */
+
+// athena's calendar: US Eastern days and times, and day arithmetic.
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * athena writes receipt times as US Eastern wall time ("mm/dd/yyyy HH:MM:SS", recorded fact 27), whatever the
+ * practice's own zone: reading one as an instant needs Eastern's offset on that day (daylight saving).
+ */
+const EASTERN = new Intl.DateTimeFormat('en-US', {
+	timeZone: 'America/New_York',
+	year: 'numeric',
+	month: '2-digit',
+	day: '2-digit',
+	hour: '2-digit',
+	minute: '2-digit',
+	second: '2-digit',
+	hourCycle: 'h23',
+});
+
+function partsAt(ms: number): Record<string, string> {
+	const parts: Record<string, string> = {};
+	for (const part of EASTERN.formatToParts(new Date(ms))) parts[part.type] = part.value;
+	return parts;
+}
+
+/** "yyyy-mm-dd" in US Eastern at that instant: athena's calendar day (days in this form sort as text). */
+export function easternDay(ms: number = Date.now()): string {
+	const p = partsAt(ms);
+	return `${p.year}-${p.month}-${p.day}`;
+}
+
+/** "mm/dd/yyyy" in US Eastern at that instant. */
+export function easternDate(ms: number): string {
+	const p = partsAt(ms);
+	return `${p.month}/${p.day}/${p.year}`;
+}
+
+/** "mm/dd/yyyy HH:MM:SS" in US Eastern at that instant. */
+export function easternDateTime(ms: number): string {
+	const p = partsAt(ms);
+	return `${p.month}/${p.day}/${p.year} ${p.hour}:${p.minute}:${p.second}`;
+}
+
+/** Reads "mm/dd/yyyy[ HH:MM[:SS]]" as US Eastern wall time; undefined when it is not one. */
+export function parseEasternDateTime(text: unknown): number | undefined {
+	if (typeof text !== 'string') return undefined;
+	const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(
+		text.trim(),
+	);
+	if (!m) return undefined;
+	const wall = Date.UTC(
+		Number(m[3]),
+		Number(m[1]) - 1,
+		Number(m[2]),
+		Number(m[4] ?? 0),
+		Number(m[5] ?? 0),
+		Number(m[6] ?? 0),
+	);
+	if (!Number.isFinite(wall)) return undefined;
+	const offsetAt = (ms: number) => {
+		const p = partsAt(ms);
+		return (
+			Date.UTC(
+				Number(p.year),
+				Number(p.month) - 1,
+				Number(p.day),
+				Number(p.hour),
+				Number(p.minute),
+				Number(p.second),
+			) - ms
+		);
+	};
+	// Two passes settle the offset on either side of a daylight-saving change.
+	const first = wall - offsetAt(wall);
+	return wall - offsetAt(first);
+}
+
+/** The day `count` days after (or, negative, before) a yyyy-mm-dd day. */
+export function addDays(day: string, count: number): string {
+	const [year, month, date] = day.split('-').map(Number);
+	return new Date(Date.UTC(year, month - 1, date + count)).toISOString().slice(0, 10);
+}
+
+/** mm/dd/yyyy (athena's form, checked before) as yyyy-mm-dd. */
+export function dayOfAthenaDate(date: string): string {
+	const [month, day, year] = date.split('/');
+	return `${year}-${month}-${day}`;
+}
+
+/** yyyy-mm-dd as mm/dd/yyyy, for messages. */
+export function athenaDateOfDay(day: string): string {
+	const [year, month, date] = day.split('-');
+	return `${month}/${date}/${year}`;
+}
+
+/** The workflow's date of `ms`, mm/dd/yyyy: what version-1 Collect keys held. */
+export function workflowDate(timezone: string, ms: number): string {
+	return new Intl.DateTimeFormat('en-US', {
+		timeZone: timezone,
+		year: 'numeric',
+		month: '2-digit',
+		day: '2-digit',
+	}).format(new Date(ms));
+}
+
+/** Noon US Eastern of an mm/dd/yyyy date (17:00 UTC is noon in winter, 1 p.m. in summer: the same Eastern day). */
+export function noonEasternOf(date: string): number {
+	const [month, day, year] = date.split('/').map(Number);
+	return Date.UTC(year, month - 1, day, 17);
+}
+
+// How dates reach the node, read into athena's form.
 
 /** A date read: athena's mm/dd/yyyy, and how it was read when it was not given as mm/dd/yyyy or yyyy-mm-dd. */
 export interface ReadDate {
@@ -29,7 +142,6 @@ export interface DateOptions {
 /** Plausible years of a payment or appointment date given as a spreadsheet serial number. */
 const SHEET_DATE_YEARS: [number, number] = [2000, 2099];
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** Day 0 of Excel's 1900 date system (Google Sheets' too): 12/30/1899, so that day 1 is 12/31/1899 (and 61 is 03/01/1900). */
 const SERIAL_EPOCH_MS = Date.UTC(1899, 11, 30);
 

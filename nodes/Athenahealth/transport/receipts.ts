@@ -1,5 +1,5 @@
 import { receiptSchema } from '../shared/athenaSchemas';
-import { parseEasternDateTime } from '../shared/easternTime';
+import { parseEasternDateTime } from '../shared/dates';
 import { normaliseAthenaMoney, parseMoney } from '../shared/money';
 import type { AthenaClient } from './athenaClient';
 

@@ -1,4 +1,4 @@
-import { easternDate, easternDateTime } from '../../../shared/easternTime';
+import { easternDate, easternDateTime } from '../../../shared/dates';
 import { formatMoney } from '../../../shared/money';
 import { runWithLimit } from '../../../shared/pool';
 import type { AthenaClient } from '../../../transport/athenaClient';

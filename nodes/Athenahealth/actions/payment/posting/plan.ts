@@ -1,12 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { easternDay } from '../../../shared/easternTime';
+import {
+	DAY_MS,
+	athenaDateOfDay,
+	dayOfAthenaDate,
+	easternDay,
+	workflowDate,
+} from '../../../shared/dates';
 import { validate } from '../../../shared/validate';
 import type { AthenaClient } from '../../../transport/athenaClient';
 import type { PaymentMethod } from '../../../transport/paymentMethods';
 import { fetchPaymentMethods } from '../../../transport/paymentMethods';
-import { DAY_MS, athenaDateOfDay, dayOfAthenaDate, workflowDate } from './calendar';
 import type { ClaimLog, KeySource } from './memory';
 import { PostingMemory, beyondReachError, identityKey, rowKeys } from './memory';
 import { ROW_NUMBER_PATH, postingParameterPath } from './parameterPaths';

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { AthenaClient } from '../../../transport/athenaClient';
 import type { AthenaFinding, UnknownPayment } from './findInAthena';
 import { findInAthena } from './findInAthena';
-import { DAY_MS, noonEasternOf } from './calendar';
+import { DAY_MS, noonEasternOf } from '../../../shared/dates';
 import type { PostingMemory } from './memory';
 import { baseKey, copyOf, repostKey } from './memory';
 import { addToRow, fileOutcome, toSend } from './rowOutcome';

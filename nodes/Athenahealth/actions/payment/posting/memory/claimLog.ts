@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { easternDay } from '../../../../shared/easternTime';
-import { addDays, athenaDateOfDay } from '../calendar';
+import { addDays, athenaDateOfDay, easternDay } from '../../../../shared/dates';
 import { STORE_MAX_ENTRIES } from './store';
 
 /**

@@ -3,7 +3,7 @@ import { createHash } from 'crypto';
 import { amountKeyParts } from '../../../../descriptions/amounts';
 import type { CollectPaymentInput } from '../../../../shared/fieldRules';
 import { lastFour } from '../../../../shared/redact';
-import { addDays } from '../calendar';
+import { addDays } from '../../../../shared/dates';
 import type { PaymentCommon, PostingSpec, RowKeys } from '../types';
 
 /**
