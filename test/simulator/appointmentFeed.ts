@@ -16,7 +16,7 @@
  */
 import { addCopay, listParam, wireRow } from './appointmentRows';
 import { InputError } from './config';
-import { easternDate, easternDateTime, parseEasternDateTime } from '../../nodes/Athenahealth/shared/dates';
+import { easternDate, easternDateTime, parseEasternDateTime } from './easternTime';
 import { isTrue } from './formats';
 import { type ApiRequest, type Reply, type RouteSpec, err } from './replies';
 import { DEPARTMENT_IDS, seedData } from './seed';
