@@ -123,9 +123,9 @@ export class PostingMemory {
 	 * claim is the guarantee. One store call for all of them; a failure leaves them to the read-back at the end.
 	 */
 	async hold(keys: string[]): Promise<void> {
-		const store = this.claims();
-		store.planClaims([keys], 1, () => false);
-		await Promise.all(keys.map(async (key) => await store.claim(key).catch(() => false)));
+		await this.claims()
+			.claimTogether(keys)
+			.catch(() => undefined);
 	}
 
 	/** The row was posted (or found posted in athena): its keys stay held for good, with what a skipped row shows. */

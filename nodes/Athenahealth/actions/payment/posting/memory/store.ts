@@ -94,17 +94,15 @@ export class ProcessedKeys {
 		const size = claimChunkRows(concurrency);
 		this.stopping = stopping;
 		this.chunks = [];
-		for (let start = 0; start < rowKeys.length; start += size) {
-			const keys = rowKeys.slice(start, start + size).flat();
-			for (const key of keys) this.chunkOf.set(key, this.chunks.length);
-			this.chunks.push({ keys });
-		}
+		this.chunkOf.clear();
+		for (let start = 0; start < rowKeys.length; start += size)
+			this.planChunk(rowKeys.slice(start, start + size).flat());
 	}
 
 	/** True when the key was free and is now held by this execution. */
 	async claim(key: string): Promise<boolean> {
 		this.asked.add(key);
-		const index = this.chunkOf.get(key) ?? this.planAlone(key);
+		const index = this.chunkOf.get(key) ?? this.planChunk([key]);
 		const fresh = this.claimChunk(index);
 		if (index + 1 < this.chunks.length && !this.stopping()) {
 			// Ahead of its rows; a failure is theirs, reported when they ask.
@@ -113,11 +111,18 @@ export class ProcessedKeys {
 		return (await fresh).has(key);
 	}
 
-	/** A key nobody planned (a caller outside the posting loop): a chunk of its own. */
-	private planAlone(key: string): number {
-		this.chunkOf.set(key, this.chunks.length);
-		this.chunks.push({ keys: [key] });
-		return this.chunks.length - 1;
+	/** Keys outside the plan (held again once athena's records settled them): one call; the ones that were free. */
+	async claimTogether(keys: string[]): Promise<Set<string>> {
+		for (const key of keys) this.asked.add(key);
+		return await this.claimChunk(this.planChunk(keys));
+	}
+
+	/** A chunk of keys claimed in one call (a key nobody planned gets a chunk of its own). */
+	private planChunk(keys: string[]): number {
+		const index = this.chunks.length;
+		for (const key of keys) this.chunkOf.set(key, index);
+		this.chunks.push({ keys });
+		return index;
 	}
 
 	private async claimChunk(index: number): Promise<Set<string>> {
