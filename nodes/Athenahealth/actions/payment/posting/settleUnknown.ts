@@ -119,8 +119,6 @@ export function unknownPaymentOf(
 	totalCents: number,
 	sentAt: number,
 ): UnknownPayment {
-	const textOf = (value: unknown) =>
-		typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 	return {
 		operation,
 		patientId: String(described.patientId),
@@ -274,8 +272,8 @@ export async function nameEarlierPostings<TInput extends PaymentCommon>(
 				? {
 						status: 'posted',
 						at: '',
-						paymentBatchId: stringOf(twin.json.paymentBatchId),
-						ePaymentId: stringOf(twin.json.ePaymentId),
+						paymentBatchId: textOf(twin.json.paymentBatchId),
+						ePaymentId: textOf(twin.json.ePaymentId),
 					}
 				: undefined,
 		);
@@ -322,5 +320,6 @@ function nameFromFinding<TInput extends PaymentCommon>(
 	addToRow(row, { reason: cannotName(why) });
 }
 
-const stringOf = (value: unknown) =>
-	typeof value === 'string' && value !== '' ? value : undefined;
+/** A non-empty text, trimmed; undefined for anything else. */
+const textOf = (value: unknown) =>
+	typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
